@@ -1,0 +1,263 @@
+/**
+ * Compile a parsed method spec to a numeric stepper over Float64Array vectors of any dimension.
+ * The same compiled method drives the wide-net trainer (weights), the output-space linearised
+ * iteration (prediction errors) and quadratic test problems: only the gradient oracle changes.
+ *
+ * Coefficients are mathjs expressions evaluated through mathjs (never eval); those that do not
+ * depend on k are evaluated once.
+ */
+import { parse, type EvalFunction } from 'mathjs';
+import { SpecError } from './parse.ts';
+import type { LinearTerm, MethodSpec, ParsedSpec, SeqRef } from './types.ts';
+import { parseSpec } from './parse.ts';
+import { BUILTIN_METHODS } from './builtins.ts';
+
+export type GradOracle = (z: Float64Array, out: Float64Array) => void;
+
+/** Numeric values of every scalar the update uses (params, let symbols), k excluded. */
+export type ParamValues = Record<string, number>;
+
+/** Look up a built-in by name or accept a spec object; parse and validate. */
+export function resolveMethod(method: string | MethodSpec): ParsedSpec {
+  if (typeof method === 'string') {
+    const spec = BUILTIN_METHODS[method];
+    if (!spec) throw new SpecError(`unknown method '${method}' (built-ins: ${Object.keys(BUILTIN_METHODS).join(', ')}; or a spec .json file)`);
+    return parseSpec(spec);
+  }
+  return parseSpec(method);
+}
+
+/**
+ * Resolve user values against a spec: defaults, then user values; each `let` symbol is computed
+ * from its law unless the user set it directly (which overrides the scaling law, e.g. a fixed β).
+ * Throws SpecError for unknown or missing parameters.
+ */
+export function resolveParams(parsed: ParsedSpec, user: ParamValues): ParamValues {
+  const spec = parsed.spec;
+  const letKeys = Object.keys(spec.let ?? {});
+  for (const key of Object.keys(user)) {
+    if (!spec.params.includes(key) && !letKeys.includes(key)) {
+      throw new SpecError(`method '${spec.name}' has no parameter '${key}' (parameters: ${[...spec.params, ...letKeys].join(', ')})`);
+    }
+    if (!Number.isFinite(user[key])) throw new SpecError(`parameter '${key}' must be a finite number`);
+  }
+  const scope: ParamValues = { ...(spec.defaults ?? {}), ...user };
+  for (const [key, expr] of Object.entries(spec.let ?? {})) {
+    if (key in user) continue;
+    const node = parse(expr);
+    const needs: string[] = [];
+    node.traverse((n) => {
+      if (n.type === 'SymbolNode') {
+        const s = (n as unknown as { name: string }).name;
+        if (!(s in scope) && s !== 'pi' && s !== 'e' && !isFunctionName(n)) needs.push(s);
+      }
+    });
+    if (needs.length > 0) continue; // only an error if the update actually needs this let symbol
+    const v = node.compile().evaluate({ ...scope });
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new SpecError(`method '${spec.name}': ${key} = ${expr} is not a finite number at the given parameters`);
+    scope[key] = v;
+  }
+  const missing = parsed.scalarSymbols.filter((s) => s !== 'k' && !(s in scope));
+  if (missing.length > 0) {
+    const hints = missing.map((s) => (spec.let && s in spec.let ? `${s} (or the parameters of ${s} = ${spec.let[s]})` : s));
+    throw new SpecError(`method '${spec.name}' needs a value for ${hints.join(', ')}`);
+  }
+  return scope;
+}
+
+function isFunctionName(n: unknown): boolean {
+  // SymbolNodes that are the callee of a FunctionNode are not traversed as free symbols by
+  // mathjs' traverse in all versions; be conservative and accept known functions.
+  const name = (n as { name?: string }).name ?? '';
+  return ['sqrt', 'exp', 'log', 'sin', 'cos', 'tan', 'abs', 'pow', 'min', 'max', 'floor', 'ceil', 'cbrt', 'atan', 'asin', 'acos', 'sinh', 'cosh', 'tanh'].includes(name);
+}
+
+interface CompiledTerm {
+  fn: EvalFunction;
+  constant: number | null;
+  text: string;
+  ref: LinearTerm['ref'];
+}
+
+function compileTerms(terms: LinearTerm[], scope: ParamValues): CompiledTerm[] {
+  return terms.map((t) => {
+    const node = parse(t.coef);
+    let usesK = false;
+    node.traverse((n) => {
+      if (n.type === 'SymbolNode' && (n as unknown as { name: string }).name === 'k') usesK = true;
+    });
+    const fn = node.compile();
+    const constant = usesK ? null : (fn.evaluate({ ...scope }) as number);
+    return { fn, constant, text: t.coef, ref: t.ref };
+  });
+}
+
+/** A compiled method bound to parameter values. */
+export class CompiledMethod {
+  readonly parsed: ParsedSpec;
+  readonly params: ParamValues;
+  readonly equations: Array<{ target: string; shift: 0 | 1; text: string; terms: CompiledTerm[]; grads: Array<{ id: number; pure: SeqRef | null; arg: CompiledTerm[] }> }>;
+
+  constructor(parsed: ParsedSpec, params: ParamValues) {
+    this.parsed = parsed;
+    this.params = resolveParams(parsed, params);
+    this.equations = parsed.equations.map((eq) => ({
+      target: eq.target,
+      shift: eq.shift,
+      text: eq.text,
+      terms: compileTerms(eq.terms, this.params),
+      grads: eq.grads.map((g) => ({ id: g.id, pure: g.pure, arg: compileTerms(g.arg, this.params) })),
+    }));
+  }
+
+  /** Coefficient value of a term at iteration k (throws on a non-finite value). */
+  coef(term: CompiledTerm, k: number, eqText: string): number {
+    const v = term.constant ?? (term.fn.evaluate({ ...this.params, k }) as number);
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new SpecError(`method '${this.parsed.spec.name}': coefficient ${term.text} of '${eqText}' is not finite at k = ${k} (set "start" in the spec to begin later)`);
+    }
+    return v;
+  }
+
+  /** A stepper over vectors of length dim, starting at rest at x0. */
+  stepper(x0: Float64Array): Stepper {
+    return new Stepper(this, x0);
+  }
+}
+
+export function compileMethod(method: string | MethodSpec | ParsedSpec, params: ParamValues): CompiledMethod {
+  const parsed = typeof method === 'object' && 'equations' in method ? method : resolveMethod(method as string | MethodSpec);
+  return new CompiledMethod(parsed, params);
+}
+
+/**
+ * Runs the update equations. History: for each sequence, the last maxLag+1 values in a ring.
+ * Before the start every sequence equals its start value; an auxiliary that refers to its own
+ * earlier value sees 0 there (a velocity starts at rest). Gradients at pure sequence values are
+ * cached, so grad(x[k-1]) reuses the gradient computed one step earlier.
+ */
+export class Stepper {
+  readonly method: CompiledMethod;
+  readonly dim: number;
+  k: number;
+  gradEvals = 0;
+  private readonly hist = new Map<string, Float64Array[]>(); // index 0 = newest
+  private readonly histIndex = new Map<string, number>(); // iteration index of newest
+  private readonly gradCache = new Map<string, Float64Array>();
+  private readonly tmp: Float64Array;
+  private readonly gradTmp: Float64Array[];
+  private spare: Float64Array[] = [];
+
+  constructor(method: CompiledMethod, x0: Float64Array) {
+    this.method = method;
+    this.dim = x0.length;
+    this.k = method.parsed.start;
+    const lagX = method.parsed.maxLag.x ?? 0;
+    this.hist.set('x', Array.from({ length: lagX + 1 }, () => Float64Array.from(x0)));
+    this.histIndex.set('x', this.k);
+    this.tmp = new Float64Array(this.dim);
+    const nGrads = Math.max(0, ...method.equations.map((e) => e.grads.length));
+    this.gradTmp = Array.from({ length: nGrads }, () => new Float64Array(this.dim));
+  }
+
+  /** Current iterate x[k]. */
+  get x(): Float64Array {
+    return this.hist.get('x')![0];
+  }
+
+  /** Value of sequence `name` at iteration `index` (must be within the kept history). */
+  value(name: string, index: number): Float64Array {
+    const h = this.hist.get(name);
+    if (!h) throw new Error(`sequence ${name} has no value yet`);
+    const newest = this.histIndex.get(name)!;
+    const back = newest - index;
+    if (back < 0) throw new Error(`sequence ${name}[${index}] is not defined yet`);
+    return h[Math.min(back, h.length - 1)];
+  }
+
+  private gradAt(key: string | null, z: Float64Array, grad: GradOracle, slot: number): Float64Array {
+    if (key !== null) {
+      const hit = this.gradCache.get(key);
+      if (hit) return hit;
+      const out = this.spare.pop() ?? new Float64Array(this.dim);
+      grad(z, out);
+      this.gradEvals++;
+      this.gradCache.set(key, out);
+      return out;
+    }
+    const out = this.gradTmp[slot];
+    grad(z, out);
+    this.gradEvals++;
+    return out;
+  }
+
+  private combine(terms: CompiledTerm[], k: number, eqText: string, grads: Float64Array[], out: Float64Array, self: string | null): void {
+    out.fill(0);
+    for (const t of terms) {
+      const c = this.method.coef(t, k, eqText);
+      if (c === 0) continue;
+      let v: Float64Array;
+      if (t.ref.kind === 'grad') v = grads[t.ref.id];
+      else {
+        const ref = t.ref.seq;
+        if (ref.name === self && !this.hist.has(ref.name)) continue; // own earlier value before the start: 0
+        v = this.value(ref.name, k - ref.lag);
+      }
+      const n = out.length;
+      if (c === 1) for (let i = 0; i < n; i++) out[i] += v[i];
+      else for (let i = 0; i < n; i++) out[i] += c * v[i];
+    }
+  }
+
+  /** One iteration: x[k] → x[k+1]. */
+  step(grad: GradOracle): void {
+    const k = this.k;
+    for (const eq of this.method.equations) {
+      const grads: Float64Array[] = [];
+      eq.grads.forEach((g, slot) => {
+        if (g.pure) {
+          const idx = k - g.pure.lag;
+          grads[g.id] = this.gradAt(`${g.pure.name}@${idx}`, this.value(g.pure.name, idx), grad, slot);
+        } else {
+          this.combine(g.arg, k, eq.text, [], this.tmp, null);
+          grads[g.id] = this.gradAt(null, this.tmp, grad, slot);
+        }
+      });
+      const name = eq.target;
+      const target = this.spare.pop() ?? new Float64Array(this.dim);
+      this.combine(eq.terms, k, eq.text, grads, target, name === 'x' ? null : name);
+      this.push(name, target, eq.shift === 1 ? k + 1 : k);
+    }
+    // Drop cached gradients that can no longer be referenced.
+    for (const key of [...this.gradCache.keys()]) {
+      const at = key.lastIndexOf('@');
+      const name = key.slice(0, at);
+      const idx = Number(key.slice(at + 1));
+      if (idx < k + 1 - (this.method.parsed.maxLag[name] ?? 0)) {
+        this.spare.push(this.gradCache.get(key)!);
+        this.gradCache.delete(key);
+      }
+    }
+    this.k = k + 1;
+  }
+
+  private push(name: string, v: Float64Array, index: number): void {
+    const lag = this.method.parsed.maxLag[name] ?? 0;
+    let h = this.hist.get(name);
+    if (!h) {
+      // First value of an auxiliary: its earlier values equal it (starts at rest).
+      h = Array.from({ length: lag + 1 }, (_, i) => (i === 0 ? v : Float64Array.from(v)));
+      this.hist.set(name, h);
+    } else {
+      const old = h.pop()!;
+      h.unshift(v);
+      if (old !== v) this.spare.push(old);
+    }
+    this.histIndex.set(name, index);
+  }
+}
+
+/** Default parameter values for a spec's step symbol from a user-facing η. */
+export function stepSymbol(spec: MethodSpec): string | null {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(spec.step.trim()) ? spec.step.trim() : null;
+}

@@ -1,0 +1,359 @@
+/**
+ * Parse and validate a method spec: split each update equation into target and right-hand side,
+ * and write the right-hand side as a linear form Σ coef·V over sequence values and gradient calls.
+ * Expressions are parsed by mathjs (never eval / new Function); only whitelisted functions are
+ * allowed, so a spec cannot run code or read files.
+ */
+import { parse, derivative, simplify, type MathNode } from 'mathjs';
+import type { GradCall, LinearTerm, MethodSpec, ParsedEquation, ParsedSpec, SeqRef } from './types.ts';
+
+export class SpecError extends Error {
+  override name = 'SpecError';
+}
+
+/** Scalar functions a spec may use in coefficients. */
+export const ALLOWED_FUNCTIONS = new Set([
+  'sqrt', 'exp', 'log', 'sin', 'cos', 'tan', 'abs', 'pow', 'min', 'max', 'floor', 'ceil', 'cbrt', 'atan', 'asin', 'acos', 'sinh', 'cosh', 'tanh',
+]);
+const CONSTANTS = new Set(['pi', 'e']);
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Symbol used inside linear forms for the sequence value name[k-lag]. */
+function seqSymbol(ref: SeqRef): string {
+  return `__s_${ref.name}_${ref.lag}`;
+}
+function gradSymbol(id: number): string {
+  return `__g_${id}`;
+}
+
+export function validateSpecShape(raw: unknown): MethodSpec {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SpecError('method spec must be a JSON object');
+  const o = raw as Record<string, unknown>;
+  const str = (key: string, required: boolean): string | undefined => {
+    const v = o[key];
+    if (v === undefined) {
+      if (required) throw new SpecError(`method spec: missing field '${key}'`);
+      return undefined;
+    }
+    if (typeof v !== 'string' || v.trim() === '') throw new SpecError(`method spec: field '${key}' must be a non-empty string`);
+    return v;
+  };
+  const name = str('name', true)!;
+  const step = str('step', true)!;
+  const time = str('time', true)!;
+  const description = str('description', false);
+  const params = o.params;
+  if (!Array.isArray(params) || !params.every((p) => typeof p === 'string' && IDENT.test(p))) {
+    throw new SpecError(`method spec '${name}': 'params' must be an array of identifiers`);
+  }
+  const update = o.update;
+  if (!Array.isArray(update) || update.length === 0 || !update.every((u) => typeof u === 'string')) {
+    throw new SpecError(`method spec '${name}': 'update' must be a non-empty array of equations`);
+  }
+  let letMap: Record<string, string> | undefined;
+  if (o.let !== undefined) {
+    if (typeof o.let !== 'object' || o.let === null || Array.isArray(o.let)) throw new SpecError(`method spec '${name}': 'let' must be an object`);
+    letMap = {};
+    for (const [k, v] of Object.entries(o.let as Record<string, unknown>)) {
+      if (!IDENT.test(k) || typeof v !== 'string') throw new SpecError(`method spec '${name}': let '${k}' must map an identifier to an expression string`);
+      letMap[k] = v;
+    }
+  }
+  let defaults: Record<string, number> | undefined;
+  if (o.defaults !== undefined) {
+    if (typeof o.defaults !== 'object' || o.defaults === null) throw new SpecError(`method spec '${name}': 'defaults' must be an object`);
+    defaults = {};
+    for (const [k, v] of Object.entries(o.defaults as Record<string, unknown>)) {
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new SpecError(`method spec '${name}': default '${k}' must be a finite number`);
+      defaults[k] = v;
+    }
+  }
+  let start: number | undefined;
+  if (o.start !== undefined) {
+    if (typeof o.start !== 'number' || !Number.isInteger(o.start)) throw new SpecError(`method spec '${name}': 'start' must be an integer`);
+    start = o.start;
+  }
+  const known = new Set(['name', 'description', 'params', 'defaults', 'step', 'time', 'let', 'update', 'start']);
+  for (const k of Object.keys(o)) if (!known.has(k)) throw new SpecError(`method spec '${name}': unknown field '${k}'`);
+  return { name, description, params: params as string[], defaults, step, time, let: letMap, update: update as string[], start };
+}
+
+function parseExpr(text: string, where: string): MathNode {
+  try {
+    return parse(text);
+  } catch (err) {
+    throw new SpecError(`${where}: cannot parse '${text}': ${(err as Error).message}`);
+  }
+}
+
+/** Integer offset j of an index expression 'k + j' (checked at two values of k). */
+function indexOffset(node: MathNode, where: string): number {
+  const f = node.compile();
+  let a: number, b: number;
+  try {
+    a = f.evaluate({ k: 0 }) as number;
+    b = f.evaluate({ k: 7 }) as number;
+  } catch {
+    throw new SpecError(`${where}: index '${node.toString()}' must be k plus an integer`);
+  }
+  if (typeof a !== 'number' || b - a !== 7 || !Number.isInteger(a)) {
+    throw new SpecError(`${where}: index '${node.toString()}' must be k plus an integer`);
+  }
+  return a;
+}
+
+interface Ctx {
+  where: string;
+  /** Sequences usable on a right-hand side and the largest lead allowed (0, or −1 for own earlier values). */
+  defined: Map<string, number>;
+  scalars: Set<string>;
+  usedScalars: Set<string>;
+  maxLag: Record<string, number>;
+  grads: GradCall[];
+  inGrad: boolean;
+}
+
+/** Replace sequence values and grad calls by symbols; validate scalars and functions. */
+function rewrite(node: MathNode, ctx: Ctx): MathNode {
+  return node.transform((n: MathNode) => {
+    if (n.type === 'AccessorNode') {
+      const acc = n as unknown as { object: MathNode; index: { dimensions: MathNode[] } };
+      if (acc.object.type !== 'SymbolNode') throw new SpecError(`${ctx.where}: unsupported indexing '${n.toString()}'`);
+      const name = (acc.object as unknown as { name: string }).name;
+      if (!ctx.defined.has(name)) throw new SpecError(`${ctx.where}: unknown sequence '${name}' in '${n.toString()}'`);
+      if (acc.index.dimensions.length !== 1) throw new SpecError(`${ctx.where}: '${n.toString()}' must have one index`);
+      const off = indexOffset(acc.index.dimensions[0], ctx.where);
+      const maxLead = ctx.defined.get(name)!;
+      if (off > maxLead) {
+        throw new SpecError(`${ctx.where}: '${n.toString()}' refers beyond what is defined (latest is ${name}[k${maxLead === 0 ? '' : maxLead}])`);
+      }
+      const ref: SeqRef = { name, lag: -off };
+      ctx.maxLag[name] = Math.max(ctx.maxLag[name] ?? 0, ref.lag);
+      return parse(seqSymbol(ref));
+    }
+    if (n.type === 'FunctionNode') {
+      const fn = n as unknown as { fn: { name?: string }; args: MathNode[] };
+      const fname = fn.fn.name ?? '';
+      if (fname === 'grad') {
+        if (ctx.inGrad) throw new SpecError(`${ctx.where}: nested grad is not supported`);
+        if (fn.args.length !== 1) throw new SpecError(`${ctx.where}: grad takes one argument`);
+        const inner = rewrite(fn.args[0], { ...ctx, inGrad: true });
+        const arg = linearForm(inner, ctx.where, []);
+        const id = ctx.grads.length;
+        const pure = arg.length === 1 && arg[0].ref.kind === 'seq' && isOne(arg[0].coef) ? arg[0].ref.seq : null;
+        ctx.grads.push({ id, arg, pure, text: n.toString() });
+        return parse(gradSymbol(id));
+      }
+      if (!ALLOWED_FUNCTIONS.has(fname)) throw new SpecError(`${ctx.where}: function '${fname}' is not allowed`);
+      return n;
+    }
+    if (n.type === 'SymbolNode') {
+      const name = (n as unknown as { name: string }).name;
+      if (name.startsWith('__') || ALLOWED_FUNCTIONS.has(name) || name === 'grad') return n;
+      if (ctx.defined.has(name)) throw new SpecError(`${ctx.where}: sequence '${name}' needs an index, e.g. ${name}[k]`);
+      if (name === 'k' || CONSTANTS.has(name)) {
+        if (name === 'k') ctx.usedScalars.add('k');
+        return n;
+      }
+      if (!ctx.scalars.has(name)) throw new SpecError(`${ctx.where}: unknown symbol '${name}'`);
+      ctx.usedScalars.add(name);
+      return n;
+    }
+    const allowed = ['OperatorNode', 'ConstantNode', 'ParenthesisNode'];
+    if (!allowed.includes(n.type)) throw new SpecError(`${ctx.where}: unsupported expression '${n.toString()}'`);
+    return n;
+  });
+}
+
+function isOne(coef: string): boolean {
+  try {
+    return parse(coef).compile().evaluate({}) === 1;
+  } catch {
+    return false;
+  }
+}
+
+/** Vector symbols (sequence values and grad calls) occurring in a rewritten node. */
+function vectorSymbols(node: MathNode): string[] {
+  const out = new Set<string>();
+  node.traverse((n: MathNode) => {
+    if (n.type === 'SymbolNode') {
+      const name = (n as unknown as { name: string }).name;
+      if (name.startsWith('__s_') || name.startsWith('__g_')) out.add(name);
+    }
+  });
+  return [...out];
+}
+
+function decodeSymbol(sym: string): LinearTerm['ref'] {
+  if (sym.startsWith('__g_')) return { kind: 'grad', id: Number(sym.slice(4)) };
+  const body = sym.slice(4);
+  const cut = body.lastIndexOf('_');
+  return { kind: 'seq', seq: { name: body.slice(0, cut), lag: Number(body.slice(cut + 1)) } };
+}
+
+/**
+ * Write `node` (vector symbols already substituted) as Σ coef_i · V_i. Coefficients are the partial
+ * derivatives; linearity is checked by evaluating both sides at random scalar values.
+ */
+function linearForm(node: MathNode, where: string, _unused: unknown[]): LinearTerm[] {
+  const syms = vectorSymbols(node);
+  if (syms.length === 0) throw new SpecError(`${where}: right-hand side has no sequence value or gradient`);
+  const terms: LinearTerm[] = [];
+  const coefNodes: MathNode[] = [];
+  for (const s of syms) {
+    let c: MathNode;
+    try {
+      c = simplify(derivative(node, s));
+    } catch (err) {
+      throw new SpecError(`${where}: cannot differentiate with respect to a sequence value: ${(err as Error).message}`);
+    }
+    if (vectorSymbols(c).length > 0) throw new SpecError(`${where}: the update must be linear in the sequence values and gradients`);
+    coefNodes.push(c);
+    terms.push({ coef: c.toString(), ref: decodeSymbol(s) });
+  }
+  // Linearity check: node(V) == Σ c_i V_i at random values of every symbol.
+  const scalarNames = new Set<string>();
+  node.traverse((n: MathNode) => {
+    if (n.type === 'SymbolNode') {
+      const name = (n as unknown as { name: string }).name;
+      if (!name.startsWith('__') && !ALLOWED_FUNCTIONS.has(name) && !CONSTANTS.has(name)) scalarNames.add(name);
+    }
+  });
+  const f = node.compile();
+  const cs = coefNodes.map((c) => c.compile());
+  for (let trial = 0; trial < 3; trial++) {
+    const scope: Record<string, number> = {};
+    let seed = 12345 + 977 * trial;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return 0.2 + (seed / 2147483648) * 0.6;
+    };
+    for (const s of scalarNames) scope[s] = s === 'k' ? 3 + trial * 5 : rnd();
+    for (const s of syms) scope[s] = rnd() * 4 - 2;
+    const lhs = f.evaluate({ ...scope }) as number;
+    let rhs = 0;
+    cs.forEach((c, i) => {
+      rhs += (c.evaluate({ ...scope }) as number) * scope[syms[i]];
+    });
+    if (typeof lhs !== 'number' || !Number.isFinite(lhs)) continue;
+    if (Math.abs(lhs - rhs) > 1e-9 * (1 + Math.abs(lhs))) {
+      throw new SpecError(`${where}: the update must be linear in the sequence values and gradients (no constant or nonlinear terms)`);
+    }
+  }
+  return terms;
+}
+
+const LHS = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\[\s*k\s*(\+\s*1\s*)?\]\s*$/;
+
+export function parseSpec(raw: unknown): ParsedSpec {
+  const spec = validateSpecShape(raw);
+  const name = spec.name;
+  const letKeys = Object.keys(spec.let ?? {});
+  for (const p of spec.params) {
+    if (p === 'k' || p === 'x' || p === 'grad') throw new SpecError(`method spec '${name}': '${p}' cannot be a parameter`);
+  }
+  const scalars = new Set<string>([...spec.params, ...letKeys]);
+  // let expressions may use params only (and earlier lets).
+  const letSeen = new Set<string>(spec.params);
+  for (const [k, v] of Object.entries(spec.let ?? {})) {
+    const node = parseExpr(v, `method spec '${name}': let ${k}`);
+    node.traverse((n: MathNode) => {
+      if (n.type === 'SymbolNode') {
+        const s = (n as unknown as { name: string }).name;
+        if (!letSeen.has(s) && !ALLOWED_FUNCTIONS.has(s) && !CONSTANTS.has(s) && s !== 'k') {
+          throw new SpecError(`method spec '${name}': let ${k}: unknown symbol '${s}'`);
+        }
+      }
+      if (n.type === 'FunctionNode') {
+        const f = (n as unknown as { fn: { name?: string } }).fn.name ?? '';
+        if (!ALLOWED_FUNCTIONS.has(f)) throw new SpecError(`method spec '${name}': let ${k}: function '${f}' is not allowed`);
+      }
+    });
+    letSeen.add(k);
+  }
+  for (const field of ['step', 'time'] as const) {
+    const node = parseExpr(spec[field], `method spec '${name}': ${field}`);
+    node.traverse((n: MathNode) => {
+      if (n.type === 'SymbolNode') {
+        const s = (n as unknown as { name: string }).name;
+        if (!scalars.has(s) && !ALLOWED_FUNCTIONS.has(s) && !CONSTANTS.has(s) && s !== 'k') {
+          throw new SpecError(`method spec '${name}': ${field}: unknown symbol '${s}'`);
+        }
+      }
+    });
+  }
+  checkTimeIncreasing(spec);
+
+  const defined = new Map<string, number>([['x', 0]]);
+  const auxiliaries: string[] = [];
+  const equations: ParsedEquation[] = [];
+  const maxLag: Record<string, number> = { x: 0 };
+  const usedScalars = new Set<string>();
+  spec.update.forEach((eqText, index) => {
+    const where = `method spec '${name}', equation ${index + 1} '${eqText}'`;
+    const eqPos = eqText.indexOf('=');
+    if (eqPos < 0 || eqText[eqPos + 1] === '=') throw new SpecError(`${where}: expected 'name[k] = expression'`);
+    const lhs = eqText.slice(0, eqPos);
+    const rhs = eqText.slice(eqPos + 1);
+    const m = LHS.exec(lhs);
+    if (!m) throw new SpecError(`${where}: left-hand side must be name[k] or x[k+1]`);
+    const target = m[1];
+    const shift: 0 | 1 = m[2] ? 1 : 0;
+    const last = index === spec.update.length - 1;
+    if (last && !(target === 'x' && shift === 1)) throw new SpecError(`${where}: the last equation must define x[k+1]`);
+    if (!last && target === 'x') throw new SpecError(`${where}: only the last equation may define x`);
+    if (!last && shift === 1) throw new SpecError(`${where}: auxiliary sequences are defined at index k`);
+    if (target !== 'x' && defined.has(target)) throw new SpecError(`${where}: sequence '${target}' is defined twice`);
+    if (target !== 'x' && (scalars.has(target) || target === 'k' || target === 'grad')) {
+      throw new SpecError(`${where}: '${target}' is already a parameter or reserved name`);
+    }
+    if (target !== 'x') defined.set(target, -1); // its own earlier values only
+    const grads: GradCall[] = [];
+    const node = parseExpr(rhs, where);
+    const rewritten = rewrite(node, { where, defined, scalars, usedScalars, maxLag, grads, inGrad: false });
+    const terms = linearForm(rewritten, where, []);
+    if (target !== 'x') {
+      defined.set(target, 0);
+      auxiliaries.push(target);
+      maxLag[target] = maxLag[target] ?? 0;
+    }
+    equations.push({ text: eqText, index, target, shift, rhs: rhs.trim(), terms, grads });
+  });
+  if (!equations.some((e) => e.target === 'x' && e.shift === 1)) throw new SpecError(`method spec '${name}': x[k+1] is never defined`);
+  // Let symbols used by the update pull in the params they depend on.
+  return {
+    spec,
+    auxiliaries,
+    equations,
+    maxLag,
+    scalarSymbols: [...usedScalars].sort(),
+    start: spec.start ?? 0,
+  };
+}
+
+/** time(k+1) − time(k) must be positive for small positive params (checked at a few values). */
+function checkTimeIncreasing(spec: MethodSpec): void {
+  const t = parseExpr(spec.time, `method spec '${spec.name}': time`).compile();
+  const scope: Record<string, number> = {};
+  for (const p of spec.params) scope[p] = spec.defaults?.[p] ?? 0.01;
+  for (const [k, v] of Object.entries(spec.let ?? {})) {
+    try {
+      scope[k] = parse(v).compile().evaluate({ ...scope }) as number;
+    } catch {
+      scope[k] = 0.5;
+    }
+  }
+  for (const k of [1, 5, 50]) {
+    let a: unknown, b: unknown;
+    try {
+      a = t.evaluate({ ...scope, k });
+      b = t.evaluate({ ...scope, k: k + 1 });
+    } catch (err) {
+      throw new SpecError(`method spec '${spec.name}': time '${spec.time}' cannot be evaluated: ${(err as Error).message}`);
+    }
+    if (typeof a !== 'number' || typeof b !== 'number' || !(b > a)) {
+      throw new SpecError(`method spec '${spec.name}': time '${spec.time}' must increase with k`);
+    }
+  }
+}
