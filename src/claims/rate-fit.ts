@@ -1,0 +1,263 @@
+/**
+ * Linear (exponential) versus sublinear (polynomial) decay, decided from a trajectory by a stated
+ * procedure (docs/claims.md, "The rate-fit procedure"):
+ *
+ * 1. Divergence: a non-finite loss, or a late loss above `divergeFactor` × the initial loss → 'diverged'.
+ * 2. Floor: points below `floor` × the largest loss are dropped (floating-point noise, not decay).
+ * 3. Window: the late window t ∈ [windowStart·T, T] (T the last time, t > 0 only; default: last 3/4).
+ * 4. Envelope: when the loss oscillates in the window (≥ 3 interior local maxima), only its local
+ *    maxima are kept (the upper envelope: NAG, underdamped HB, Bessel-like cos² factors).
+ * 5. Stalled: ln L falls by less than `stallDrop` across the window → 'stalled'.
+ * 6. Two fits on the window: ln L = a − c·t (exponential) and ln L = b − p·ln t (power law), with
+ *    their RMS residuals; and the local-slope elasticity q: the window is cut into 4 sub-windows of
+ *    equal length in ln t, each gets its local slope s_i of ln L against t, and q is the slope of
+ *    ln|s_i| against ln t_i. For exp(−ct) the slope in t is constant (q = 0); for t^(−p) the slope
+ *    in ln t is constant, so the slope in t goes like 1/t (q = −1).
+ * 7. Decision: 'linear' when q > −0.35 and the exponential fit is not worse than the power fit;
+ *    'sublinear' when q < −0.65 and the power fit is not worse; otherwise 'undecided'.
+ * 8. Rate: ln L = A − c·t − p·ln t is also fitted on the window (strips a polynomial prefactor);
+ *    `rate` is c from that fit when it is decided linear (the asymptotic rate), with the plain window
+ *    slope alongside. The crossover t* = p/c (where the polynomial factor stops dominating the local
+ *    slope) is reported when both c > 0 and p > 0 (the discrete NAG case (1 − a)^k·k^(−p)).
+ */
+
+export type DecayKind = 'linear' | 'sublinear' | 'stalled' | 'diverged' | 'undecided';
+
+export interface DecayQuality {
+  /** RMS residual of ln L = a − c t on the window. */
+  rmsLinear: number;
+  /** RMS residual of ln L = b − p ln t on the window. */
+  rmsPower: number;
+  /** Local-slope elasticity q (0 for exponential, −1 for power-law decay). */
+  elasticity: number;
+  /** Points used in the fits (envelope maxima when oscillating). */
+  points: number;
+  /** True when the fits used the upper envelope (local maxima). */
+  envelope: boolean;
+  /** Slope of ln L against t on the window (−rate of the plain exponential fit). */
+  windowSlope: number;
+  /** Slope of ln L against ln t on the window (−exponent of the plain power fit). */
+  windowLogSlope: number;
+}
+
+export interface DecayClassification {
+  kind: DecayKind;
+  /** Asymptotic loss rate c in L ≈ C e^{−ct} (kind 'linear'). */
+  rate?: number;
+  /** Loss exponent p in L ≈ C t^{−p} (kind 'sublinear'). */
+  exponent?: number;
+  /** The fit window [t_from, t_to]. */
+  window: [number, number];
+  quality: DecayQuality | null;
+  /** Where the polynomial factor of L ≈ C e^{−ct} t^{−p} stops dominating: t* = p/c. */
+  crossover?: number;
+  /** One human sentence on why the kind was chosen. */
+  reason: string;
+}
+
+export interface ClassifyOptions {
+  /** Start of the late window as a fraction of the last time (default 0.25). */
+  windowStart?: number;
+  /** Relative floor below which points are noise (default 1e-24). */
+  floor?: number;
+  /** Minimum fall of ln L across the window to count as decaying (default 0.1). */
+  stallDrop?: number;
+  /** Late loss above this multiple of the initial loss means divergence (default 1e3). */
+  divergeFactor?: number;
+}
+
+interface LinFit {
+  slope: number;
+  intercept: number;
+  rms: number;
+}
+
+/** Least squares y = intercept + slope·x. */
+export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>): LinFit {
+  const n = x.length;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) { mx += x[i]; my += y[i]; }
+  mx /= n; my /= n;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) { sxx += (x[i] - mx) ** 2; sxy += (x[i] - mx) * (y[i] - my); }
+  const slope = sxx > 0 ? sxy / sxx : 0;
+  const intercept = my - slope * mx;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (y[i] - intercept - slope * x[i]) ** 2;
+  return { slope, intercept, rms: Math.sqrt(ss / Math.max(1, n)) };
+}
+
+/** Least squares y = a + b·u + c·v (two regressors), by the centred normal equations. */
+function twoRegressorFit(u: number[], v: number[], y: number[]): { b: number; c: number } | null {
+  const n = y.length;
+  const mean = (z: number[]) => z.reduce((s, q) => s + q, 0) / n;
+  const mu = mean(u); const mv = mean(v); const my = mean(y);
+  let suu = 0; let svv = 0; let suv = 0; let suy = 0; let svy = 0;
+  for (let i = 0; i < n; i++) {
+    const du = u[i] - mu; const dv = v[i] - mv; const dy = y[i] - my;
+    suu += du * du; svv += dv * dv; suv += du * dv; suy += du * dy; svy += dv * dy;
+  }
+  const det = suu * svv - suv * suv;
+  if (!(Math.abs(det) > 1e-12 * suu * svv)) return null;
+  return { b: (svv * suy - suv * svy) / det, c: (suu * svy - suv * suy) / det };
+}
+
+/** Indices of interior local maxima of y (plateaus count once). */
+export function localMaxima(y: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < y.length - 1; i++) {
+    if (y[i] > y[i - 1] && y[i] >= y[i + 1]) out.push(i);
+  }
+  return out;
+}
+
+export function classifyDecay(t: ArrayLike<number>, loss: ArrayLike<number>, opts: ClassifyOptions = {}): DecayClassification {
+  const windowStart = opts.windowStart ?? 0.25;
+  const floorRel = opts.floor ?? 1e-24;
+  const stallDrop = opts.stallDrop ?? 0.1;
+  const divergeFactor = opts.divergeFactor ?? 1e3;
+  const n = Math.min(t.length, loss.length);
+  const T = n > 0 ? t[n - 1] : 0;
+  const none = (kind: DecayKind, reason: string, window: [number, number] = [0, T]): DecayClassification => ({ kind, window, quality: null, reason });
+  if (n < 8) return none('undecided', `only ${n} points`);
+
+  // 1. divergence
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(loss[i]) || !Number.isFinite(t[i])) return none('diverged', `non-finite loss at t = ${fmt(t[i])}`);
+  }
+  const L0 = loss[0];
+  let maxLate = 0;
+  for (let i = Math.floor(n / 2); i < n; i++) maxLate = Math.max(maxLate, loss[i]);
+  if (L0 > 0 && maxLate > divergeFactor * L0) return none('diverged', `loss grew to ${fmt(maxLate)} from ${fmt(L0)}`);
+
+  // 2. floor
+  let Lmax = 0;
+  for (let i = 0; i < n; i++) Lmax = Math.max(Lmax, loss[i]);
+  if (!(Lmax > 0)) return none('undecided', 'loss is identically zero');
+  const floor = floorRel * Lmax;
+  // Cut where everything after is under the floor (noise from then on); isolated zeros of an
+  // oscillating loss (cos² factors) do not cut: later peaks are above the floor. Non-positive
+  // points are left out of the fits.
+  let last = n - 1;
+  while (last > 0 && !(loss[last] > floor)) last--;
+  const Tend = t[last];
+  if (!(Tend > 0)) return none('undecided', 'no positive times above the floor');
+
+  // 3. window
+  const from = windowStart * Tend;
+  const ts: number[] = [];
+  const ls: number[] = [];
+  for (let i = 0; i <= last; i++) {
+    if (t[i] >= from && t[i] > 0 && loss[i] > 0) { ts.push(t[i]); ls.push(loss[i]); }
+  }
+  const window: [number, number] = [ts[0] ?? from, Tend];
+  if (ts.length < 8) return none('undecided', `only ${ts.length} points in the late window`, window);
+
+  // 4. envelope
+  const maxima = localMaxima(ls);
+  let envelope = false;
+  let ex = ts;
+  let ey = ls;
+  if (maxima.length >= 3) {
+    envelope = true;
+    ex = maxima.map((i) => ts[i]);
+    ey = maxima.map((i) => ls[i]);
+  } else if (maxima.length > 0) {
+    // One or two bumps: not an oscillation we can follow; keep all points.
+  }
+  const lnL = ey.map(Math.log);
+  const lnT = ex.map(Math.log);
+
+  // 5. stalled / rising
+  const fitT = linearFit(ex, lnL);
+  const fitLog = linearFit(lnT, lnL);
+  const drop = -fitT.slope * (ex[ex.length - 1] - ex[0]);
+  if (drop < -Math.log(divergeFactor)) return none('diverged', `ln loss rises by ${fmt(-drop)} across the window`, window);
+  if (drop < stallDrop) {
+    return { kind: 'stalled', window, quality: quality(), reason: `ln loss falls by only ${fmt(drop)} across the window (< ${stallDrop})` };
+  }
+  if (ex.length < 8) return { kind: 'undecided', window, quality: quality(), reason: `only ${ex.length} envelope maxima in the window` };
+
+  // 6. elasticity of the local slope over 4 sub-windows equal in ln t
+  const elasticity = localSlopeElasticity(ex, lnL, 4);
+
+  function quality(): DecayQuality {
+    return {
+      rmsLinear: fitT.rms,
+      rmsPower: fitLog.rms,
+      elasticity: Number.NaN,
+      points: ex.length,
+      envelope,
+      windowSlope: fitT.slope,
+      windowLogSlope: fitLog.slope,
+    };
+  }
+  const q: DecayQuality = { ...quality(), elasticity: elasticity ?? Number.NaN };
+  if (elasticity === null) return { kind: 'undecided', window, quality: { ...q, elasticity: 0 }, reason: 'local slopes do not all decrease (too few points per sub-window)' };
+
+  // 8. three-term fit for the asymptotic rate and the crossover
+  const three = twoRegressorFit(ex, lnT, lnL);
+  const c3 = three ? -three.b : Number.NaN;
+  const p3 = three ? -three.c : Number.NaN;
+  let crossover: number | undefined;
+  if (c3 > 0 && p3 > 0) crossover = p3 / c3;
+
+  // 7. decision
+  const linearBetter = fitT.rms <= fitLog.rms * 1.05;
+  const powerBetter = fitLog.rms <= fitT.rms * 1.05;
+  if (elasticity > -0.35 && linearBetter) {
+    const windowRate = -fitT.slope;
+    // The three-term rate is trusted when it agrees in sign and within a factor 2 with the window rate.
+    const rate = Number.isFinite(c3) && c3 > 0 && c3 < 2 * windowRate && c3 > 0.5 * windowRate ? c3 : windowRate;
+    return {
+      kind: 'linear', rate, window, quality: q, crossover,
+      reason: `local slope in t is stable (elasticity ${fmt(elasticity)}), exponential fit residual ${fmt(fitT.rms)} ≤ power fit ${fmt(fitLog.rms)}`,
+    };
+  }
+  if (elasticity < -0.65 && powerBetter) {
+    return {
+      kind: 'sublinear', exponent: -fitLog.slope, window, quality: q, crossover,
+      reason: `local slope in t falls like 1/t (elasticity ${fmt(elasticity)}), power fit residual ${fmt(fitLog.rms)} ≤ exponential fit ${fmt(fitT.rms)}`,
+    };
+  }
+  return {
+    kind: 'undecided', window, quality: q, crossover,
+    reason: `elasticity ${fmt(elasticity)} and residuals (exp ${fmt(fitT.rms)}, power ${fmt(fitLog.rms)}) do not agree on a kind` +
+      (crossover !== undefined ? `; a crossover near t = ${fmt(crossover)} is estimated` : ''),
+  };
+}
+
+/**
+ * Slope of ln|s_i| against ln t_i where s_i is the local slope of y against x on sub-window i
+ * (k sub-windows of equal length in ln x). Null when a sub-window has < 2 points or a local slope
+ * is not negative.
+ */
+export function localSlopeElasticity(x: number[], y: number[], k: number): number | null {
+  const a = Math.log(x[0]);
+  const b = Math.log(x[x.length - 1]);
+  const lnS: number[] = [];
+  const lnMid: number[] = [];
+  for (let j = 0; j < k; j++) {
+    const lo = a + ((b - a) * j) / k;
+    const hi = a + ((b - a) * (j + 1)) / k;
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (let i = 0; i < x.length; i++) {
+      const lx = Math.log(x[i]);
+      if (lx >= lo - 1e-12 && (lx < hi || (j === k - 1 && lx <= hi + 1e-12))) { xs.push(x[i]); ys.push(y[i]); }
+    }
+    if (xs.length < 2) return null;
+    const s = linearFit(xs, ys).slope;
+    if (!(s < 0)) return null;
+    lnS.push(Math.log(-s));
+    lnMid.push((lo + hi) / 2);
+  }
+  return linearFit(lnMid, lnS).slope;
+}
+
+function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : Number(v.toPrecision(3)).toString();
+}
