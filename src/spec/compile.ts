@@ -138,14 +138,14 @@ export function compileMethod(method: string | MethodSpec | ParsedSpec, params: 
  */
 export class Stepper {
   readonly method: CompiledMethod;
-  readonly dim: number;
+  dim: number;
   k: number;
   gradEvals = 0;
   private readonly hist = new Map<string, Float64Array[]>(); // index 0 = newest
   private readonly histIndex = new Map<string, number>(); // iteration index of newest
   private readonly gradCache = new Map<string, Float64Array>();
-  private readonly tmp: Float64Array;
-  private readonly gradTmp: Float64Array[];
+  private tmp: Float64Array;
+  private gradTmp: Float64Array[];
   private spare: Float64Array[] = [];
 
   constructor(method: CompiledMethod, x0: Float64Array) {
@@ -241,6 +241,73 @@ export class Stepper {
     this.k = k + 1;
   }
 
+  /**
+   * Every vector the stepper holds (history of each sequence, cached gradients), each once.
+   * Engines that change coordinates between steps (the fast engine's dual frames) read them here.
+   */
+  heldVectors(): Float64Array[] {
+    const seen = new Set<Float64Array>();
+    for (const h of this.hist.values()) for (const v of h) seen.add(v);
+    for (const v of this.gradCache.values()) seen.add(v);
+    return [...seen];
+  }
+
+  /** A deep copy of the state (history, cached gradients, k), to go back to with restore(). */
+  snapshot(): StepperSnapshot {
+    const copy = new Map<Float64Array, Float64Array>();
+    const dup = (v: Float64Array): Float64Array => {
+      let c = copy.get(v);
+      if (!c) copy.set(v, (c = Float64Array.from(v)));
+      return c;
+    };
+    return {
+      k: this.k,
+      gradEvals: this.gradEvals,
+      dim: this.dim,
+      hist: new Map([...this.hist].map(([name, h]) => [name, h.map(dup)])),
+      histIndex: new Map(this.histIndex),
+      gradCache: new Map([...this.gradCache].map(([key, v]) => [key, dup(v)])),
+    };
+  }
+
+  /** Return to a snapshot (taken at the same dimension). The snapshot is consumed. */
+  restore(s: StepperSnapshot): void {
+    if (s.dim !== this.dim) throw new Error('Stepper.restore: snapshot has another dimension');
+    this.k = s.k;
+    this.gradEvals = s.gradEvals;
+    this.hist.clear();
+    for (const [name, h] of s.hist) this.hist.set(name, h);
+    this.histIndex.clear();
+    for (const [name, i] of s.histIndex) this.histIndex.set(name, i);
+    this.gradCache.clear();
+    for (const [key, v] of s.gradCache) this.gradCache.set(key, v);
+    this.spare = [];
+  }
+
+  /**
+   * Change coordinates: replace every held vector v by f(v), of length `dim` (a vector held in
+   * two places is mapped once). The update rules are linear, so any linear change of coordinates
+   * commutes with them.
+   */
+  remap(dim: number, f: (v: Float64Array) => Float64Array): void {
+    const mapped = new Map<Float64Array, Float64Array>();
+    const g = (v: Float64Array): Float64Array => {
+      let w = mapped.get(v);
+      if (!w) {
+        w = f(v);
+        if (w.length !== dim) throw new Error(`Stepper.remap: vector of length ${w.length}, expected ${dim}`);
+        mapped.set(v, w);
+      }
+      return w;
+    };
+    for (const [name, h] of this.hist) this.hist.set(name, h.map(g));
+    for (const [key, v] of this.gradCache) this.gradCache.set(key, g(v));
+    this.dim = dim;
+    this.tmp = new Float64Array(dim);
+    this.gradTmp = this.gradTmp.map(() => new Float64Array(dim));
+    this.spare = [];
+  }
+
   private push(name: string, v: Float64Array, index: number): void {
     const lag = this.method.parsed.maxLag[name] ?? 0;
     let h = this.hist.get(name);
@@ -255,6 +322,16 @@ export class Stepper {
     }
     this.histIndex.set(name, index);
   }
+}
+
+/** Saved state of a Stepper (see Stepper.snapshot). */
+export interface StepperSnapshot {
+  k: number;
+  gradEvals: number;
+  dim: number;
+  hist: Map<string, Float64Array[]>;
+  histIndex: Map<string, number>;
+  gradCache: Map<string, Float64Array>;
 }
 
 /** Default parameter values for a spec's step symbol from a user-facing η. */
