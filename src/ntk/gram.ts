@@ -1,0 +1,92 @@
+/**
+ * Neural tangent kernels of the two-layer ReLU net with a frozen second layer (Du et al. 2019):
+ *
+ *   H∞_ij   = x_i·x_j (π − θ_ij) / (2π),  θ_ij = arccos(clamp(x_i·x_j / (‖x_i‖‖x_j‖), −1, 1))
+ *             (= E_w[x_i·x_j 1{w·x_i ≥ 0, w·x_j ≥ 0}], w ~ N(0, I), for rows of any norm;
+ *              a zero row gives a zero row of H∞),
+ *   H(W)_ij = (1/m) Σ_r x_i·x_j 1{w_r·x_i ≥ 0} 1{w_r·x_j ≥ 0}   (the empirical NTK).
+ *
+ * H(W) is built from activation bitsets: (x_i·x_j) · popcount(A_i & A_j) / m, O(mnd + n²m/32).
+ */
+import type { Dataset } from '../data/types.ts';
+import type { Network } from '../train/types.ts';
+import { symmetricEigenvalues } from '../linalg/eigen.ts';
+import { activationBits, coActivationCounts, type ActivationBits } from './activations.ts';
+
+/** Inner products G_ij = x_i·x_j (n×n). */
+export function dataGram(data: Dataset): Float64Array {
+  const { n, d, X } = data;
+  const G = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += X[i * d + k] * X[j * d + k];
+      G[i * n + j] = s;
+      G[j * n + i] = s;
+    }
+  }
+  return G;
+}
+
+/** The infinite-width kernel H∞ (n×n row-major). */
+export function gramInfinity(data: Dataset): Float64Array {
+  const { n } = data;
+  const G = dataGram(data);
+  const H = new Float64Array(n * n);
+  const norms = new Float64Array(n);
+  for (let i = 0; i < n; i++) norms[i] = Math.sqrt(G[i * n + i]);
+  for (let i = 0; i < n; i++) {
+    H[i * n + i] = G[i * n + i] / 2;
+    for (let j = i + 1; j < n; j++) {
+      const g = G[i * n + j];
+      const nn = norms[i] * norms[j];
+      let v = 0;
+      if (nn > 0) {
+        const c = Math.min(1, Math.max(-1, g / nn));
+        v = (g * (Math.PI - Math.acos(c))) / (2 * Math.PI);
+      }
+      H[i * n + j] = v;
+      H[j * n + i] = v;
+    }
+  }
+  return H;
+}
+
+/** H from activation bitsets and the data Gram matrix G. */
+export function ntkFromBits(bits: ActivationBits, G: Float64Array, out?: Float64Array): Float64Array {
+  const { n, m } = bits;
+  const H = coActivationCounts(bits, out);
+  const inv = 1 / m;
+  for (let p = 0; p < n * n; p++) H[p] *= G[p] * inv;
+  return H;
+}
+
+/** The empirical NTK H(W) of the network at first-layer weights W (m×d). */
+export function empiricalNtk(net: Network, W: Float64Array, data: Dataset, out?: Float64Array): Float64Array {
+  const bits = activationBits(W, net.m, data);
+  return ntkFromBits(bits, dataGram(data), out);
+}
+
+export interface NtkSpectrum {
+  /** λ0 = λ_min(H∞). */
+  lambda0: number;
+  lambdaMax: number;
+  /** κ = λ_max/λ0 (Infinity when λ0 ≤ 0 numerically). */
+  kappa: number;
+}
+
+/** λ0, λ_max and κ of a symmetric kernel matrix. */
+export function kernelSpectrum(H: Float64Array, n: number): NtkSpectrum {
+  const ev = symmetricEigenvalues(H, n);
+  const lambda0 = ev[0];
+  const lambdaMax = ev[n - 1];
+  return { lambda0, lambdaMax, kappa: lambda0 > lambdaMax * LAMBDA0_ZERO_RELATIVE ? lambdaMax / lambda0 : Infinity };
+}
+
+/** λ0 counts as 0 when below this fraction of λ_max (rounding level of the eigen solver ×1e3). */
+export const LAMBDA0_ZERO_RELATIVE = 1e-12;
+
+/** λ0, λ_max, κ of H∞ of the data. */
+export function ntkSpectrum(data: Dataset): NtkSpectrum {
+  return kernelSpectrum(gramInfinity(data), data.n);
+}

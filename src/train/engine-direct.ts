@@ -1,0 +1,114 @@
+/**
+ * The direct training loop: the method's compiled stepper (src/spec/compile.ts, the only
+ * implementation of update rules) driven by an exact gradient oracle of the two-layer ReLU net
+ * (src/train/network.ts). Every step records the loss ½‖u − y‖² and ‖e‖ at the iterate x[k]; for
+ * methods that take the gradient elsewhere (nag-c at y[k]) that costs one extra forward pass, for the
+ * others the forward pass of the gradient is reused. Probes at step 0, every probeEvery steps and at
+ * the last step. Divergence (src/train/trajectory.ts) stops the run with status 'diverged'.
+ * Deterministic: the same config gives bit-identical trajectories.
+ */
+import { compileMethod } from '../spec/compile.ts';
+import type { TrainConfig, Trajectory, Probe } from './types.ts';
+import { initNetwork, forward, gradientFromMask, errorAndLoss } from './network.ts';
+import { createProbeContext, probe } from './probes.ts';
+import { assembleTrajectory, isDiverged } from './trajectory.ts';
+import { ntkSpectrum } from '../ntk/gram.ts';
+
+/** True when step k of the method evaluates grad(x[k]) itself (so the loss at x[k] comes for free). */
+export function gradientAtIterate(parsed: { equations: Array<{ grads: Array<{ pure: { name: string; lag: number } | null }> }> }): boolean {
+  return parsed.equations.some((eq) => eq.grads.some((g) => g.pure !== null && g.pure.name === 'x' && g.pure.lag === 0));
+}
+
+export function isProbeStep(k: number, steps: number, probeEvery: number): boolean {
+  return k === 0 || k === steps || (probeEvery > 0 && k % probeEvery === 0);
+}
+
+export function runDirect(config: TrainConfig): Trajectory {
+  const t0 = performance.now();
+  const { data, width: m, steps, seed } = config;
+  const { n } = data;
+  if (!Number.isInteger(m) || m < 1) throw new RangeError(`width must be an integer >= 1, got ${m}`);
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps must be an integer >= 0, got ${steps}`);
+  const compiled = compileMethod(config.method, config.params);
+  const net = initNetwork(data.d, m, seed, config.initScale ?? 1);
+  const stepper = compiled.stepper(net.W0);
+  const reuse = gradientAtIterate(compiled.parsed);
+  const spectrum = ntkSpectrum(data);
+  const ctx = createProbeContext(net, data);
+
+  const u = new Float64Array(n);
+  const e = new Float64Array(n);
+  const mask = new Uint8Array(m * n);
+  const loss = new Float64Array(steps + 1);
+  const errNorm = new Float64Array(steps + 1);
+  const probes: Probe[] = [];
+  /** Iteration whose forward pass (u, e, mask) is currently held, or −1. */
+  let freshAt = -1;
+
+  const evaluate = (z: Float64Array): number => {
+    forward(net, z, data, u, mask);
+    return errorAndLoss(u, data.y, e);
+  };
+  const record = (k: number, L: number): void => {
+    loss[k] = L;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += e[i] * e[i];
+    errNorm[k] = Math.sqrt(s);
+  };
+  const oracle = (z: Float64Array, out: Float64Array): void => {
+    const atIterate = z === stepper.x;
+    if (!(atIterate && freshAt === stepper.k)) {
+      const L = evaluate(z);
+      if (atIterate) {
+        record(stepper.k, L);
+        freshAt = stepper.k;
+      } else freshAt = -1;
+    }
+    gradientFromMask(net, data, e, mask, out);
+    if (!atIterate) freshAt = -1;
+  };
+
+  const probeEvery = config.probeEvery;
+  const every = Math.max(1, Math.floor(steps / 200));
+  let status: 'ok' | 'diverged' = 'ok';
+  let divergedAt: number | null = null;
+  let done = steps;
+  for (let k = 0; k <= steps; k++) {
+    const wantProbe = isProbeStep(k, steps, probeEvery);
+    if (k === steps || !reuse || wantProbe) {
+      record(k, evaluate(stepper.x));
+      freshAt = k;
+      if (isDiverged(loss[k], loss[0])) {
+        status = 'diverged'; divergedAt = k; done = k;
+        break;
+      }
+      if (wantProbe) probes.push(probe(ctx, k, stepper.x, e));
+    }
+    if (k === steps) break;
+    stepper.step(oracle);
+    if (freshAt !== k && freshAt !== -1) freshAt = -1;
+    if (reuse && isDiverged(loss[k], loss[0])) {
+      status = 'diverged'; divergedAt = k; done = k;
+      break;
+    }
+    if (config.onProgress && (k + 1) % every === 0) config.onProgress(k + 1, steps);
+  }
+  config.onProgress?.(done, steps);
+  return assembleTrajectory({
+    status,
+    steps: done,
+    divergedAt,
+    loss,
+    errNorm,
+    probes,
+    lambda0: spectrum.lambda0,
+    lambdaMax: spectrum.lambdaMax,
+    seconds: (performance.now() - t0) / 1000,
+    engine: 'direct',
+    method: compiled.parsed.spec.name,
+    params: compiled.params,
+    width: m,
+    seed,
+    finalW: Float64Array.from(stepper.x),
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * Training entry point: dispatches a TrainConfig to an engine and maps user-facing flags to the
+ * parameters of a method spec.
+ *
+ * Engines: 'direct' (src/train/engine-direct.ts, the reference loop), 'fast' (src/train/engine-fast.ts,
+ * same contract), 'auto' (fast when it is built, else direct; the default).
+ */
+import { resolveMethod, stepSymbol, type ParamValues } from '../spec/compile.ts';
+import { SpecError } from '../spec/parse.ts';
+import type { MethodSpec } from '../spec/types.ts';
+import type { Engine, TrainConfig, Trajectory } from './types.ts';
+import { runDirect } from './engine-direct.ts';
+import { runFast, FAST_ENGINE_AVAILABLE } from './engine-fast.ts';
+
+/** The engine 'auto' resolves to on this build. */
+export function resolveEngine(engine: Engine = 'auto'): 'direct' | 'fast' {
+  if (engine === 'direct') return 'direct';
+  if (engine === 'fast') return 'fast';
+  return FAST_ENGINE_AVAILABLE ? 'fast' : 'direct';
+}
+
+/** Train the two-layer net with config.method; engine per config.engine (default 'auto'). */
+export function train(config: TrainConfig): Trajectory {
+  const engine = resolveEngine(config.engine ?? 'auto');
+  return engine === 'fast' ? runFast(config) : runDirect(config);
+}
+
+/** Flags the trainer maps to same-named spec symbols. */
+export const MOMENTUM_FLAGS = ['beta', 'gamma', 'r', 'mu', 'beta1', 'beta2'] as const;
+export type TrainingFlags = Partial<Record<(typeof MOMENTUM_FLAGS)[number], number>>;
+
+/**
+ * Spec parameter values from user flags: η sets the spec's step symbol (eta for gd/hb/hm, s for the
+ * Nesterov methods); --beta/--gamma/--r/--mu/--beta1/--beta2 set the same-named symbols. Throws
+ * SpecError when η is not positive and finite, when the spec's step is not a single symbol, or when a
+ * flag names a symbol the method does not have.
+ */
+export function trainingParams(method: string | MethodSpec, eta: number, flags: TrainingFlags = {}): ParamValues {
+  const parsed = resolveMethod(method);
+  const spec = parsed.spec;
+  if (!(Number.isFinite(eta) && eta > 0)) throw new SpecError(`--eta must be a positive finite number, got ${eta}`);
+  const step = stepSymbol(spec);
+  if (step === null) throw new SpecError(`method '${spec.name}': its step '${spec.step}' is not a single symbol, so --eta cannot set it`);
+  const params: ParamValues = { [step]: eta };
+  const known = new Set([...spec.params, ...Object.keys(spec.let ?? {})]);
+  for (const key of MOMENTUM_FLAGS) {
+    const v = flags[key];
+    if (v === undefined) continue;
+    if (!Number.isFinite(v)) throw new SpecError(`--${key} must be a finite number`);
+    if (!known.has(key)) {
+      throw new SpecError(`method '${spec.name}' has no parameter '${key}' (it takes ${[...known].map((s) => (s === step ? '--eta' : `--${s}`)).join(', ')})`);
+    }
+    params[key] = v;
+  }
+  return params;
+}
