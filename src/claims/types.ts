@@ -1,0 +1,124 @@
+/**
+ * Claims, instances and verdicts: the shared vocabulary of src/claims, proofs/ and the CLI
+ * (`dynview check`, `dynview verify`). The JSON form of a claim is documented in docs/claims.md.
+ */
+import type { MethodSpec } from '../spec/types.ts';
+import type { DecayClassification } from './rate-fit.ts';
+
+/** Where a numeric obligation is evaluated. */
+export type Regime = 'ode' | 'discrete' | 'network';
+
+export type Verdict = 'proved' | 'supported' | 'refuted' | 'inconclusive';
+
+/** A closed interval [lo, hi] (lo ≤ hi) or a single value. */
+export type Range = [number, number];
+
+export type Horizon = { t: number } | { steps: number };
+
+export interface InstanceRanges {
+  /** Data kind ('sphere': unit vectors uniform on S^{d−1}, targets ±1 … see instance.ts). */
+  data: string;
+  n: Range;
+  d: Range;
+  /** Network width m (network regime; recorded otherwise). */
+  width: Range;
+  /** Step size η (discrete and network regimes); null = 0.5/λmax(H∞) of each instance. */
+  eta: Range | null;
+  /** Number of sampled instances. */
+  runs: number;
+  /** Null = a default per regime (enough time constants of the slowest mode). */
+  horizon: Horizon | null;
+}
+
+export type Assertion =
+  | { kind: 'linear'; rate: string; tolerance: number }
+  | { kind: 'sublinear'; exponent: string; tolerance: number }
+  | { kind: 'ode'; terms: Record<string, string>; resolution: 'low' | 'high'; space: 'weight' | 'output' };
+
+export interface Claim {
+  id: string;
+  statement: string;
+  latex?: string;
+  reference?: string;
+  method: string | MethodSpec;
+  /** Method parameters: a value, or a range sampled per instance. */
+  params: Record<string, number | Range>;
+  regime: Regime;
+  assert: Assertion;
+  instances: InstanceRanges;
+  /** Network regime: the largest ‖H(t) − H(0)‖₂/λ0 under which the NTK hypothesis holds (default 0.25). */
+  driftBound: number;
+  /** Smallest λ0 the claim accepts (hypothesis λ0 > 0, default 1e-6). */
+  lambda0Min: number;
+}
+
+/** One sampled instance (what fast-check generates; printed with the counterexample). */
+export interface Instance {
+  data: string;
+  n: number;
+  d: number;
+  seed: number;
+  width: number;
+  /** η as a fraction of 1/λmax when the claim gave no η (then etaAbs is null). */
+  eta: number | null;
+  params: Record<string, number>;
+}
+
+/** Result of one instance. */
+export interface InstanceOutcome {
+  status: 'pass' | 'fail' | 'inconclusive';
+  /** Why (always set for fail and inconclusive). */
+  reason: string;
+  instance: Instance;
+  lambda0: number;
+  lambdaMax: number;
+  /** The claimed value (rate or exponent) evaluated on this instance. */
+  claimed?: number;
+  /** The measured value (rate or exponent). */
+  measured?: number;
+  decay?: DecayClassification;
+  /** The regime and the limit the trajectory lives in, in words. */
+  regimeNote: string;
+  /** Extra numbers (η used, horizon, drift, …). */
+  numbers: Record<string, number>;
+}
+
+export interface Counterexample {
+  instance: Instance;
+  /** fast-check seed and path that replay the shrunk counterexample. */
+  seed: number;
+  path: string;
+  reason: string;
+  /** The replay command line. */
+  replay: string;
+}
+
+export interface ObligationResult {
+  name: string;
+  kind: 'symbolic' | 'numeric';
+  status: 'pass' | 'fail' | 'inconclusive';
+  detail: string;
+  /** Computed value next to the theory value, when there are numbers to show. */
+  computed?: number | string;
+  theory?: number | string;
+}
+
+export interface ClaimResult {
+  id: string;
+  statement: string;
+  verdict: Verdict;
+  regime: Regime;
+  runs: number;
+  seed: number;
+  counterexample: Counterexample | null;
+  inconclusive: { count: number; reasons: string[] };
+  obligations: ObligationResult[];
+  /** Evidence: summary numbers (measured vs claimed), per-instance outcomes (first few). */
+  evidence: {
+    summary: string;
+    claimed?: string;
+    measured?: { min: number; max: number; median: number } | null;
+    instances: InstanceOutcome[];
+  };
+  seconds: number;
+}
