@@ -1,0 +1,424 @@
+/**
+ * Derive the continuous-time limit of a method from its spec (no table of known ODEs):
+ *   1. time(k) is linear in k: h = time(k+1) − time(k), t0 = time(0), k = (t − t0)/h; the step
+ *      parameter is written as a power of h (s = h² for h = √s).
+ *   2. x[k+j] → Taylor series of X(t + jh); auxiliaries (y, z, …) are eliminated by substituting
+ *      their definitions, shifted in k (coefficients too: k → k − lag).
+ *   3. grad(X + δ) = ∇f(X) + ∇²f(X)δ + ½D³f(X)[δ,δ] + … with ∇f, ∇²f formal.
+ *   4. Every coefficient (let laws substituted) is expanded in powers of h.
+ *   5. x[k+1] − RHS = Σ_n h^n E_n: the lowest n whose E_n holds a derivative term is the
+ *      low-resolution ODE; E_(n+1) adds the high-resolution terms. The highest derivative of the
+ *      low-resolution ODE is normalised to coefficient 1 (dividing by its full coefficient and
+ *      re-truncating, as Shi, Du, Jordan & Su do).
+ */
+import { parse, derivative, simplify, type MathNode } from 'mathjs';
+import type { MethodSpec, ParsedEquation, ParsedSpec, LinearTerm } from '../spec/types.ts';
+import { SpecError } from '../spec/parse.ts';
+import { resolveMethod } from '../spec/compile.ts';
+import * as C from './cas.ts';
+import { SeriesError, coefAt, constant, divS, isZeroSeries, monomial, negS, subS, type Series } from './series.ts';
+import { expandScalar, type SeriesEnv } from './expand-scalar.ts';
+import { addV, derivativeKey, derivativeOrder, gradAt, precisionV, scaleV, taylorShift, type VectorSeries } from './vector-series.ts';
+import type { DerivedOde } from './types.ts';
+import { formatOde, formatLatex, orderedKeys } from './format.ts';
+
+export interface DeriveOptions {
+  resolution?: 'low' | 'high';
+}
+
+/** The intermediate results of a derivation, kept for docs, debugging and the CLI. */
+export interface DerivationTrace {
+  /** Expansion parameter h (spec symbols). */
+  h: string;
+  /** time(0). */
+  t0: string;
+  /** The step parameter and its expression in h, e.g. ["s", "h^2"]. */
+  stepInH: [string, string];
+  /** k in terms of t and h. */
+  k: string;
+  /** Leading power of h. */
+  lead: number;
+  /** E_n (n = lead, lead+1): key → coefficient (spec symbols, h not substituted). */
+  orders: Array<{ power: number; terms: Record<string, string> }>;
+}
+
+export interface DerivedOdeWithTrace extends DerivedOde {
+  trace: DerivationTrace;
+}
+
+const cache = new Map<string, DerivedOdeWithTrace>();
+
+export function deriveOde(method: string | MethodSpec, opts: DeriveOptions = {}): DerivedOde {
+  return deriveOdeWithTrace(method, opts);
+}
+
+export function deriveOdeWithTrace(method: string | MethodSpec, opts: DeriveOptions = {}): DerivedOdeWithTrace {
+  const resolution = opts.resolution ?? 'low';
+  const key = `${resolution}|${typeof method === 'string' ? method : JSON.stringify(method)}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const parsed = resolveMethod(method);
+  const R = resolution === 'high' ? 1 : 0;
+  let result: DerivedOdeWithTrace | null = null;
+  for (let cap = 4; cap <= 12 && !result; cap += 2) {
+    result = attempt(parsed, resolution, R, cap);
+  }
+  if (!result) throw new SpecError(`method '${parsed.spec.name}': the expansion did not reach the needed order in h (tried up to h^12)`);
+  cache.set(key, result);
+  return result;
+}
+
+/** Internal names for spec symbols (nerdamer has functions named gamma, beta, …). */
+interface Naming {
+  toInternal: Map<string, string>;
+  toSpec: Map<string, string>;
+}
+
+function makeNaming(spec: MethodSpec): Naming {
+  const toInternal = new Map<string, string>();
+  const toSpec = new Map<string, string>();
+  const names = [...spec.params, ...Object.keys(spec.let ?? {})];
+  names.forEach((n, i) => {
+    toInternal.set(n, `q${i}q`);
+    toSpec.set(`q${i}q`, n);
+  });
+  toSpec.set('t', 't');
+  return { toInternal, toSpec };
+}
+
+/** mathjs text without spaces around * / ^ (mathjs puts them there). */
+export function compact(text: string): string {
+  return text.replace(/ ([*/^]) /g, '$1');
+}
+
+/**
+ * Rename internal symbols back to the spec's and choose the shortest of a few equivalent forms
+ * (nerdamer's text, nerdamer's factor / expand, mathjs' simplify), each checked equal numerically.
+ */
+function toSpecText(expr: string, naming: Naming, trySimplify = false): string {
+  const rename = (text: string): MathNode =>
+    parse(text).transform((n, path, parent) => {
+      if (n.type === 'SymbolNode' && !(parent && parent.type === 'FunctionNode' && path === 'fn')) {
+        const back = naming.toSpec.get((n as unknown as { name: string }).name);
+        if (back) return parse(back);
+      }
+      return n;
+    });
+  const plain = compact(rename(expr).toString());
+  let best = plain;
+  const consider = (text: string | null): void => {
+    if (text === null) return;
+    const c = compact(text);
+    const cost = (x: string): number => x.length + (x.includes('*-') ? 12 : 0);
+    if (cost(c) < cost(best) && C.numericallyEqual(c, plain)) best = c;
+  };
+  const forms = [expr, C.expand(expr)];
+  if (trySimplify && /[+]|\)-|[a-z0-9]-/.test(expr)) forms.push(C.simplifyCoef(expr));
+  if (process.env.DYNVIEW_DEBUG_DERIVE === '1') console.error('forms', forms);
+  for (const form of forms) {
+    try {
+      consider(rename(form).toString());
+      consider(simplify(rename(form)).toString());
+    } catch {
+      // a form mathjs cannot read: skip it
+    }
+  }
+  return best;
+}
+
+function specError(parsed: ParsedSpec, msg: string): SpecError {
+  return new SpecError(`method spec '${parsed.spec.name}': ${msg}`);
+}
+
+interface TimeScale {
+  hText: string;
+  t0Text: string;
+  stepParam: string;
+  /** step parameter = stepCoef · h^stepPower */
+  stepPower: number;
+  stepCoefText: string;
+}
+
+/** Check time(k) is linear in k and write the step parameter as a power of h. */
+function analyseTime(parsed: ParsedSpec): TimeScale {
+  const spec = parsed.spec;
+  const timeNode = parse(spec.time);
+  const f = timeNode.compile();
+  const params = spec.params;
+  const scopeAt = (seed: number, over: Record<string, number> = {}): Record<string, number> => {
+    const sc: Record<string, number> = {};
+    params.forEach((p, i) => (sc[p] = 0.013 + 0.0071 * ((seed * 7 + i * 3) % 11)));
+    return { ...sc, ...over };
+  };
+  for (const seed of [1, 2]) {
+    const sc = scopeAt(seed);
+    const v = [0, 1, 2, 7].map((k) => f.evaluate({ ...sc, k }) as number);
+    const d = v[1] - v[0];
+    if (!(Math.abs(v[2] - 2 * v[1] + v[0]) <= 1e-12 * (1 + Math.abs(d)) && Math.abs(v[3] - v[0] - 7 * d) <= 1e-11 * (1 + Math.abs(d)))) {
+      throw specError(parsed, `time '${spec.time}' must be linear in k (time(k) = t0 + k·h)`);
+    }
+  }
+  const hNode = simplify(derivative(timeNode, 'k'));
+  const t0Node = simplify(timeNode.transform((n) => (n.type === 'SymbolNode' && (n as unknown as { name: string }).name === 'k' ? parse('0') : n)));
+  const hFree = C.freeSymbols(hNode.toString()).filter((s) => params.includes(s) || (spec.let && s in spec.let));
+  if (hFree.length === 0) {
+    throw specError(parsed, `time '${spec.time}': the increment h = ${hNode.toString()} does not depend on a parameter, so there is no limit h → 0`);
+  }
+  const step = params.includes(spec.step) && hFree.includes(spec.step) ? spec.step : hFree.length === 1 ? hFree[0] : null;
+  if (!step) throw specError(parsed, `time '${spec.time}': cannot tell which parameter h = ${hNode.toString()} is a power of (make it a power of the step '${spec.step}')`);
+  if (!params.includes(step)) throw specError(parsed, `time '${spec.time}': h must be a power of a parameter, not of the let symbol '${step}'`);
+  const hf = hNode.compile();
+  let a: number | null = null;
+  for (const seed of [3, 4]) {
+    const sc = scopeAt(seed);
+    const h1 = hf.evaluate({ ...sc, [step]: 0.01 }) as number;
+    const h2 = hf.evaluate({ ...sc, [step]: 0.04 }) as number;
+    const ai = Math.log(h2 / h1) / Math.log(4);
+    if (!Number.isFinite(ai) || (a !== null && Math.abs(ai - a) > 1e-9)) a = NaN;
+    else a = ai;
+  }
+  if (a === null || !Number.isFinite(a) || a <= 0) {
+    throw specError(parsed, `time '${spec.time}': h = ${hNode.toString()} must be a positive power of '${step}' (times other parameters)`);
+  }
+  const n = 1 / a;
+  if (Math.abs(n - Math.round(n)) > 1e-9) {
+    throw specError(parsed, `time '${spec.time}': '${step}' = (h/c)^${n.toFixed(3)} is not an integer power of h = ${hNode.toString()}`);
+  }
+  const aText = Math.abs(a - 1 / Math.round(n)) < 1e-12 ? `1/${Math.round(n)}` : String(a);
+  const coefNode = simplify(parse(`(${hNode.toString()}) / (${step})^(${aText})`));
+  return { hText: hNode.toString(), t0Text: t0Node.toString(), stepParam: step, stepPower: Math.round(n), stepCoefText: coefNode.toString() };
+}
+
+/** Rewrite a mathjs expression in spec symbols to internal names. */
+function internalText(text: string, naming: Naming): string {
+  return parse(text)
+    .transform((n, path, parent) => {
+      if (n.type === 'SymbolNode' && !(parent && parent.type === 'FunctionNode' && path === 'fn')) {
+        const v = naming.toInternal.get((n as unknown as { name: string }).name);
+        if (v) return parse(v);
+      }
+      return n;
+    })
+    .toString();
+}
+
+function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap: number): DerivedOdeWithTrace | null {
+  const spec = parsed.spec;
+  const naming = makeNaming(spec);
+  const ts = analyseTime(parsed);
+
+  const letSeries = new Map<string, Series>();
+  const letBusy = new Set<string>();
+  // step = c·h^n  ⇒  with h = c·step^(1/n): step = (h/c)^n
+  const cInternal = C.canon(internalText(ts.stepCoefText, naming));
+  const stepSeries = monomial(C.canon(`(${cInternal})^(-${ts.stepPower})`), ts.stepPower);
+
+  const baseEnv = (name: string): Series | null => {
+    if (name === 't') return constant('t');
+    if (name === ts.stepParam) return stepSeries;
+    if (spec.let && name in spec.let) {
+      const hit = letSeries.get(name);
+      if (hit) return hit;
+      if (letBusy.has(name)) throw specError(parsed, `let ${name} refers to itself`);
+      letBusy.add(name);
+      const s = expandWhere(parse(spec.let[name]), baseEnv, `let ${name} = ${spec.let[name]}`);
+      letBusy.delete(name);
+      letSeries.set(name, s);
+      return s;
+    }
+    if (spec.params.includes(name)) return constant(naming.toInternal.get(name)!);
+    return null;
+  };
+  const expandWhere = (node: MathNode, env: SeriesEnv, where: string): Series => {
+    try {
+      return expandScalar(node, env, cap);
+    } catch (err) {
+      if (err instanceof SeriesError) throw specError(parsed, `${where}: ${err.message}`);
+      throw err;
+    }
+  };
+  const t0Series = expandWhere(parse(ts.t0Text), baseEnv, `time(0) = ${ts.t0Text}`);
+  const hSeries = monomial('1', 1);
+  // k = (t − t0)/h
+  const kSeries = divS(subS(constant('t'), t0Series), hSeries, cap);
+  const envAtLag = (lag: number): SeriesEnv => {
+    const kLag = lag === 0 ? kSeries : subS(kSeries, constant(C.num(lag)));
+    return (name) => (name === 'k' ? kLag : baseEnv(name));
+  };
+
+  const coefCache = new Map<string, Series>();
+  const coefSeries = (coef: string, lag: number, where: string): Series => {
+    const key = `${lag}|${coef}`;
+    const hit = coefCache.get(key);
+    if (hit) return hit;
+    const s = expandWhere(parse(coef), envAtLag(lag), `${where}: coefficient '${coef}'`);
+    coefCache.set(key, s);
+    return s;
+  };
+
+  const eqByTarget = new Map<string, ParsedEquation>();
+  for (const eq of parsed.equations) if (eq.shift === 0) eqByTarget.set(eq.target, eq);
+  const xEq = parsed.equations[parsed.equations.length - 1];
+
+  const valueCache = new Map<string, VectorSeries>();
+  const busy = new Set<string>();
+  /** The vector name[k − lag] as a series (x: Taylor; auxiliaries: their shifted definition). */
+  const seqValue = (name: string, lag: number): VectorSeries => {
+    if (name === 'x') return taylorShift(-lag, cap);
+    const key = `${name}|${lag}`;
+    const hit = valueCache.get(key);
+    if (hit) return hit;
+    const eq = eqByTarget.get(name);
+    if (!eq) throw specError(parsed, `unknown sequence '${name}'`);
+    if (busy.has(name)) {
+      throw specError(parsed, `equation ${eq.index + 1} '${eq.text}': auxiliary '${name}' refers to its own earlier values; the derivation eliminates auxiliaries by substitution and cannot unroll that recursion (write the method in x and non-recursive auxiliaries)`);
+    }
+    busy.add(name);
+    const v = rhsValue(eq, lag);
+    busy.delete(name);
+    valueCache.set(key, v);
+    return v;
+  };
+  const rhsValue = (eq: ParsedEquation, lag: number): VectorSeries => {
+    const where = `equation ${eq.index + 1} '${eq.text}'`;
+    return linearValue(eq.terms, eq, lag, where);
+  };
+  const linearValue = (terms: LinearTerm[], eq: ParsedEquation, lag: number, where: string): VectorSeries => {
+    let acc: VectorSeries = { terms: new Map(), prec: Infinity };
+    for (const term of terms) {
+      const c = coefSeries(term.coef, lag, where);
+      let v: VectorSeries;
+      if (term.ref.kind === 'seq') {
+        v = seqValue(term.ref.seq.name, term.ref.seq.lag + lag);
+      } else {
+        const id = term.ref.id;
+        const call = eq.grads.find((g) => g.id === id)!;
+        const arg = linearValue(call.arg, eq, lag, `${where}: ${call.text}`);
+        try {
+          v = gradAt(arg, cap, `${where}: ${call.text}`);
+        } catch (err) {
+          if (err instanceof SeriesError) throw specError(parsed, err.message);
+          throw err;
+        }
+      }
+      acc = addV(acc, scaleV(v, c, cap), cap);
+    }
+    return acc;
+  };
+
+  // E = x[k+1] − RHS
+  const lhs = taylorShift(1, cap);
+  const rhs = rhsValue(xEq, 0);
+  const negRhs: VectorSeries = { terms: new Map([...rhs.terms].map(([k, s]) => [k, negS(s)])), prec: rhs.prec };
+  const E = addV(lhs, negRhs, cap);
+  const prec = precisionV(E);
+  const where = `equation ${xEq.index + 1} '${xEq.text}'`;
+
+  // Leading order: the lowest power with a derivative term.
+  const keys = [...E.terms.keys()].filter((k) => !isZeroSeries(E.terms.get(k)!));
+  let lowest = Infinity;
+  for (const k of keys) lowest = Math.min(lowest, E.terms.get(k)!.val);
+  let lead: number | null = null;
+  for (let n = Number.isFinite(lowest) ? lowest : prec; n < prec; n++) {
+    const present = keys.filter((k) => !C.isZero(coefAt(E.terms.get(k)!, n)));
+    if (present.length === 0) continue;
+    const derivs = present.filter((k) => (derivativeOrder(k) ?? 0) >= 1);
+    if (present.includes('X')) {
+      throw specError(parsed, `${where}: not consistent: at order h^${n} the update keeps a multiple of X(t) itself (coefficient ${toSpecText(coefAt(E.terms.get('X')!, n), naming)}), so it does not reduce to x[k+1] = x[k] as h → 0`);
+    }
+    if (derivs.length === 0) {
+      throw specError(parsed, `${where}: at order h^${n} the equation is ${present.join(' + ')} = 0 without a derivative of X: time '${spec.time}' is too coarse for this update (scale time so that the step enters with the derivative)`);
+    }
+    lead = n;
+    break;
+  }
+  if (lead === null) {
+    if (prec >= cap) return null; // nothing found within the computed orders: go further
+    throw specError(parsed, `${where}: no derivative term up to h^${prec - 1}`);
+  }
+  if (lead + R >= prec) return null; // not precise enough: raise the cap
+  const leadTerms = keys.filter((k) => !C.isZero(coefAt(E.terms.get(k)!, lead!)));
+  if (!leadTerms.some((k) => derivativeOrder(k) === null)) {
+    const d = leadTerms.map((k) => k).join(', ');
+    throw specError(parsed, `${where}: at the leading order h^${lead} only ${d} appears, so the limit is the trivial ODE without the gradient: time '${spec.time}' is too fine for this update (try a time scale where the step enters at the same order)`);
+  }
+  // X(t) itself at the next order spoils the high-resolution ODE as well (reported as a term "X").
+  const top = Math.max(...leadTerms.map((k) => derivativeOrder(k) ?? -1));
+  const topKey = derivativeKey(top);
+  const truncated = (k: string): Series => {
+    const s = E.terms.get(k);
+    const coefs: string[] = [];
+    for (let i = 0; i <= R; i++) coefs.push(s ? coefAt(s, lead! + i) : '0');
+    return { val: 0, coefs, prec: R + 1 };
+  };
+  const norm = truncated(topKey);
+  const termKeys = orderedKeys(keys.filter((k) => {
+    for (let i = 0; i <= R; i++) if (!C.isZero(coefAt(E.terms.get(k)!, lead! + i))) return true;
+    return false;
+  }));
+  const hInternal = internalText(ts.hText, naming);
+  const terms: Record<string, string> = {};
+  let order = 0;
+  const finalKeys = new Set<string>(termKeys);
+  for (let j = 1; j <= top; j++) finalKeys.add(derivativeKey(j));
+  finalKeys.add('grad');
+  finalKeys.add("hess*X'");
+  for (const k of orderedKeys([...finalKeys])) {
+    let coef = '0';
+    if (termKeys.includes(k)) {
+      const s = k === topKey ? constant('1') : divS(truncated(k), norm, R + 1);
+      const pieces: string[] = [];
+      let poly = '0';
+      for (let i = 0; i <= R; i++) {
+        const c = coefAt(s, i);
+        if (C.isZero(c)) continue;
+        const hi = i === 0 ? '1' : C.canon(`(${hInternal})^${i}`);
+        poly = C.add(poly, C.mul(c, hi));
+        const ct = toSpecText(c, naming, true);
+        const ht = i === 0 ? '' : compact(parse(toSpecText(hi, naming)).toString());
+        pieces.push(i === 0 ? ct : `${/^[A-Za-z0-9_.]+$/.test(ct) || /^[^+-]*$/.test(ct) ? ct : `(${ct})`}*${ht}`);
+      }
+      if (C.isZero(poly)) coef = '0';
+      else {
+        const joined = pieces.join(' + ').replace(/\+ -/g, '- ');
+        const whole = toSpecText(poly, naming);
+        coef = whole.length < joined.length && C.numericallyEqual(whole, joined) ? whole : joined;
+      }
+    }
+    terms[k] = coef;
+    const j = derivativeOrder(k);
+    if (j !== null && coef !== '0') order = Math.max(order, j);
+  }
+  const orders: DerivationTrace['orders'] = [];
+  for (let i = 0; i <= 1 && lead + i < prec; i++) {
+    const rec: Record<string, string> = {};
+    for (const k of orderedKeys(keys)) {
+      const c = coefAt(E.terms.get(k)!, lead + i);
+      if (!C.isZero(c)) rec[k] = toSpecText(c, naming);
+    }
+    orders.push({ power: lead + i, terms: rec });
+  }
+  const kText = toSpecText(
+    C.add(C.mul(coefAt(kSeries, -1), 'h^(-1)'), coefAt(kSeries, 0)),
+    { ...naming, toSpec: new Map([...naming.toSpec, ['h', 'h']]) },
+  );
+  return {
+    method: spec.name,
+    time: spec.time,
+    h: ts.hText,
+    resolution,
+    terms,
+    ode: formatOde(terms, 'X'),
+    latex: formatLatex(terms, 'X'),
+    order,
+    trace: {
+      h: ts.hText,
+      t0: ts.t0Text,
+      stepInH: [ts.stepParam, toSpecText(C.mul(coefAt(stepSeries, ts.stepPower), `h^${ts.stepPower}`), { ...naming, toSpec: new Map([...naming.toSpec, ['h', 'h']]) })],
+      k: kText,
+      lead,
+      orders,
+    },
+  };
+}
+
