@@ -1,0 +1,67 @@
+/**
+ * Output helpers shared by `dynview train` and `dynview ntk`: numbers for humans (never "NaN"), JSON
+ * without non-finite numbers, the trajectory's JSON/CSV forms, and library errors → UsageError.
+ */
+import type { Trajectory } from '../train/types.ts';
+import { UsageError, InputError } from './errors.ts';
+
+/** A number for a human: 4 significant digits; non-finite → 'n/a'. */
+export function fmt(v: number | null | undefined, digits = 4): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return 'n/a';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e6) return String(Number(v.toPrecision(digits)));
+  return v.toExponential(digits - 1);
+}
+
+/** JSON.stringify that turns typed arrays into arrays and non-finite numbers into null. */
+export function toJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, (_k, v) => {
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isFinite(x) ? x : null));
+    if (typeof v === 'number' && !Number.isFinite(v)) return null;
+    return v;
+  }, indent);
+}
+
+/** The trajectory in the fixed JSON shape of `dynview train --json` (plus extra fields). */
+export function trajectoryJson(t: Trajectory, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    status: t.status,
+    steps: t.steps,
+    divergedAt: t.divergedAt,
+    loss: t.loss,
+    errNorm: t.errNorm,
+    lambda0: t.lambda0,
+    lambdaMax: t.lambdaMax,
+    probes: t.probes,
+    rate: t.rate,
+    seconds: t.seconds,
+    method: t.method,
+    params: t.params,
+    width: t.width,
+    seed: t.seed,
+    engine: t.engine,
+    ...extra,
+  };
+}
+
+const PROBE_COLUMNS = ['lambdaMin', 'lambdaMax', 'kernelDrift', 'weightDrift', 'flipFraction', 'relativeKernelAction'] as const;
+
+/** One CSV row per step: step,loss,errNorm and the probe columns where a probe was taken (else empty). */
+export function trajectoryCsv(t: Trajectory): string {
+  const byStep = new Map(t.probes.map((p) => [p.step, p]));
+  const cell = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '' : String(v));
+  const lines = [['step', 'loss', 'errNorm', ...PROBE_COLUMNS].join(',')];
+  for (let k = 0; k <= t.steps; k++) {
+    const p = byStep.get(k);
+    lines.push([String(k), cell(t.loss[k]), cell(t.errNorm[k]), ...PROBE_COLUMNS.map((c) => cell(p?.[c]))].join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Convert library errors about the user's input (DataError, SpecError, RangeError from validation) to InputError. */
+export function asInputError(err: unknown): unknown {
+  if (err instanceof UsageError) return err;
+  if (err instanceof Error && (err.name === 'DataError' || err.name === 'SpecError')) return new InputError(err.message);
+  return err;
+}
