@@ -32,6 +32,9 @@ export const DEFAULT_INSTANCES: InstanceRanges = {
 
 export const DEFAULT_TOLERANCE = 0.05;
 
+/** Symbols a parameter expression may use (evaluated per instance). */
+export const PARAM_EXPRESSION_SYMBOLS = ['lambda0', 'lambdaMax', 'n', 'd', 'eta'];
+
 type Json = Record<string, unknown>;
 
 function isObject(v: unknown): v is Json {
@@ -184,11 +187,18 @@ export function parseClaim(raw: unknown): Claim {
     throw err;
   }
   // params
-  const params: Record<string, number | Range> = {};
+  const params: Record<string, number | Range | string> = {};
   if (raw.params !== undefined) {
     if (!isObject(raw.params)) throw new ClaimError(`'params' must be an object`);
     for (const [k, v] of Object.entries(raw.params)) {
       if (!paramNames.includes(k)) throw new ClaimError(`params: method has no parameter '${k}' (parameters: ${paramNames.join(', ')})`);
+      if (typeof v === 'string') {
+        for (const sym of expressionSymbols(`params.${k}`, v)) {
+          if (!PARAM_EXPRESSION_SYMBOLS.includes(sym)) throw new ClaimError(`params.${k}: unknown symbol '${sym}' in '${v}' (allowed: ${PARAM_EXPRESSION_SYMBOLS.join(', ')})`);
+        }
+        params[k] = v;
+        continue;
+      }
       const r = parseRange(`params.${k}`, v);
       params[k] = r[0] === r[1] ? r[0] : r;
     }

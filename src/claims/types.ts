@@ -41,8 +41,11 @@ export interface Claim {
   latex?: string;
   reference?: string;
   method: string | MethodSpec;
-  /** Method parameters: a value, or a range sampled per instance. */
-  params: Record<string, number | Range>;
+  /**
+   * Method parameters: a value, a range sampled per instance, or an expression in lambda0,
+   * lambdaMax, n, d, eta evaluated per instance (e.g. gamma = "2*sqrt(lambda0)", mu = "lambda0").
+   */
+  params: Record<string, number | Range | string>;
   regime: Regime;
   assert: Assertion;
   instances: InstanceRanges;
@@ -59,7 +62,7 @@ export interface Instance {
   d: number;
   seed: number;
   width: number;
-  /** η as a fraction of 1/λmax when the claim gave no η (then etaAbs is null). */
+  /** Step size η; null = the regime's default 0.5/λmax(H∞) of the instance. */
   eta: number | null;
   params: Record<string, number>;
 }
@@ -84,7 +87,8 @@ export interface InstanceOutcome {
 }
 
 export interface Counterexample {
-  instance: Instance;
+  /** The shrunk instance (null for a symbolic counterexample). */
+  instance: Instance | null;
   /** fast-check seed and path that replay the shrunk counterexample. */
   seed: number;
   path: string;

@@ -1,0 +1,201 @@
+/**
+ * Run a claim: symbolic obligations through the derivation engine, numeric ones as a fast-check
+ * property over sampled instances, run with fc.check({ seed, path, numRuns }) so the same seed (and
+ * the printed path) replays a counterexample exactly. See verdict.ts for the semantics.
+ */
+import fc from 'fast-check';
+import { parse } from 'mathjs';
+import { instanceArbitrary } from './arbitraries.ts';
+import { buildInstance } from './instance.ts';
+import { classifyDecay } from './rate-fit.ts';
+import { defaultEta, discreteRegime, networkRegime, odeRegime, type RegimeTrajectory } from './regimes.ts';
+import { checkOdeTerms } from './symbolic.ts';
+import type { Claim, ClaimResult, Counterexample, Instance, InstanceOutcome, ObligationResult } from './types.ts';
+import { combineVerdict, judgeDecay } from './verdict.ts';
+
+export interface RunOptions {
+  /** Sampled instances (default: the claim's instances.runs). */
+  runs?: number;
+  /** fast-check seed (default 1). */
+  seed?: number;
+  /** fast-check path of a counterexample to replay. */
+  path?: string;
+  /** Called after each instance. */
+  onProgress?: (done: number, total: number) => void;
+  /** Command prefix of the replay line, e.g. "dynview check claim.json". */
+  replayCommand?: string;
+  /** Keep the trajectories of the first instances (for plots). */
+  keepTrajectories?: number;
+}
+
+export interface ClaimRun extends ClaimResult {
+  /** Trajectories of the first instances, when asked for (not serialised). */
+  trajectories?: Array<{ instance: Instance; t: Float64Array; loss: Float64Array }>;
+}
+
+function fmt(v: number): string {
+  return Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v);
+}
+
+/** Values of the claim's parameters on an instance (ranges sampled, expressions evaluated). */
+export function instanceParams(claim: Claim, inst: Instance, scope: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(claim.params)) {
+    if (typeof v === 'number') out[k] = v;
+    else if (Array.isArray(v)) out[k] = inst.params[k];
+  }
+  for (const [k, v] of Object.entries(claim.params)) {
+    if (typeof v === 'string') out[k] = parse(v).compile().evaluate({ ...scope }) as number;
+  }
+  return out;
+}
+
+/** Evaluate one instance of a numeric (linear/sublinear) claim. */
+export async function evaluateInstance(claim: Claim, inst: Instance): Promise<{ outcome: InstanceOutcome; trajectory: RegimeTrajectory | null }> {
+  const a = claim.assert;
+  if (a.kind === 'ode') throw new Error('evaluateInstance: an ode claim has no instances');
+  const data = buildInstance(inst);
+  const { lambda0, lambdaMax } = data;
+  const base = { instance: inst, lambda0, lambdaMax };
+  if (!(lambda0 > claim.lambda0Min)) {
+    return {
+      outcome: { ...base, status: 'inconclusive', reason: `hypothesis λ0 > ${claim.lambda0Min} failed: λ0 = ${lambda0.toExponential(2)} (nearly parallel inputs)`, regimeNote: claim.regime, numbers: {} },
+      trajectory: null,
+    };
+  }
+  const eta = inst.eta ?? defaultEta(lambdaMax);
+  const scope = { lambda0, lambdaMax, n: inst.n, d: data.data.d, eta, m: inst.width };
+  let params: Record<string, number>;
+  try {
+    params = instanceParams(claim, inst, scope);
+  } catch (err) {
+    return { outcome: { ...base, status: 'inconclusive', reason: `parameters could not be evaluated: ${(err as Error).message}`, regimeNote: claim.regime, numbers: {} }, trajectory: null };
+  }
+  let traj: RegimeTrajectory;
+  try {
+    if (claim.regime === 'ode') traj = odeRegime(claim.method, params, data, claim.instances.horizon);
+    else if (claim.regime === 'discrete') traj = discreteRegime(claim.method, params, data, eta, claim.instances.horizon);
+    else traj = await networkRegime(claim.method, params, data, inst.width, inst.seed + 1, eta, claim.instances.horizon, claim.driftBound);
+  } catch (err) {
+    return { outcome: { ...base, status: 'inconclusive', reason: `the ${claim.regime} run failed: ${(err as Error).message.split('\n')[0]}`, regimeNote: claim.regime, numbers: {} }, trajectory: null };
+  }
+  const claimedText = a.kind === 'linear' ? a.rate : a.exponent;
+  const claimed = parse(claimedText).compile().evaluate({ ...params, ...scope }) as number;
+  const numbers = { ...traj.numbers, ...Object.fromEntries(Object.entries(params).map(([k, v]) => [`param.${k}`, v])) };
+  if (traj.status !== 'ok') {
+    return {
+      outcome: { ...base, status: 'inconclusive', reason: traj.status === 'diverged' ? `divergence: ${traj.reason}` : `hypothesis failed: ${traj.reason}`, claimed, regimeNote: traj.regimeNote, numbers },
+      trajectory: traj,
+    };
+  }
+  const decay = classifyDecay(traj.t, traj.loss);
+  const j = judgeDecay(a, decay, claimed);
+  return {
+    outcome: { ...base, status: j.status, reason: j.reason, claimed, measured: j.measured, decay, regimeNote: traj.regimeNote, numbers },
+    trajectory: traj,
+  };
+}
+
+/** evaluateInstance with any unexpected error reported as an inconclusive outcome (never a counterexample). */
+async function evaluateInstanceSafely(claim: Claim, inst: Instance): Promise<{ outcome: InstanceOutcome; trajectory: RegimeTrajectory | null }> {
+  try {
+    return await evaluateInstance(claim, inst);
+  } catch (err) {
+    return {
+      outcome: { instance: inst, lambda0: Number.NaN, lambdaMax: Number.NaN, status: 'inconclusive', reason: `error: ${(err as Error).message.split('\n')[0]}`, regimeNote: claim.regime, numbers: {} },
+      trajectory: null,
+    };
+  }
+}
+
+function describeInstance(i: Instance): string {
+  const p = Object.entries(i.params).map(([k, v]) => `${k}=${fmt(v)}`).join(',');
+  return `${i.data} n=${i.n} d=${i.d} seed=${i.seed} m=${i.width}${i.eta !== null ? ` eta=${fmt(i.eta)}` : ''}${p ? ` ${p}` : ''}`;
+}
+
+export { describeInstance };
+
+/** Run a claim (symbolic or numeric) and return its verdict with evidence. */
+export async function runClaim(claim: Claim, opts: RunOptions = {}): Promise<ClaimRun> {
+  const started = performance.now();
+  const seed = opts.seed ?? 1;
+  const a = claim.assert;
+  if (a.kind === 'ode') {
+    const { obligations, derivedOde } = checkOdeTerms(claim.method, a.terms, a.resolution, a.space);
+    const verdict = combineVerdict(obligations);
+    const failed = obligations.find((o) => o.status === 'fail');
+    const counterexample: Counterexample | null = failed
+      ? { instance: null, seed, path: '', reason: failed.detail, replay: `${opts.replayCommand ?? 'dynview check CLAIM.json'} (symbolic: no sampling)` }
+      : null;
+    return {
+      id: claim.id, statement: claim.statement, verdict, regime: claim.regime, runs: 0, seed,
+      counterexample, inconclusive: { count: 0, reasons: [] }, obligations,
+      evidence: { summary: `derived: ${derivedOde}`, claimed: Object.entries(a.terms).map(([k, v]) => `${k}: ${v}`).join(', '), measured: null, instances: [] },
+      seconds: (performance.now() - started) / 1000,
+    };
+  }
+  const runs = opts.runs ?? claim.instances.runs;
+  const outcomes: InstanceOutcome[] = [];
+  const trajectories: Array<{ instance: Instance; t: Float64Array; loss: Float64Array }> = [];
+  let mainPhase = true;
+  let done = 0;
+  const prop = fc.asyncProperty(instanceArbitrary(claim), async (inst) => {
+    const { outcome, trajectory } = await evaluateInstanceSafely(claim, inst);
+    if (mainPhase) {
+      outcomes.push(outcome);
+      if (trajectory && trajectories.length < (opts.keepTrajectories ?? 0)) trajectories.push({ instance: inst, t: trajectory.t, loss: trajectory.loss });
+      done++;
+      opts.onProgress?.(Math.min(done, runs), runs);
+    }
+    if (outcome.status === 'fail') mainPhase = false; // shrinking starts after the first failure
+    return outcome.status !== 'fail';
+  });
+  const details = await fc.check(prop, { seed, numRuns: runs, path: opts.path, endOnFailure: false });
+  let counterexample: Counterexample | null = null;
+  if (details.failed && details.counterexample) {
+    const inst = details.counterexample[0] as Instance;
+    const replayed = await evaluateInstanceSafely(claim, inst);
+    const path = details.counterexamplePath ?? '';
+    counterexample = {
+      instance: inst, seed: details.seed, path,
+      reason: replayed.outcome.reason,
+      replay: `${opts.replayCommand ?? 'dynview check CLAIM.json'} --seed ${details.seed} --path ${path}`,
+    };
+    outcomes.push({ ...replayed.outcome, reason: `shrunk counterexample: ${replayed.outcome.reason}` });
+  }
+  const inconclusive = outcomes.filter((o) => o.status === 'inconclusive');
+  const reasons = [...new Set(inconclusive.map((o) => o.reason.replace(/[-+]?\d+(\.\d+)?(e[-+]?\d+)?/g, '#')))].slice(0, 5)
+    .map((r) => inconclusive.find((o) => o.reason.replace(/[-+]?\d+(\.\d+)?(e[-+]?\d+)?/g, '#') === r)!.reason);
+  const measured = outcomes.filter((o) => o.measured !== undefined && Number.isFinite(o.measured)).map((o) => o.measured!).sort((x, y) => x - y);
+  const claimedVals = outcomes.filter((o) => o.claimed !== undefined).map((o) => o.claimed!);
+  const numeric: ObligationResult = {
+    name: `${a.kind} decay in the ${claim.regime} regime (${a.kind === 'linear' ? `rate ≥ ${a.rate}` : `exponent ≥ ${a.exponent}`}, tolerance ${a.tolerance})`,
+    kind: 'numeric',
+    status: counterexample ? 'fail' : inconclusive.length > 0 ? 'inconclusive' : 'pass',
+    detail: counterexample
+      ? `counterexample (${describeInstance(counterexample.instance!)}): ${counterexample.reason}`
+      : inconclusive.length > 0
+        ? `${inconclusive.length} of ${outcomes.length} instances inconclusive: ${reasons.join('; ')}`
+        : `${outcomes.length} instances, 0 counterexamples`,
+    computed: measured.length > 0 ? `${fmt(measured[0])}…${fmt(measured[measured.length - 1])}` : undefined,
+    theory: claimedVals.length > 0 ? `${fmt(Math.min(...claimedVals))}…${fmt(Math.max(...claimedVals))}` : undefined,
+  };
+  const obligations = [numeric];
+  const verdict = combineVerdict(obligations);
+  const mainRuns = counterexample ? details.numRuns : outcomes.length;
+  const median = measured.length > 0 ? measured[Math.floor(measured.length / 2)] : Number.NaN;
+  return {
+    id: claim.id, statement: claim.statement, verdict, regime: claim.regime, runs: mainRuns, seed,
+    counterexample,
+    inconclusive: { count: inconclusive.length, reasons },
+    obligations,
+    evidence: {
+      summary: `${verdict}: ${numeric.detail}`,
+      claimed: a.kind === 'linear' ? `rate ${a.rate}` : `exponent ${a.exponent}`,
+      measured: measured.length > 0 ? { min: measured[0], max: measured[measured.length - 1], median } : null,
+      instances: outcomes.slice(0, 8).concat(outcomes.length > 8 ? outcomes.slice(-1) : []),
+    },
+    seconds: (performance.now() - started) / 1000,
+    trajectories: opts.keepTrajectories ? trajectories : undefined,
+  };
+}
