@@ -1,13 +1,89 @@
-/** `dynview ntk` (stub: not built yet). */
+/**
+ * `dynview ntk`: the spectrum of the infinite-width NTK H∞ of a data set (λ0, λ_max, κ) and, with a
+ * width, of the empirical H(W0) at initialisation and its distance ‖H(W0) − H∞‖₂.
+ */
 import type { Command } from 'commander';
 import { UsageError } from './errors.ts';
+import { parseInteger, parsePositive } from './options.ts';
+import { asInputError, fmt, toJson } from './train-format.ts';
+
+interface NtkOpts {
+  data: string;
+  normalize?: boolean;
+  width?: string;
+  seed: string;
+  initScale: string;
+  json?: boolean;
+}
 
 export function registerNtk(program: Command): Command {
   return program
     .command('ntk')
-    .description('(not built yet)')
-    .allowUnknownOption(false)
-    .action(() => {
-      throw new UsageError('dynview ntk is not built yet');
+    .description('λ0, λ_max and κ of the infinite-width NTK H∞ of a data set; with --width also H(W0) and ‖H(W0) − H∞‖₂')
+    .requiredOption('--data <source>', 'sphere:n=..,d=..,seed=.. | paper-synthetic:n=..,seed=.. | mnist:n=.. | file:PATH.csv')
+    .option('--normalize', 'scale data rows to unit norm')
+    .option('--width <m>', 'also draw W0 at this width and compare H(W0) with H∞')
+    .option('--seed <s>', 'seed of W0', '0')
+    .option('--init-scale <c>', 'w_r(0) ~ N(0, c² I)', '1')
+    .option('--json', 'print JSON instead of the summary')
+    .action(async (opts: NtkOpts) => {
+      await runNtkCommand(opts);
     });
+}
+
+async function runNtkCommand(opts: NtkOpts): Promise<void> {
+  const width = opts.width === undefined ? null : parseInteger('--width', opts.width, 1);
+  const seed = parseInteger('--seed', opts.seed, 0);
+  const initScale = parsePositive('--init-scale', opts.initScale);
+  const { loadData } = await import('../data/load.ts');
+  const { gramInfinity, empiricalNtk, kernelSpectrum } = await import('../ntk/gram.ts');
+  const { spectralNormSymmetric } = await import('../linalg/eigen.ts');
+  const { initNetwork } = await import('../train/network.ts');
+  const { lambda0Statement } = await import('../ntk/degenerate.ts');
+  let data;
+  try {
+    data = loadData(opts.data, { normalize: opts.normalize === true });
+  } catch (err) {
+    throw asInputError(err);
+  }
+  if (width !== null && width * data.n > 2e9) throw new UsageError(`--width ${width} × n ${data.n} is too large`);
+  const { n, d } = data;
+  const Hinf = gramInfinity(data);
+  const spectrum = kernelSpectrum(Hinf, n);
+  const degenerate = lambda0Statement(data, spectrum);
+  let empirical: { width: number; seed: number; lambdaMin: number; lambdaMax: number; distance: number; relativeDistance: number } | null = null;
+  if (width !== null) {
+    const net = initNetwork(d, width, seed, initScale);
+    const H0 = empiricalNtk(net, net.W0, data);
+    const s0 = kernelSpectrum(H0, n);
+    const D = new Float64Array(n * n);
+    for (let p = 0; p < n * n; p++) D[p] = H0[p] - Hinf[p];
+    const distance = spectralNormSymmetric(D, n);
+    empirical = { width, seed, lambdaMin: s0.lambda0, lambdaMax: s0.lambdaMax, distance, relativeDistance: distance / spectrum.lambdaMax };
+  }
+  if (opts.json) {
+    const out = {
+      n, d,
+      lambda0: spectrum.lambda0,
+      lambdaMax: spectrum.lambdaMax,
+      kappa: Number.isFinite(spectrum.kappa) ? spectrum.kappa : null,
+      empirical,
+      data: data.source,
+      unitNorm: data.unitNorm,
+      initScale,
+      notes: [...data.notes, ...(degenerate ? [degenerate] : [])],
+    };
+    process.stdout.write(`${toJson(out)}\n`);
+    return;
+  }
+  const lines: string[] = [];
+  lines.push(`dynview ntk: ${data.source} (n = ${n}, d = ${d})`);
+  lines.push(`H∞:          λ0 = ${fmt(spectrum.lambda0)}, λ_max = ${fmt(spectrum.lambdaMax)}, κ = ${fmt(spectrum.kappa)}`);
+  if (empirical) {
+    lines.push(`H(W0):       width ${empirical.width}, seed ${seed}: λ_min = ${fmt(empirical.lambdaMin)}, λ_max = ${fmt(empirical.lambdaMax)}`);
+    lines.push(`distance:    ‖H(W0) − H∞‖₂ = ${fmt(empirical.distance)} (${fmt(100 * empirical.relativeDistance, 3)}% of λ_max; shrinks like 1/√m)`);
+  }
+  for (const note of data.notes) lines.push(`note:        ${note}`);
+  if (degenerate) lines.push(`warning:     ${degenerate}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
