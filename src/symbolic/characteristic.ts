@@ -71,3 +71,21 @@ export function characteristicPolynomial(out: OutputSpaceOde): CharacteristicPol
   });
   return { variable: 'z', lambda: 'lambda', coefficients, polynomial: poly.join(' + ') || '0', timeDependent };
 }
+
+/**
+ * The roots of the characteristic polynomial as text: z = −c0/c1 (order 1), the quadratic formula
+ * (order 2); null for higher orders (solve numerically).
+ */
+export function rootsFormula(p: CharacteristicPolynomial): string | null {
+  const c = p.coefficients;
+  const wrap = (x: string): string => (/^[A-Za-z0-9_.]+$/.test(x) ? x : `(${x})`);
+  let order = c.length - 1;
+  while (order > 0 && c[order] === '0') order--;
+  if (order === 1) return `z = -${wrap(c[0])}${c[1] === '1' ? '' : `/${wrap(c[1])}`}`;
+  if (order === 2) {
+    const [c0, c1, c2] = c;
+    if (c2 === '1') return `z = -${wrap(c1)}/2 ± sqrt(${wrap(c1)}^2/4 - ${wrap(c0)})`;
+    return `z = (-${wrap(c1)} ± sqrt(${wrap(c1)}^2 - 4*${wrap(c2)}*${wrap(c0)}))/(2*${wrap(c2)})`;
+  }
+  return null;
+}

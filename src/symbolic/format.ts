@@ -51,6 +51,26 @@ function termTex(key: string, v: Space): string {
   return key;
 }
 
+const GREEK = new Set(['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota', 'kappa', 'lambda', 'mu', 'nu', 'xi', 'pi', 'rho', 'sigma', 'tau', 'phi', 'chi', 'psi', 'omega']);
+
+/** TeX for a symbol: Greek names as letters, trailing digits as a subscript (beta1 → \beta_{1}). */
+export function texSymbol(name: string): string {
+  const m = /^([A-Za-z]+?)(\d+)$/.exec(name);
+  const base = m ? m[1] : name;
+  const sub = m ? `_{${m[2]}}` : '';
+  if (GREEK.has(base)) return `{\\${base}${sub}}`;
+  if (base.length === 1) return `{${base}${sub}}`;
+  return `{\\mathit{${base}}${sub}}`;
+}
+
+/** TeX of a mathjs coefficient (symbols never read as units, e.g. t and s). */
+export function coefTex(coef: string): string {
+  return parse(coef).toTex({
+    parenthesis: 'auto',
+    handler: (n: { type: string; name?: string }) => (n.type === 'SymbolNode' && n.name !== undefined ? texSymbol(n.name) : undefined),
+  } as never);
+}
+
 function isAtomic(coef: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(coef) || /^\d+(\.\d+)?$/.test(coef);
 }
@@ -79,7 +99,7 @@ export function formatLatex(terms: Record<string, string>, v: Space): string {
     if (c === '1') parts.push(`+ ${t}`);
     else if (c === '-1') parts.push(`- ${t}`);
     else {
-      let tex = parse(c).toTex({ parenthesis: 'auto' });
+      let tex = coefTex(c);
       if (!isAtomic(c)) tex = `\\left(${tex}\\right)`;
       parts.push(`+ ${tex}\\,${t}`);
     }
