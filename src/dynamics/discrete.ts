@@ -18,8 +18,20 @@ import { gamma as gammaFn } from './bessel.ts';
 
 export type MethodRef = string | MethodSpec | ParsedSpec;
 
-function toParsed(method: MethodRef): ParsedSpec {
-  return typeof method === 'object' && 'equations' in method ? method : resolveMethod(method);
+const parsedByName = new Map<string, ParsedSpec>();
+const parsedBySpec = new WeakMap<MethodSpec, ParsedSpec>();
+
+/** Parse once per built-in name / spec object (parsing runs mathjs simplification: not free). */
+export function toParsed(method: MethodRef): ParsedSpec {
+  if (typeof method === 'object' && 'equations' in method) return method;
+  if (typeof method === 'string') {
+    let p = parsedByName.get(method);
+    if (!p) { p = resolveMethod(method); parsedByName.set(method, p); }
+    return p;
+  }
+  let p = parsedBySpec.get(method);
+  if (!p) { p = resolveMethod(method); parsedBySpec.set(method, p); }
+  return p;
 }
 
 /** One entry of the method's state: sequence `name` at iteration k − back. */

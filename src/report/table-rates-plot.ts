@@ -1,0 +1,39 @@
+/**
+ * `dynview rates --plot`: rate against one hyperparameter (the first grid parameter with several
+ * values), per method: the exact discrete ρ and the ODE-limit ρ per step as lines, measured ρ as
+ * points. Drawn through the project's vega-lite plotting (src/report/plot.ts).
+ */
+import { lineChartSvg, type Series } from './plot.ts';
+import type { RateRow } from './table-rates.ts';
+
+export async function ratesPlotSvg(rows: RateRow[], grid: Record<string, number[]>): Promise<{ svg: string | null; reason: string }> {
+  const key = Object.keys(grid).find((k) => grid[k].length > 1);
+  if (!key) return { svg: null, reason: 'no grid parameter with more than one value (use --grid, e.g. beta=0.2,0.5,0.8)' };
+  const series: Series[] = [];
+  const byMethod = new Map<string, RateRow[]>();
+  for (const r of rows) {
+    if (!(key in r.params)) continue;
+    const list = byMethod.get(r.method) ?? [];
+    list.push(r);
+    byMethod.set(r.method, list);
+  }
+  for (const [m, list] of byMethod) {
+    list.sort((a, b) => a.params[key] - b.params[key]);
+    const pts = (f: (r: RateRow) => number | null) => list.map((r) => [r.params[key], f(r)] as [number, number | null]).filter((p): p is [number, number] => p[1] !== null && Number.isFinite(p[1]));
+    const disc = pts((r) => r.discreteRate);
+    if (disc.length > 0) series.push({ name: `${m}: discrete ρ`, points: disc });
+    const ode = pts((r) => r.odeRatePerStep);
+    if (ode.length > 0) series.push({ name: `${m}: ODE ρ per step`, points: ode, dashed: true });
+    const meas = pts((r) => r.measured?.rate ?? null);
+    if (meas.length > 0) series.push({ name: `${m}: measured ρ`, points: meas, markers: true });
+  }
+  if (series.length === 0) return { svg: null, reason: `no row has parameter '${key}'` };
+  const svg = await lineChartSvg({
+    title: `Per-step rate against ${key}`,
+    subtitle: 'ρ per step (‖e_k‖ ~ ρ^k); lower is faster',
+    x: { label: key },
+    y: { label: 'ρ per step' },
+    series,
+  });
+  return { svg, reason: '' };
+}

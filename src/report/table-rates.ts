@@ -1,0 +1,365 @@
+/**
+ * The convergence-rate table of `dynview rates`: per method × setting on one data set, the ODE-limit
+ * rate of the output-space dynamics, the exact discrete rate of the linearised iteration, optionally
+ * the rate measured on a trained network, and the theory's optimal hyperparameters.
+ *
+ * Units (fixed, also in the JSON): odeRate = c in ‖e(t)‖ ~ exp(−c t) per unit of the method's ODE
+ * time; odeRatePerStep = exp(−c h) with h the ODE time per step; odeExponent = p in ‖e(t)‖ ~ t^(−p);
+ * discreteRate = ρ per step (‖e_k‖ ~ ρ^k); measuredRate = ρ per step fitted on ‖e_k‖ of a trained net.
+ */
+import { resolveParams, stepSymbol, type ParamValues } from '../spec/compile.ts';
+import type { MethodSpec, ParsedSpec } from '../spec/types.ts';
+import type { OutputSpaceOde } from '../symbolic/types.ts';
+import { odeRate } from '../dynamics/modes.ts';
+import { isStepDependent, timeStep, toParsed, worstDiscreteRate } from '../dynamics/discrete.ts';
+import { optimalHyperparameters, type OptimalSetting } from '../dynamics/optimal.ts';
+import { formatNumber, formatRate, renderCsv, renderLatex, renderMarkdown, type Table } from './table.ts';
+
+export interface Spectrum {
+  lambda0: number;
+  lambdaMax: number;
+  kappa: number;
+}
+
+/** One method × setting to tabulate. */
+export interface RateSetting {
+  /** The method as the user named it (built-in name or file). */
+  method: string;
+  /** What is run: a built-in name or a spec object. */
+  spec: string | MethodSpec;
+  /** The user-facing parameter values of this setting (step symbol included). */
+  params: ParamValues;
+  /** The method whose ODE describes this setting (hb with a fixed β → hb-fixed) and its params. */
+  odeMethod: string | MethodSpec;
+  odeParams: ParamValues;
+  notes: string[];
+}
+
+export interface MeasuredRate {
+  /** ρ per step = exp(slope of ln‖e_k‖) over the fit window. */
+  rate: number;
+  window: [number, number];
+  /** R² of the straight-line fit of ln‖e_k‖ over the window. */
+  r2: number;
+  status: 'ok' | 'diverged';
+  width: number;
+  steps: number;
+}
+
+export interface RateRow {
+  method: string;
+  params: ParamValues;
+  /** ODE time per step (h). */
+  h: number | null;
+  odeKind: 'linear' | 'sublinear' | 'undetermined' | 'unavailable';
+  odeRate: number | null;
+  odeRatePerStep: number | null;
+  odeExponent: number | null;
+  odeWorstLambda: number | null;
+  discreteRate: number | null;
+  /** 'exact' = spectral radius of the step map; 'asymptotic' = its k → ∞ limit (k-dependent methods). */
+  discreteKind: 'exact' | 'asymptotic' | null;
+  discreteWorstLambda: number | null;
+  measured: MeasuredRate | null;
+  /** Relative gaps of ln ρ: (ln ρ_measured − ln ρ_pred)/ln ρ_pred. */
+  gapOde: number | null;
+  gapDiscrete: number | null;
+  optimal: OptimalSetting | null;
+  notes: string[];
+}
+
+/** Derives the output-space ODE of a method (null when no derivation is available). */
+export type OutputSpaceDeriver = (method: string | MethodSpec, resolution: 'low' | 'high') => OutputSpaceOde | null;
+
+export class GridError extends Error {
+  override name = 'GridError';
+}
+
+/** 'beta=0.2,0.5;r=2,3' → {beta: [0.2, 0.5], r: [2, 3]}. Throws GridError on malformed input. */
+export function parseGrid(raw: string): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  if (raw.trim() === '') return out;
+  for (const part of raw.split(';')) {
+    if (part.trim() === '') continue;
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new GridError(`--grid: expected name=v1,v2,… in '${part.trim()}'`);
+    const key = part.slice(0, eq).trim();
+    if (!/^([A-Za-z0-9_-]+\.)?[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new GridError(`--grid: bad parameter name '${key}'`);
+    if (key in out) throw new GridError(`--grid: '${key}' given twice`);
+    const vals = part.slice(eq + 1).split(',').map((s) => s.trim());
+    if (vals.length === 0 || vals.some((s) => s === '')) throw new GridError(`--grid: empty value for '${key}'`);
+    out[key] = vals.map((s) => {
+      const v = Number(s);
+      if (!Number.isFinite(v)) throw new GridError(`--grid: '${s}' is not a finite number (parameter ${key})`);
+      return v;
+    });
+  }
+  return out;
+}
+
+function methodLabel(method: string | MethodSpec): string {
+  return typeof method === 'string' ? method : method.name;
+}
+
+function cartesian(keys: string[], grid: Record<string, number[]>): Array<Record<string, number>> {
+  let acc: Array<Record<string, number>> = [{}];
+  for (const k of keys) acc = acc.flatMap((a) => grid[k].map((v) => ({ ...a, [k]: v })));
+  return acc;
+}
+
+/**
+ * Settings per method from a grid, the data spectrum and an optional step size. Grid keys apply to
+ * the methods that have them (as a parameter or a `let` symbol; "eta" also names any method's step
+ * symbol; "hb.beta" applies to hb only). Defaults: step 1/λmax; hb γ = 2√λ0; nag-sc μ = λ0; hm β1 = β2 = 0.2; hb-fixed β = 0.5.
+ * Throws GridError for a grid key that no listed method has.
+ */
+export function expandSettings(methods: Array<{ name: string; spec: string | MethodSpec }>, grid: Record<string, number[]>, spectrum: Spectrum, eta?: number): RateSetting[] {
+  const used = new Set<string>();
+  const out: RateSetting[] = [];
+  for (const m of methods) {
+    const parsed = toParsed(m.spec);
+    const spec = parsed.spec;
+    const stepSym = stepSymbol(spec);
+    const names = new Set([...spec.params, ...Object.keys(spec.let ?? {})]);
+    // Unqualified keys apply to every method that has the parameter; 'hb.beta' only to hb.
+    const local: Record<string, number[]> = {};
+    for (const [k, vals] of Object.entries(grid)) {
+      const dot = k.lastIndexOf('.');
+      const owner = dot < 0 ? null : k.slice(0, dot);
+      const base = dot < 0 ? k : k.slice(dot + 1);
+      if (owner !== null && owner !== m.name) continue;
+      if (!(names.has(base) || (base === 'eta' && stepSym !== null))) continue;
+      if (base in local && owner === null) continue; // a qualified key wins over an unqualified one
+      local[base] = vals;
+      used.add(k);
+    }
+    const keys = Object.keys(local);
+    for (const g of cartesian(keys, local)) {
+      const params: ParamValues = {};
+      const step = g.eta ?? g[stepSym ?? ''] ?? eta ?? 1 / spectrum.lambdaMax;
+      if (stepSym) params[stepSym] = step;
+      for (const [k, v] of Object.entries(g)) if (k !== 'eta' || stepSym === 'eta') params[k] = v;
+      for (const [k, v] of Object.entries(spec.defaults ?? {})) if (!(k in params)) params[k] = v;
+      const notes: string[] = [];
+      let odeMethod: string | MethodSpec = m.spec;
+      let odeParams: ParamValues = params;
+      const builtin = typeof m.spec === 'string' ? m.spec : null;
+      if (builtin === 'hb') {
+        if ('beta' in params) {
+          odeMethod = 'hb-fixed';
+          odeParams = { eta: params.eta, beta: params.beta };
+          notes.push('fixed β: ODE limit is the rescaled gradient flow (hb-fixed, t = kη)');
+        } else if (!('gamma' in params)) params.gamma = 2 * Math.sqrt(spectrum.lambda0);
+      } else if (builtin === 'nag-sc') {
+        if ('beta' in params) {
+          const mu = ((1 - params.beta) / (1 + params.beta)) ** 2 / params.s;
+          odeParams = { s: params.s, mu };
+          notes.push(`fixed β read through the law β = (1 − √(μs))/(1 + √(μs)): μ = ${formatNumber(mu)}`);
+        } else if (!('mu' in params)) params.mu = spectrum.lambda0;
+      } else if (builtin === 'hm') {
+        if (!('beta1' in params)) params.beta1 = 0.2;
+        if (!('beta2' in params)) params.beta2 = 0.2;
+      } else if (builtin === 'hb-fixed') {
+        if (!('beta' in params)) params.beta = 0.5;
+      }
+      out.push({ method: m.name, spec: m.spec, params, odeMethod, odeParams, notes });
+    }
+  }
+  for (const k of Object.keys(grid)) {
+    if (!used.has(k)) throw new GridError(`--grid: no selected method has a parameter '${k}'`);
+  }
+  return out;
+}
+
+function logGap(measured: number, predicted: number | null): number | null {
+  if (predicted === null || !(predicted > 0 && predicted < 1) || !(measured > 0)) return null;
+  const g = (Math.log(measured) - Math.log(predicted)) / Math.log(predicted);
+  return Number.isFinite(g) ? g : null;
+}
+
+/** The theory columns of one row (ODE limit, exact discrete rate, optimum). */
+export function computeRateRow(setting: RateSetting, spectrum: Spectrum, derive: OutputSpaceDeriver | null, resolution: 'low' | 'high' = 'low'): RateRow {
+  const notes = [...setting.notes];
+  const parsed: ParsedSpec = toParsed(setting.spec);
+  const row: RateRow = {
+    method: setting.method, params: setting.params, h: null, odeKind: 'unavailable', odeRate: null, odeRatePerStep: null,
+    odeExponent: null, odeWorstLambda: null, discreteRate: null, discreteKind: null, discreteWorstLambda: null,
+    measured: null, gapOde: null, gapDiscrete: null, optimal: null, notes,
+  };
+  resolveParams(parsed, setting.params); // throws SpecError for missing/unknown parameters
+  const { lambda0, lambdaMax } = spectrum;
+  // ODE limit.
+  const out = derive ? derive(setting.odeMethod, resolution) : null;
+  if (out === null) notes.push('no derived ODE available');
+  else {
+    try {
+      const r = odeRate(out, setting.odeParams, lambda0, lambdaMax);
+      const h = timeStep(setting.odeMethod, setting.odeParams);
+      row.h = h;
+      row.odeKind = r.kind;
+      if (r.kind === 'linear') {
+        row.odeRate = r.odeRate;
+        row.odeRatePerStep = Math.exp(-r.odeRate * h);
+        row.odeWorstLambda = r.worstLambda;
+        if (r.asymptotic) notes.push('ODE rate is the t → ∞ limit of t-dependent coefficients');
+        if (!(r.odeRate > 0)) notes.push('some mode of the ODE does not decay');
+      } else if (r.kind === 'sublinear') row.odeExponent = r.odeExponent;
+      else notes.push(`ODE: ${r.reason}`);
+    } catch (e) {
+      row.odeKind = 'undetermined';
+      notes.push(`ODE: ${(e as Error).message}`);
+    }
+  }
+  // Exact discrete rate of the linearised iteration.
+  const stepDep = isStepDependent(setting.spec, setting.params);
+  const w = worstDiscreteRate(setting.spec, setting.params, lambda0, lambdaMax);
+  row.discreteRate = w.rate;
+  row.discreteWorstLambda = w.lambda;
+  row.discreteKind = stepDep ? 'asymptotic' : 'exact';
+  if (w.rate >= 1) notes.push(`the linearised iteration does not converge (ρ = ${formatRate(w.rate)} at λ = ${formatNumber(w.lambda)})`);
+  row.optimal = optimalHyperparameters(typeof setting.spec === 'string' ? setting.spec : null, setting.params, spectrum);
+  return row;
+}
+
+/** Attach a measured rate and its gaps to the predictions. */
+export function withMeasured(row: RateRow, m: MeasuredRate): RateRow {
+  const perStepOde = row.odeRatePerStep;
+  return { ...row, measured: m, gapOde: logGap(m.rate, perStepOde), gapDiscrete: logGap(m.rate, row.discreteRate) };
+}
+
+/** Straight-line fit of ln‖e_k‖ over [from, to]: ρ = exp(slope), and R². */
+export function fitMeasuredRate(errNorm: ArrayLike<number>, window: [number, number]): { rate: number; r2: number } | null {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let k = window[0]; k <= window[1] && k < errNorm.length; k++) {
+    const v = errNorm[k];
+    if (v > 0 && Number.isFinite(v)) { xs.push(k); ys.push(Math.log(v)); }
+  }
+  const n = xs.length;
+  if (n < 3) return null;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0, sxx = 0, syy = 0;
+  for (let i = 0; i < n; i++) { sxy += (xs[i] - mx) * (ys[i] - my); sxx += (xs[i] - mx) ** 2; syy += (ys[i] - my) ** 2; }
+  const slope = sxy / sxx;
+  const r2 = syy === 0 ? 1 : (sxy * sxy) / (sxx * syy);
+  return { rate: Math.exp(slope), r2 };
+}
+
+function paramsText(p: ParamValues): string {
+  return Object.entries(p).map(([k, v]) => `${k}=${formatNumber(v, 4)}`).join(' ');
+}
+
+function optimalText(o: OptimalSetting | null): string | null {
+  if (!o) return null;
+  const parts: string[] = [];
+  if (o.discrete) parts.push(`${o.discrete.name} ${paramsText(o.discrete.params)} → ρ=${formatRate(o.discrete.rate)}`);
+  if (o.ode) parts.push(`ODE ${paramsText(o.ode.params)} → c=${formatNumber(o.ode.odeRate)}`.replace('ODE  →', 'ODE →'));
+  return parts.length > 0 ? parts.join('; ') : null;
+}
+
+/** The rows as a generic table (md/csv/latex). */
+export function ratesTable(rows: RateRow[], spectrum: Spectrum, dataLabel: string, measured: boolean): Table {
+  const cols: Table['columns'] = [
+    { key: 'method', header: 'method', align: 'left' },
+    { key: 'params', header: 'params', align: 'left' },
+    { key: 'odeRate', header: 'ODE rate c (per unit t)', latex: '$c$ (per $t$)' },
+    { key: 'odeRatePerStep', header: 'ODE ρ per step', latex: '$e^{-ch}$ (per step)' },
+    { key: 'odeExponent', header: 'ODE exponent p', latex: '$p$ in $t^{-p}$' },
+    { key: 'discreteRate', header: 'discrete ρ per step', latex: '$\\rho$ (per step)' },
+  ];
+  if (measured) {
+    cols.push(
+      { key: 'measuredRate', header: 'measured ρ per step', latex: '$\\hat\\rho$ (per step)' },
+      { key: 'fitWindow', header: 'fit window', latex: 'window' },
+      { key: 'fitR2', header: 'fit R²', latex: '$R^2$' },
+      { key: 'gapOde', header: 'gap vs ODE', latex: 'gap ODE' },
+      { key: 'gapDiscrete', header: 'gap vs discrete', latex: 'gap disc.' },
+    );
+  }
+  cols.push({ key: 'optimal', header: 'optimal (theory)', align: 'left', latex: 'optimal (theory)' });
+  const table: Table = {
+    columns: cols,
+    rows: rows.map((r) => ({
+      method: r.method,
+      params: paramsText(r.params),
+      odeRate: formatNumber(r.odeRate),
+      odeRatePerStep: formatRate(r.odeRatePerStep),
+      odeExponent: formatNumber(r.odeExponent),
+      discreteRate: r.discreteRate === null ? null : formatRate(r.discreteRate) + (r.discreteKind === 'asymptotic' ? ' (k→∞)' : ''),
+      measuredRate: r.measured ? formatRate(r.measured.rate) + (r.measured.status === 'diverged' ? ' (diverged)' : '') : null,
+      fitWindow: r.measured ? `${r.measured.window[0]}–${r.measured.window[1]}` : null,
+      fitR2: r.measured ? formatNumber(r.measured.r2, 4) : null,
+      gapOde: r.gapOde === null ? null : `${(100 * r.gapOde).toFixed(1)}%`,
+      gapDiscrete: r.gapDiscrete === null ? null : `${(100 * r.gapDiscrete).toFixed(1)}%`,
+      optimal: optimalText(r.optimal),
+    })),
+    caption: `Convergence rates of ‖e‖ = ‖u − y‖ on ${dataLabel}: λ0 = ${formatNumber(spectrum.lambda0)}, λmax = ${formatNumber(spectrum.lambdaMax)}, κ = ${formatNumber(spectrum.kappa)} (H∞).`,
+    notes: [
+      'c: ‖e(t)‖ ~ exp(−c t) per unit of the method\'s ODE time (worst mode over [λ0, λmax]); ODE ρ per step = exp(−c h).',
+      'p: ‖e(t)‖ ~ t^(−p) where the ODE limit is sublinear. discrete ρ: spectral radius of the linearised step map (worst mode); (k→∞) = its limit for k-dependent momentum.',
+      ...(measured ? ['measured ρ: exp(slope of ln‖e_k‖) of a trained network over the fit window; gap = (ln ρ̂ − ln ρ)/ln ρ.'] : []),
+      ...rows.flatMap((r) => r.notes.map((n) => `${r.method} ${paramsText(r.params)}: ${n}`)),
+    ],
+  };
+  return table;
+}
+
+export type RatesFormat = 'md' | 'csv' | 'latex' | 'json';
+
+/** The JSON document of `dynview rates --format json` (null where a column does not apply). */
+export function ratesJson(rows: RateRow[], spectrum: Spectrum, dataLabel: string): unknown {
+  return {
+    data: { source: dataLabel, lambda0: spectrum.lambda0, lambdaMax: spectrum.lambdaMax, kappa: spectrum.kappa },
+    units: {
+      odeRate: 'c in ||e(t)|| ~ exp(-c t), per unit of the method ODE time',
+      odeRatePerStep: 'exp(-c h), per step',
+      odeExponent: 'p in ||e(t)|| ~ t^(-p)',
+      discreteRate: 'spectral radius rho per step, ||e_k|| ~ rho^k',
+      measuredRate: 'rho per step, exp(slope of ln||e_k||) of a trained network',
+    },
+    rows: rows.map((r) => ({
+      method: r.method,
+      params: r.params,
+      h: r.h,
+      odeKind: r.odeKind,
+      odeRate: r.odeRate,
+      odeRatePerStep: r.odeRatePerStep,
+      odeExponent: r.odeExponent,
+      odeWorstLambda: r.odeWorstLambda,
+      discreteRate: r.discreteRate,
+      discreteKind: r.discreteKind,
+      discreteWorstLambda: r.discreteWorstLambda,
+      measuredRate: r.measured ? r.measured.rate : null,
+      measured: r.measured,
+      gapOde: r.gapOde,
+      gapDiscrete: r.gapDiscrete,
+      optimal: r.optimal,
+      notes: r.notes,
+    })),
+  };
+}
+
+/** CSV with the JSON's columns (one row per setting; params as k=v pairs). */
+export function ratesCsv(rows: RateRow[], spectrum: Spectrum, dataLabel: string): string {
+  const num = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? null : String(v));
+  return renderCsv({
+    columns: ['data', 'lambda0', 'lambdaMax', 'kappa', 'method', 'params', 'odeRate', 'odeRatePerStep', 'odeExponent', 'discreteRate', 'discreteKind', 'measuredRate', 'fitFrom', 'fitTo', 'fitR2', 'gapOde', 'gapDiscrete', 'optimal'].map((k) => ({ key: k, header: k })),
+    rows: rows.map((r) => ({
+      data: dataLabel, lambda0: num(spectrum.lambda0), lambdaMax: num(spectrum.lambdaMax), kappa: num(spectrum.kappa),
+      method: r.method, params: paramsText(r.params), odeRate: num(r.odeRate), odeRatePerStep: num(r.odeRatePerStep),
+      odeExponent: num(r.odeExponent), discreteRate: num(r.discreteRate), discreteKind: r.discreteKind,
+      measuredRate: num(r.measured?.rate), fitFrom: num(r.measured?.window[0]), fitTo: num(r.measured?.window[1]), fitR2: num(r.measured?.r2),
+      gapOde: num(r.gapOde), gapDiscrete: num(r.gapDiscrete), optimal: optimalText(r.optimal),
+    })),
+  });
+}
+
+export function renderRates(rows: RateRow[], spectrum: Spectrum, dataLabel: string, format: RatesFormat, measured: boolean): string {
+  if (format === 'json') return JSON.stringify(ratesJson(rows, spectrum, dataLabel), null, 2) + '\n';
+  if (format === 'csv') return ratesCsv(rows, spectrum, dataLabel);
+  const t = ratesTable(rows, spectrum, dataLabel, measured);
+  return format === 'latex' ? renderLatex(t) : renderMarkdown(t);
+}
+
+export { methodLabel };

@@ -1,0 +1,110 @@
+/**
+ * Plain tables rendered as Markdown, CSV or LaTeX (booktabs). Cells are strings already formatted
+ * by the caller (see formatNumber / formatRate); null cells print as "n/a" (never "NaN").
+ */
+
+export interface TableColumn {
+  key: string;
+  /** Header text (Markdown/CSV). */
+  header: string;
+  /** Header for LaTeX (math allowed); defaults to the escaped header. */
+  latex?: string;
+  align?: 'left' | 'right';
+}
+
+export interface Table {
+  columns: TableColumn[];
+  rows: Array<Record<string, string | null>>;
+  /** Lines printed above the table (Markdown) / as the caption (LaTeX). */
+  caption?: string;
+  /** Lines printed below the table (Markdown) / as table notes (LaTeX). */
+  notes?: string[];
+}
+
+export const NA = 'n/a';
+
+function cell(v: string | null | undefined): string {
+  return v === null || v === undefined ? NA : v;
+}
+
+export function renderMarkdown(t: Table): string {
+  const head = t.columns.map((c) => c.header);
+  const rows = t.rows.map((r) => t.columns.map((c) => cell(r[c.key]).replace(/\|/g, '\\|')));
+  const widths = head.map((h, j) => Math.max(h.length, 3, ...rows.map((r) => r[j].length)));
+  const pad = (s: string, j: number) => (t.columns[j].align === 'left' ? s.padEnd(widths[j]) : s.padStart(widths[j]));
+  const lines: string[] = [];
+  if (t.caption) lines.push(t.caption, '');
+  lines.push(`| ${head.map(pad).join(' | ')} |`);
+  lines.push(`| ${widths.map((w, j) => (t.columns[j].align === 'left' ? ':' + '-'.repeat(w - 1) : '-'.repeat(w - 1) + ':')).join(' | ')} |`);
+  for (const r of rows) lines.push(`| ${r.map(pad).join(' | ')} |`);
+  if (t.notes && t.notes.length > 0) lines.push('', ...t.notes);
+  return lines.join('\n') + '\n';
+}
+
+function csvField(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** RFC 4180 CSV; null cells are empty fields. */
+export function renderCsv(t: Table): string {
+  const lines = [t.columns.map((c) => csvField(c.key)).join(',')];
+  for (const r of t.rows) lines.push(t.columns.map((c) => csvField(r[c.key] ?? '')).join(','));
+  return lines.join('\n') + '\n';
+}
+
+const LATEX_SPECIAL: Record<string, string> = {
+  '\\': '\\textbackslash{}', '&': '\\&', '%': '\\%', $: '\\$', '#': '\\#', _: '\\_', '{': '\\{', '}': '\\}', '~': '\\textasciitilde{}', '^': '\\textasciicircum{}',
+};
+
+export function latexEscape(s: string): string {
+  return s.replace(/[\\&%$#_{}~^]/g, (ch) => LATEX_SPECIAL[ch]);
+}
+
+/**
+ * A booktabs table. Cell text is escaped unless it is wrapped in $…$ (math passes through);
+ * n/a cells print as an en dash.
+ */
+export function renderLatex(t: Table): string {
+  const spec = t.columns.map((c) => (c.align === 'left' ? 'l' : 'r')).join('');
+  const tex = (v: string | null | undefined) => (v === null || v === undefined ? '--' : /^\$.*\$$/.test(v) ? v : latexEscape(v));
+  const lines: string[] = ['\\begin{table}[t]', '\\centering'];
+  if (t.caption) lines.push(`\\caption{${latexEscape(t.caption)}}`);
+  lines.push(`\\begin{tabular}{${spec}}`, '\\toprule');
+  lines.push(t.columns.map((c) => c.latex ?? latexEscape(c.header)).join(' & ') + ' \\\\');
+  lines.push('\\midrule');
+  for (const r of t.rows) lines.push(t.columns.map((c) => tex(r[c.key])).join(' & ') + ' \\\\');
+  lines.push('\\bottomrule', '\\end{tabular}');
+  if (t.notes && t.notes.length > 0) {
+    lines.push('\\par\\smallskip{\\footnotesize');
+    for (const n of t.notes) lines.push(latexEscape(n) + '\\\\');
+    lines.push('}');
+  }
+  lines.push('\\end{table}');
+  return lines.join('\n') + '\n';
+}
+
+/** A number with `sig` significant figures (plain or exponent form), "n/a" for null/non-finite. */
+export function formatNumber(v: number | null | undefined, sig = 4): string | null {
+  if (v === null || v === undefined || !Number.isFinite(v)) return null;
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e6) {
+    const digits = Math.max(0, sig - 1 - Math.floor(Math.log10(a)));
+    return v.toFixed(Math.min(digits, 15));
+  }
+  return v.toExponential(sig - 1);
+}
+
+/**
+ * A per-step factor ρ close to 1: enough digits that 1 − ρ keeps `sig` significant figures
+ * (0.99995 stays 0.99995, not 1.000).
+ */
+export function formatRate(v: number | null | undefined, sig = 3): string | null {
+  if (v === null || v === undefined || !Number.isFinite(v)) return null;
+  const gap = Math.abs(1 - v);
+  if (v > 0 && v < 2 && gap > 0 && gap < 0.1) {
+    const digits = Math.min(15, sig - 1 - Math.floor(Math.log10(gap)));
+    return v.toFixed(Math.max(digits, sig));
+  }
+  return formatNumber(v, Math.max(sig, 4));
+}
