@@ -8,7 +8,7 @@
  * Deterministic: the same config gives bit-identical trajectories.
  */
 import { compileMethod } from '../spec/compile.ts';
-import type { TrainConfig, Trajectory, Probe } from './types.ts';
+import type { Network, TrainConfig, Trajectory, Probe } from './types.ts';
 import { initNetwork, forward, gradientFromMask, errorAndLoss } from './network.ts';
 import { createProbeContext, probe } from './probes.ts';
 import { assembleTrajectory, isDiverged } from './trajectory.ts';
@@ -24,13 +24,23 @@ export function isProbeStep(k: number, steps: number, probeEvery: number): boole
 }
 
 export function runDirect(config: TrainConfig): Trajectory {
-  const t0 = performance.now();
-  const { data, width: m, steps, seed } = config;
-  const { n } = data;
+  const { data, width: m } = config;
   if (!Number.isInteger(m) || m < 1) throw new RangeError(`width must be an integer >= 1, got ${m}`);
+  return runDirectOnNetwork(config, initNetwork(data.d, m, config.seed, config.initScale ?? 1));
+}
+
+/**
+ * The direct loop from a given network (W0 and a); config.width, seed and initScale are taken from
+ * `net` / only reported. Used by runDirect and by tests that set W0 by hand.
+ */
+export function runDirectOnNetwork(config: TrainConfig, net: Network): Trajectory {
+  const t0 = performance.now();
+  const { data, steps, seed } = config;
+  const { n } = data;
+  const m = net.m;
+  if (net.d !== data.d) throw new RangeError(`network has d = ${net.d}, data has d = ${data.d}`);
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps must be an integer >= 0, got ${steps}`);
   const compiled = compileMethod(config.method, config.params);
-  const net = initNetwork(data.d, m, seed, config.initScale ?? 1);
   const stepper = compiled.stepper(net.W0);
   const reuse = gradientAtIterate(compiled.parsed);
   const spectrum = ntkSpectrum(data);
