@@ -1,0 +1,56 @@
+/**
+ * Human and JSON forms of a claim result (`dynview check`, `dynview verify`). JSON never carries a
+ * NaN or an infinity: non-finite numbers become null with the reason kept in the text fields.
+ */
+import type { ClaimResult } from './types.ts';
+
+function num(v: number): string {
+  return Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v);
+}
+
+/** A JSON-safe copy: non-finite numbers → null, typed arrays dropped. */
+export function toJsonSafe<T>(value: T): unknown {
+  return JSON.parse(JSON.stringify(value, (_k, v) => {
+    if (typeof v === 'number' && !Number.isFinite(v)) return null;
+    if (ArrayBuffer.isView(v)) return undefined;
+    return v;
+  }));
+}
+
+/** The object `dynview check --json` prints. */
+export function claimResultJson(r: ClaimResult): unknown {
+  const { id, statement, verdict, regime, runs, seed, counterexample, inconclusive, obligations, evidence, seconds } = r;
+  return toJsonSafe({
+    id, statement, verdict, regime, runs, seed, counterexample, inconclusive, obligations,
+    evidence: {
+      ...evidence,
+      instances: evidence.instances.map((o) => ({
+        status: o.status, reason: o.reason, instance: o.instance, lambda0: o.lambda0, lambdaMax: o.lambdaMax,
+        claimed: o.claimed, measured: o.measured, regime: o.regimeNote, numbers: o.numbers,
+        decay: o.decay ? { kind: o.decay.kind, rate: o.decay.rate, exponent: o.decay.exponent, window: o.decay.window, crossover: o.decay.crossover, quality: o.decay.quality } : undefined,
+      })),
+    },
+    seconds,
+  });
+}
+
+/** A human report of one claim result. */
+export function formatClaimResult(r: ClaimResult): string {
+  const lines: string[] = [];
+  lines.push(`${r.id}: ${r.verdict.toUpperCase()}`);
+  lines.push(`  statement: ${r.statement}`);
+  lines.push(`  regime: ${r.regime}${r.evidence.instances[0] ? ` — ${r.evidence.instances[0].regimeNote}` : ''}`);
+  if (r.evidence.claimed) lines.push(`  claimed: ${r.evidence.claimed}`);
+  if (r.evidence.measured) lines.push(`  measured: min ${num(r.evidence.measured.min)}, median ${num(r.evidence.measured.median)}, max ${num(r.evidence.measured.max)}`);
+  for (const o of r.obligations) lines.push(`  [${o.status}] (${o.kind}) ${o.name}: ${o.detail}`);
+  if (r.runs > 0) lines.push(`  instances: ${r.runs} (seed ${r.seed})`);
+  if (r.inconclusive.count > 0) lines.push(`  inconclusive: ${r.inconclusive.count} — ${r.inconclusive.reasons.join('; ')}`);
+  if (r.counterexample) {
+    const c = r.counterexample;
+    lines.push(`  counterexample: ${c.instance ? JSON.stringify(c.instance) : '(symbolic)'}`);
+    lines.push(`    ${c.reason}`);
+    lines.push(`    replay: ${c.replay}`);
+  }
+  lines.push(`  time: ${r.seconds.toFixed(2)} s`);
+  return lines.join('\n');
+}
