@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { parse } from 'mathjs';
+import { resolveMethod, stepSymbol } from '../spec/compile.ts';
 import { instanceArbitrary } from './arbitraries.ts';
 import { buildInstance } from './instance.ts';
 import { classifyDecay } from './rate-fit.ts';
@@ -64,7 +65,9 @@ export async function evaluateInstance(claim: Claim, inst: Instance): Promise<{ 
     };
   }
   const eta = inst.eta ?? defaultEta(lambdaMax);
-  const scope = { lambda0, lambdaMax, n: inst.n, d: data.data.d, eta, m: inst.width };
+  const stepName = stepSymbol(resolveMethod(claim.method).spec);
+  const scope: Record<string, number> = { lambda0, lambdaMax, n: inst.n, d: data.data.d, eta, m: inst.width };
+  if (stepName) scope[stepName] = eta;
   let params: Record<string, number>;
   try {
     params = instanceParams(claim, inst, scope);
