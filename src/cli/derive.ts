@@ -59,6 +59,13 @@ export function registerDerive(program: Command): Command {
       if (lambda0 !== undefined && lambdaMax !== undefined && lambdaMax < lambda0) throw new UsageError('--lambda-max must be at least --lambda0');
 
       const { SpecError } = await import('../spec/parse.ts');
+      const { resolveMethod } = await import('../spec/compile.ts');
+      try {
+        resolveMethod(method); // validate before loading the computer algebra
+      } catch (err) {
+        if (err instanceof SpecError) throw new InputError(err.message);
+        throw err;
+      }
       const { deriveOdeWithTrace } = await import('../symbolic/derive.ts');
       const { toOutputSpace } = await import('../symbolic/output-space.ts');
       const { characteristicPolynomial, rootsFormula } = await import('../symbolic/characteristic.ts');

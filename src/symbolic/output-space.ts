@@ -22,6 +22,9 @@ function binomial(n: number, k: number): number {
 }
 
 function dotName(i: number, base: string): string {
+  return dotNameRaw(i, base).normalize('NFC');
+}
+function dotNameRaw(i: number, base: string): string {
   if (i === 0) return base;
   if (i === 1) return `${base}̇`;
   if (i === 2) return `${base}̈`;
