@@ -17,6 +17,10 @@ export type GuaranteeKind = 'exact' | 'upper bound' | 'asymptotic' | 'conjecture
 export interface ProofRunOptions {
   runs?: number;
   seed?: number;
+  /** Run only the claim (or twin) with this id, e.g. to replay a counterexample with `path`. */
+  only?: string;
+  /** fast-check path to replay (with `only`). */
+  path?: string;
   onProgress?: (done: number, total: number, label: string) => void;
 }
 
@@ -89,22 +93,25 @@ export async function runProof(proof: Proof, opts: ProofRunOptions = {}): Promis
   const obligations: ObligationResult[] = [];
   const plots: PlotSpec[] = [];
   const claimRuns: ClaimRun[] = [];
-  const claims: Claim[] = (proof.claims ?? []).map((c) => parseClaim(c));
-  const twins = proof.twins ?? [];
-  const total = (proof.symbolic ? 1 : 0) + claims.length + (proof.properties?.length ?? 0) + twins.length;
+  const keep = (id: string) => opts.only === undefined || opts.only === id;
+  const claims: Claim[] = (proof.claims ?? []).map((c) => parseClaim(c)).filter((c) => keep(c.id));
+  const twins = (proof.twins ?? []).filter((t) => keep(isProperty(t) ? t.name : parseClaim(t).id));
+  const properties = (proof.properties ?? []).filter((p) => keep(p.name));
+  const symbolic = opts.only === undefined ? proof.symbolic : undefined;
+  const total = (symbolic ? 1 : 0) + claims.length + properties.length + twins.length;
   let done = 0;
   const tick = (label: string) => opts.onProgress?.(++done, total, label);
-  if (proof.symbolic) {
-    obligations.push(...proof.symbolic());
+  if (symbolic) {
+    obligations.push(...symbolic());
     tick('symbolic');
   }
   for (const claim of claims) {
-    const r = await runClaim(claim, { runs, seed, keepTrajectories: 3, replayCommand: `dynview verify ${proof.id} --claim ${claim.id}` });
+    const r = await runClaim(claim, { runs, seed, path: opts.path, keepTrajectories: 3, replayCommand: `dynview verify ${proof.id} --claim ${claim.id}` });
     claimRuns.push(r);
     for (const o of r.obligations) obligations.push({ ...o, name: `${claim.id}: ${o.name}` });
     tick(claim.id);
   }
-  for (const p of proof.properties ?? []) {
+  for (const p of properties) {
     const r = await p.check({ runs, seed });
     const { plot, ...ob } = r;
     obligations.push(ob);
@@ -119,7 +126,7 @@ export async function runProof(proof: Proof, opts: ProofRunOptions = {}): Promis
       tick(t.name);
     } else {
       const claim = parseClaim(t);
-      const r = await runClaim(claim, { runs, seed, replayCommand: `dynview verify ${proof.id} --claim ${claim.id}` });
+      const r = await runClaim(claim, { runs, seed, path: opts.path, replayCommand: `dynview verify ${proof.id} --claim ${claim.id}` });
       twinResults.push({ id: claim.id, verdict: r.verdict, detail: r.counterexample?.reason ?? r.evidence.summary, replay: r.counterexample?.replay });
       tick(claim.id);
     }

@@ -1,13 +1,82 @@
-/** `dynview verify` (stub: not built yet). */
+/**
+ * `dynview verify [PROOF_OR_CLAIM...] [--runs N] [--seed S] [--json FILE] [--report FILE.md|FILE.html]
+ *  [--shard i/N] [--merge A.json B.json ...]`: run proofs (default: every built-in proof), print a
+ * progress bar per claim on a TTY and a final table; exit 1 if a claim is refuted or a false twin is
+ * not, 3 if something is inconclusive, 0 otherwise.
+ */
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from './errors.ts';
+import { parseInteger } from './options.ts';
+
+interface VerifyOpts { runs?: string; seed?: string; json?: string; report?: string; shard?: string; merge?: boolean; claim?: string; path?: string }
 
 export function registerVerify(program: Command): Command {
   return program
     .command('verify')
-    .description('(not built yet)')
-    .allowUnknownOption(false)
-    .action(() => {
-      throw new UsageError('dynview verify is not built yet');
+    .description('run the built-in proofs (or given proof files / claim JSON files) and print a verdict table')
+    .argument('[targets...]', 'built-in proof ids, proof .ts files or claim .json files (default: every built-in proof); with --merge: shard JSON files')
+    .option('--runs <n>', 'sampled instances per numeric obligation (default: each proof\'s own)')
+    .option('--seed <s>', 'fast-check seed (default 1)')
+    .option('--json <file>', 'write the results as JSON (mergeable across shards)')
+    .option('--report <file>', 'write a report with plots (.md or .html)')
+    .option('--shard <i/N>', 'run only shard i of N (targets j with j mod N = i − 1)')
+    .option('--claim <id>', 'run only this claim or twin of the proof(s) (to replay a counterexample)')
+    .option('--path <p>', 'fast-check path to replay (with --claim and the printed --seed)')
+    .option('--merge', 'merge the JSON files given as targets into one table/report (no runs)')
+    .action(async (targets: string[], opts: VerifyOpts) => {
+      const runs = opts.runs === undefined ? undefined : parseInteger('--runs', opts.runs, 1);
+      const seed = opts.seed === undefined ? 1 : parseInteger('--seed', opts.seed, 0);
+      if (opts.path !== undefined && !/^\d+(:\d+)*$/.test(opts.path)) throw new UsageError(`--path must look like 0:1:2, got '${opts.path}'`);
+      if (opts.path !== undefined && opts.claim === undefined) throw new UsageError('--path needs --claim (a path replays one claim)');
+      const format = opts.report === undefined ? null : opts.report.endsWith('.html') ? 'html' : opts.report.endsWith('.md') ? 'md' : null;
+      if (opts.report !== undefined && format === null) throw new UsageError(`--report must end in .md or .html, got '${opts.report}'`);
+      const vr = await import('../claims/verify-run.ts');
+      const { verifyTable, verifyReport } = await import('../report/claims-report.ts');
+      const wrap = async <T>(f: () => Promise<T> | T): Promise<T> => {
+        try {
+          return await f();
+        } catch (err) {
+          if (err instanceof vr.VerifyInputError) throw new UsageError(err.message);
+          throw err;
+        }
+      };
+      const started = performance.now();
+      let json: import('../report/claims-report.ts').VerifyJson;
+      if (opts.merge) {
+        if (targets.length === 0) throw new UsageError('--merge needs the shard JSON files');
+        json = await wrap(() => vr.mergeVerifyJson(targets));
+      } else {
+        const shard = opts.shard === undefined ? null : await wrap(() => vr.parseShard(opts.shard!));
+        const proofs = vr.shardTargets(await wrap(() => vr.resolveTargets(targets)), shard);
+        const { runProof } = await import('../claims/proof.ts');
+        const results = [];
+        const tty = process.stderr.isTTY === true;
+        const { SingleBar, Presets } = await import('cli-progress');
+        for (const p of proofs) {
+          const bar = tty ? new SingleBar({ format: `${p.id.padEnd(16)} [{bar}] {value}/{total} {label}`, hideCursor: true, clearOnComplete: false }, Presets.shades_classic) : null;
+          let started = false;
+          const r = await runProof(p, {
+            runs, seed, only: opts.claim, path: opts.path,
+            onProgress: (done, total, label) => {
+              if (!bar) return;
+              if (!started) { bar.start(total, 0, { label: '' }); started = true; }
+              bar.update(done, { label });
+            },
+          });
+          if (bar && started) bar.stop();
+          if (!tty) process.stderr.write(`${p.id}: ${r.verdict} (${r.seconds.toFixed(1)} s)\n`);
+          results.push(vr.serializeProof(r));
+        }
+        json = { dynview: 'verify', seed, runs: runs ?? null, shard: opts.shard ?? null, results };
+      }
+      const seconds = (performance.now() - started) / 1000;
+      process.stdout.write(`${verifyTable(json.results)}\n`);
+      const twinsBad = json.results.flatMap((r) => r.twins.filter((t) => t.verdict !== 'refuted').map((t) => `${r.id}/${t.id}`));
+      if (twinsBad.length) process.stdout.write(`false twins NOT refuted: ${twinsBad.join(', ')}\n`);
+      if (!opts.merge) process.stdout.write(`total ${seconds.toFixed(1)} s\n`);
+      if (opts.json) writeFileSync(opts.json, `${JSON.stringify(json, null, 1)}\n`);
+      if (opts.report && format) writeFileSync(opts.report, await verifyReport(json.results, format, { seed: json.seed, runs: json.runs, seconds: opts.merge ? undefined : seconds }));
+      process.exitCode = vr.verifyExitCode(json.results);
     });
 }

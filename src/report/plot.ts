@@ -87,8 +87,8 @@ export function lineChartSpec(opts: LineChartOptions): TopLevelSpec {
   const { rows, markerRows, dashedRows, dropped, droppedNonPositive } = drawablePoints(opts);
   const subtitle = subtitleWithDrops(opts, dropped, droppedNonPositive);
   const names = opts.series.map((s) => s.name);
-  const xScale = { type: opts.x.scale ?? 'linear', zero: false, nice: opts.x.scale !== 'log' } as const;
-  const yScale = { type: opts.y.scale ?? 'linear', zero: false, nice: opts.y.scale !== 'log' } as const;
+  const xScale = opts.x.scale === 'log' ? ({ type: 'log' } as const) : ({ type: 'linear', zero: false, nice: true } as const);
+  const yScale = opts.y.scale === 'log' ? ({ type: 'log' } as const) : ({ type: 'linear', zero: false, nice: true } as const);
   const color = { field: 'series', type: 'nominal', title: null, scale: { domain: names } } as const;
   const enc = {
     x: { field: 'x', type: 'quantitative', title: opts.x.label, scale: xScale, axis: { format: opts.x.scale === 'log' ? '~g' : '~s' } },

@@ -1,0 +1,117 @@
+/**
+ * Reports of `dynview verify`: the final table (text), and a Markdown or HTML report with each
+ * proof's statement, obligations (computed value next to the theory value), false twins and SVG
+ * plots rendered by lineChartSvg (vega-lite, headless). Works on serialised results too, so the
+ * JSON of several shards can be merged into one report.
+ */
+import type { PlotSpec, ProofResult } from '../claims/proof.ts';
+import { lineChartSvg } from './plot.ts';
+
+/** What a verify JSON file holds (ProofResult without trajectories). */
+export interface VerifyJson {
+  dynview: 'verify';
+  seed: number;
+  runs: number | null;
+  shard: string | null;
+  results: SerializedProof[];
+}
+
+export type SerializedProof = Omit<ProofResult, 'claims'> & {
+  claims: Array<{ id: string; verdict: string; runs: number; evidence: { summary: string; measured?: { min: number; max: number; median: number } | null }; counterexample: unknown }>;
+};
+
+function pad(s: string, w: number): string {
+  return s.length >= w ? s : s + ' '.repeat(w - s.length);
+}
+
+function keyNumbers(r: SerializedProof): string {
+  const parts: string[] = [];
+  const sym = r.obligations.filter((o) => o.kind === 'symbolic');
+  if (sym.length) parts.push(`${sym.filter((o) => o.status === 'pass').length}/${sym.length} symbolic`);
+  const num = r.obligations.filter((o) => o.kind === 'numeric');
+  if (num.length) parts.push(`${num.filter((o) => o.status === 'pass').length}/${num.length} numeric`);
+  const runs = r.claims.reduce((s, c) => s + c.runs, 0);
+  if (runs) parts.push(`${runs} instances`);
+  const ex = r.obligations.find((o) => o.kind === 'numeric' && o.computed !== undefined && o.theory !== undefined);
+  if (ex) parts.push(`${String(ex.computed)} vs theory ${String(ex.theory)}`);
+  return parts.join(', ');
+}
+
+/** The final table: proof × verdict × twins × key numbers. */
+export function verifyTable(results: SerializedProof[]): string {
+  const rows = results.map((r) => [
+    r.id, r.verdict, `${r.twins.filter((t) => t.verdict === 'refuted').length}/${r.twins.length} refuted`, `${r.seconds.toFixed(1)} s`, keyNumbers(r),
+  ]);
+  const head = ['claim', 'verdict', 'false twins', 'time', 'key numbers'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : pad(c, widths[i]))).join('  ');
+  return [line(head), line(widths.map((w) => '-'.repeat(Math.min(w, 40)))), ...rows.map(line)].join('\n');
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function mdCell(s: unknown): string {
+  return String(s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+async function renderPlot(p: PlotSpec): Promise<string> {
+  return lineChartSvg({ title: p.title, subtitle: p.subtitle, x: p.x, y: p.y, series: p.series });
+}
+
+/** Markdown (SVG inline as HTML blocks, which GitHub and most viewers render) or HTML. */
+export async function verifyReport(results: SerializedProof[], format: 'md' | 'html', meta: { seed: number; runs: number | null; seconds?: number }): Promise<string> {
+  const md: string[] = [];
+  md.push('# dynview verify report', '');
+  md.push(`Seed ${meta.seed}; runs per numeric obligation: ${meta.runs ?? 'each proof\'s default'}${meta.seconds !== undefined ? `; total ${meta.seconds.toFixed(1)} s` : ''}.`, '');
+  md.push('| claim | verdict | false twins | key numbers |', '|---|---|---|---|');
+  for (const r of results) md.push(`| ${mdCell(r.id)} | **${r.verdict}** | ${r.twins.filter((t) => t.verdict === 'refuted').length}/${r.twins.length} refuted | ${mdCell(keyNumbers(r))} |`);
+  md.push('');
+  for (const r of results) {
+    md.push(`## ${r.id}: ${r.title}`, '');
+    md.push(`**Verdict: ${r.verdict}.** Guarantee: ${r.guarantee}. Reference: ${r.reference}.`, '');
+    md.push(r.statement, '');
+    md.push('$$', r.latex, '$$', '');
+    md.push(`Hypotheses: ${r.hypotheses.join('; ')}.`, '');
+    md.push('| obligation | kind | status | computed | theory | detail |', '|---|---|---|---|---|---|');
+    for (const o of r.obligations) md.push(`| ${mdCell(o.name)} | ${o.kind} | ${o.status} | ${mdCell(o.computed)} | ${mdCell(o.theory)} | ${mdCell(o.detail)} |`);
+    md.push('');
+    for (const c of r.claims) {
+      if (c.evidence.measured) md.push(`- ${c.id}: ${c.verdict}, measured ${c.evidence.measured.min.toPrecision(4)}…${c.evidence.measured.max.toPrecision(4)} over ${c.runs} instances`);
+    }
+    if (r.claims.length) md.push('');
+    if (r.twins.length) {
+      md.push('False twins (each must be refuted):', '');
+      for (const t of r.twins) md.push(`- ${t.id}: **${t.verdict}** — ${mdCell(t.detail)}${t.replay ? ` (replay: \`${t.replay}\`)` : ''}`);
+      md.push('');
+    }
+    for (const p of r.plots) {
+      md.push(await renderPlot(p), '');
+    }
+  }
+  const text = md.join('\n');
+  if (format === 'md') return text;
+  // HTML: the same content, with tables and headings converted minimally.
+  const html: string[] = ['<!doctype html><html><head><meta charset="utf-8"><title>dynview verify report</title>',
+    '<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;font-size:13px}</style></head><body>'];
+  let inTable = false;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('|')) {
+      if (/^\|(-+\|)+$/.test(line.replace(/---/g, '-'))) continue;
+      const cells = line.slice(1, -1).split(/(?<!\\)\|/).map((c) => esc(c.trim().replace(/\\\|/g, '|')).replace(/\*\*(.+?)\*\*/g, '<b>$1</b>'));
+      if (!inTable) { html.push('<table>'); inTable = true; html.push(`<tr>${cells.map((c) => `<th>${c}</th>`).join('')}</tr>`); continue; }
+      html.push(`<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`);
+      continue;
+    }
+    if (inTable) { html.push('</table>'); inTable = false; }
+    if (line.startsWith('<svg')) html.push(`<div>${line}</div>`);
+    else if (line.startsWith('# ')) html.push(`<h1>${esc(line.slice(2))}</h1>`);
+    else if (line.startsWith('## ')) html.push(`<h2>${esc(line.slice(3))}</h2>`);
+    else if (line.startsWith('- ')) html.push(`<li>${esc(line.slice(2)).replace(/\*\*(.+?)\*\*/g, '<b>$1</b>')}</li>`);
+    else if (line.trim() !== '') html.push(`<p>${esc(line).replace(/\*\*(.+?)\*\*/g, '<b>$1</b>')}</p>`);
+  }
+  if (inTable) html.push('</table>');
+  html.push('</body></html>');
+  return html.join('\n');
+}
