@@ -119,6 +119,16 @@ for res in ('low', 'high'):
     # heavy ball with Shi et al.'s alpha (test fixture hb-shi)
     add('hb-shi', 'k*sqrt(s)', res, X(1) - X(0) + h ** 2 * grad(X(0)) - a * (X(0) - X(-1)), sp.sqrt(s))
 
+# PyTorch's momentum buffer: v[k] = beta v[k-1] + grad(x[k]); x[k+1] = x[k] - eta v[k].
+# Eliminated by hand here: v[k-j] = (x[k-j] - x[k+1-j]) / eta, and v's equation is expanded.
+for res in ('low', 'high'):
+    v = lambda j: (X(-j) - X(1 - j)) / h
+    add('sgd-momentum', 'k*eta', res, v(0) - beta * v(1) - grad(X(0)), eta)
+    # PyTorch's Nesterov: x[k+1] = x[k] - eta (grad(x[k]) + b v[k]), b = 1 - gamma sqrt(eta), t = k sqrt(eta)
+    b = 1 - gamma * h
+    vn = lambda j: (X(-j) - X(1 - j) - h ** 2 * grad(X(-j))) / (h ** 2 * b)
+    add('torch-nesterov', 'k*sqrt(eta)', res, vn(0) - b * vn(1) - grad(X(0)), sp.sqrt(eta))
+
 out = os.path.join(os.path.dirname(__file__), '..', '..', 'test', 'golden', 'derive.json')
 with open(out, 'w') as f:
     json.dump({'source': 'scripts/golden/derive.py (SymPy %s)' % sp.__version__, 'cases': cases}, f, indent=1)

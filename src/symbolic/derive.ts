@@ -68,6 +68,10 @@ export function deriveOdeWithTrace(method: string | MethodSpec, opts: DeriveOpti
   return result;
 }
 
+function negV(a: VectorSeries): VectorSeries {
+  return { terms: new Map([...a.terms].map(([k, s]) => [k, negS(s)])), prec: a.prec };
+}
+
 /** Internal names for spec symbols (nerdamer has functions named gamma, beta, …). */
 interface Naming {
   toInternal: Map<string, string>;
@@ -260,6 +264,43 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
   for (const eq of parsed.equations) if (eq.shift === 0) eqByTarget.set(eq.target, eq);
   const xEq = parsed.equations[parsed.equations.length - 1];
 
+  // A self-recursive auxiliary (v[k] = β v[k−1] + grad(x[k]), PyTorch's momentum buffer) cannot be
+  // unrolled by substitution; when x[k+1] = (terms free of v) + c·v[k], it is eliminated the other way:
+  // v[k−j] = (x[k+1−j] − (terms free of v)(k−j)) / c(k−j), and v's own equation is expanded instead.
+  const refersTo = (eq: ParsedEquation, name: string): boolean =>
+    eq.terms.some((t) => t.ref.kind === 'seq' && t.ref.seq.name === name) ||
+    eq.grads.some((g) => g.arg.some((t) => t.ref.kind === 'seq' && t.ref.seq.name === name));
+  const recursive = parsed.auxiliaries.filter((a) => refersTo(eqByTarget.get(a)!, a));
+  const dependsOn = (name: string, target: string, seen = new Set<string>()): boolean => {
+    if (name === target) return true;
+    if (name === 'x' || seen.has(name)) return false;
+    seen.add(name);
+    const eq = eqByTarget.get(name)!;
+    const refs = [...eq.terms, ...eq.grads.flatMap((g) => g.arg)].filter((t) => t.ref.kind === 'seq').map((t) => (t.ref as { seq: { name: string } }).seq.name);
+    return refs.some((r) => r !== name && dependsOn(r, target, seen));
+  };
+  let inverted: { name: string; coef: string; others: LinearTerm[] } | null = null;
+  if (recursive.length > 0) {
+    const v = recursive[0];
+    const vEq = eqByTarget.get(v)!;
+    const cannot = (why: string): SpecError =>
+      specError(parsed, `equation ${vEq.index + 1} '${vEq.text}': auxiliary '${v}' refers to its own earlier values, and ${why}`);
+    if (recursive.length > 1) throw cannot(`so does '${recursive[1]}': only one self-recursive auxiliary can be eliminated`);
+    const vTerms = xEq.terms.filter((t) => t.ref.kind === 'seq' && t.ref.seq.name === v);
+    if (vTerms.length !== 1 || (vTerms[0].ref.kind === 'seq' && vTerms[0].ref.seq.lag !== 0)) {
+      throw cannot(`x[k+1] does not use it exactly once, as ${v}[k], so it cannot be solved for`);
+    }
+    const others = xEq.terms.filter((t) => t !== vTerms[0]);
+    const otherDeps = [...others, ...xEq.grads.flatMap((g) => g.arg)].some((t) => t.ref.kind === 'seq' && dependsOn(t.ref.seq.name, v));
+    if (otherDeps || xEq.grads.some((g) => g.arg.some((t) => t.ref.kind === 'seq' && t.ref.seq.name === v))) {
+      throw cannot(`the rest of the x[k+1] equation depends on it too, so it cannot be solved for`);
+    }
+    for (const eq of parsed.equations) {
+      if (eq !== vEq && eq !== xEq && refersTo(eq, v)) throw cannot(`equation ${eq.index + 1} uses it as well (not supported)`);
+    }
+    inverted = { name: v, coef: vTerms[0].coef, others };
+  }
+
   const valueCache = new Map<string, VectorSeries>();
   const busy = new Set<string>();
   /** The vector name[k − lag] as a series (x: Taylor; auxiliaries: their shifted definition). */
@@ -270,12 +311,18 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
     if (hit) return hit;
     const eq = eqByTarget.get(name);
     if (!eq) throw specError(parsed, `unknown sequence '${name}'`);
-    if (busy.has(name)) {
-      throw specError(parsed, `equation ${eq.index + 1} '${eq.text}': auxiliary '${name}' refers to its own earlier values; the derivation eliminates auxiliaries by substitution and cannot unroll that recursion (write the method in x and non-recursive auxiliaries)`);
+    let v: VectorSeries;
+    if (inverted && name === inverted.name) {
+      const where = `equation ${xEq.index + 1} '${xEq.text}'`;
+      const rest = linearValue(inverted.others, xEq, lag, where);
+      const diff = addV(taylorShift(1 - lag, cap), negV(rest), cap);
+      v = scaleV(diff, divS(constant('1'), coefSeries(inverted.coef, lag, where), cap), cap);
+    } else {
+      if (busy.has(name)) throw specError(parsed, `equation ${eq.index + 1} '${eq.text}': auxiliary '${name}' refers to itself through other auxiliaries; the derivation cannot unroll that recursion`);
+      busy.add(name);
+      v = rhsValue(eq, lag);
+      busy.delete(name);
     }
-    busy.add(name);
-    const v = rhsValue(eq, lag);
-    busy.delete(name);
     valueCache.set(key, v);
     return v;
   };
@@ -306,13 +353,12 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
     return acc;
   };
 
-  // E = x[k+1] − RHS
-  const lhs = taylorShift(1, cap);
-  const rhs = rhsValue(xEq, 0);
-  const negRhs: VectorSeries = { terms: new Map([...rhs.terms].map(([k, s]) => [k, negS(s)])), prec: rhs.prec };
-  const E = addV(lhs, negRhs, cap);
+  // E = x[k+1] − RHS (or v[k] − RHS_v for an eliminated self-recursive auxiliary v)
+  const mainEq = inverted ? eqByTarget.get(inverted.name)! : xEq;
+  const lhs = inverted ? seqValue(inverted.name, 0) : taylorShift(1, cap);
+  const E = addV(lhs, negV(rhsValue(mainEq, 0)), cap);
   const prec = precisionV(E);
-  const where = `equation ${xEq.index + 1} '${xEq.text}'`;
+  const where = `equation ${mainEq.index + 1} '${mainEq.text}'`;
 
   // Leading order: the lowest power with a derivative term.
   const keys = [...E.terms.keys()].filter((k) => !isZeroSeries(E.terms.get(k)!));

@@ -26,7 +26,7 @@ describe('deriveOde against the independent SymPy derivation (test/golden/derive
   it('covers every built-in and both fixtures at both resolutions', () => {
     const names = new Set(golden.cases.map((c) => c.method));
     for (const b of Object.keys(BUILTIN_METHODS)) expect(names.has(b)).toBe(true);
-    expect(golden.cases.length).toBe(16);
+    expect(golden.cases.length).toBe(20);
   });
   for (const c of golden.cases) {
     it(`${c.method} (${c.time}, ${c.resolution})`, () => {
@@ -138,6 +138,14 @@ describe('the ODEs of the literature come out of the specs', () => {
     expect(sameCoef(deriveOde(HB, { resolution: 'high' }).terms["hess*X'"], '0')).toBe(true);
   });
 
+  it('PyTorch\'s momentum buffer (a self-recursive auxiliary) is eliminated through x[k+1]: same limit as hb-fixed', () => {
+    const torch = deriveOde(fixture('sgd-momentum'));
+    expect(sameTerms(torch.terms, deriveOde('hb-fixed').terms)).toEqual([]);
+    expect(sameTerms(deriveOde(fixture('sgd-momentum'), { resolution: 'high' }).terms, deriveOde('hb-fixed', { resolution: 'high' }).terms)).toEqual([]);
+    // PyTorch's Nesterov has the Hessian damping that its heavy ball lacks.
+    expect(sameCoef(deriveOde(fixture('torch-nesterov'), { resolution: 'high' }).terms["hess*X'"], 'sqrt(eta)')).toBe(true);
+  });
+
   it('writes LaTeX without units (t and s are symbols)', () => {
     const d = deriveOde('nag-c');
     expect(d.latex).toContain('\\ddot{X}(t)');
@@ -154,9 +162,12 @@ describe('malformed and non-derivable specs: one line naming the problem', () =>
     ['trivial limit (time too fine)', { ...gd, name: 'q', time: 'k*sqrt(eta)' }, /equation 1 'x\[k\+1\] = x\[k\] - eta\*grad\(x\[k\]\)'.*too fine/],
     ['inconsistent update', { ...gd, name: 'q', update: ['x[k+1] = 2*x[k] - eta*grad(x[k])'] }, /equation 1 .*not consistent/],
     ['grad at a point that does not tend to X', { ...gd, name: 'q', update: ['x[k+1] = x[k] - eta*grad(2*x[k])'] }, /equation 1 .*grad\(2 \* x\[k\]\).*does not tend to X/],
-    ['self-recursive auxiliary', {
-      ...gd, name: 'q', update: ['v[k] = 0.9*v[k-1] + grad(x[k])', 'x[k+1] = x[k] - eta*v[k]'],
-    }, /equation 1 'v\[k\] = 0.9\*v\[k-1\] \+ grad\(x\[k\]\)'.*own earlier values/],
+    ['self-recursive auxiliary that x[k+1] does not use once', {
+      ...gd, name: 'q', update: ['v[k] = 0.9*v[k-1] + grad(x[k])', 'x[k+1] = x[k] - eta*v[k] - eta*v[k-1]'],
+    }, /equation 1 'v\[k\] = 0.9\*v\[k-1\] \+ grad\(x\[k\]\)'.*own earlier values.*cannot be solved for/],
+    ['two self-recursive auxiliaries', {
+      ...gd, name: 'q', update: ['v[k] = 0.9*v[k-1] + grad(x[k])', 'w[k] = 0.5*w[k-1] + v[k]', 'x[k+1] = x[k] - eta*w[k]'],
+    }, /equation 1 .*so does 'w'/],
     ['unknown sequence (from the spec parser)', { ...gd, name: 'q', update: ['x[k+1] = w[k] - eta*grad(x[k])'] }, /equation 1 .*unknown sequence 'w'/],
     ['non-expandable coefficient', { ...gd, name: 'q', update: ['x[k+1] = x[k] - floor(eta)*grad(x[k])'] }, /floor\(eta\).*cannot be expanded/],
   ];
