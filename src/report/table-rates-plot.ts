@@ -7,8 +7,9 @@ import { lineChartSvg, type Series } from './plot.ts';
 import type { RateRow } from './table-rates.ts';
 
 export async function ratesPlotSvg(rows: RateRow[], grid: Record<string, number[]>): Promise<{ svg: string | null; reason: string }> {
-  const key = Object.keys(grid).find((k) => grid[k].length > 1);
-  if (!key) return { svg: null, reason: 'no grid parameter with more than one value (use --grid, e.g. beta=0.2,0.5,0.8)' };
+  const gridKey = Object.keys(grid).find((k) => grid[k].length > 1);
+  if (!gridKey) return { svg: null, reason: 'no grid parameter with more than one value (use --grid, e.g. beta=0.2,0.5,0.8)' };
+  const key = gridKey.slice(gridKey.lastIndexOf('.') + 1); // 'hb.beta' → 'beta'
   const series: Series[] = [];
   const byMethod = new Map<string, RateRow[]>();
   for (const r of rows) {
