@@ -14,6 +14,7 @@ interface DeriveFlags {
   params?: string;
   lambda0?: string;
   lambdaMax?: string;
+  steps?: boolean;
 }
 
 /** A built-in name, or a path to a spec JSON file (read and parsed here; validated by the spec parser). */
@@ -43,6 +44,7 @@ export function registerDerive(program: Command): Command {
     .option('--output-space', 'include the output-space (prediction error) ODE in --json output')
     .option('--json', 'print one JSON object')
     .option('--latex', 'print the LaTeX forms')
+    .option('--steps', 'print the intermediate steps of the derivation (series in h)')
     .option('--params <k=v,...>', 'parameter values for a numeric rate (e.g. gamma=2,eta=1e-4)')
     .option('--lambda0 <x>', 'smallest eigenvalue of H for the numeric rate')
     .option('--lambda-max <x>', 'largest eigenvalue of H for the numeric rate (default lambda0)')
@@ -95,6 +97,14 @@ export function registerDerive(program: Command): Command {
         return;
       }
       const lines: string[] = [];
+      if (flags.steps) {
+        const tr = ode.trace;
+        lines.push(`h = time(k+1) − time(k) = ${tr.h};  t0 = time(0) = ${tr.t0};  k = ${tr.k};  ${tr.stepInH[0]} = ${tr.stepInH[1]}`);
+        for (const st of tr.steps) lines.push(`${st.what} = ${st.value}`);
+        for (const o of tr.orders) {
+          lines.push(`order h^${o.power}: ${Object.entries(o.terms).map(([k, c]) => `(${c})*${k}`).join(' + ') || '0'}`);
+        }
+      }
       lines.push(`method ${ode.method}: time ${ode.time}, h = ${ode.h}, ${resolution} resolution (leading order h^${ode.trace.lead})`);
       if (flags.latex) {
         lines.push(`ODE:            ${ode.latex}`);

@@ -40,6 +40,8 @@ export interface DerivationTrace {
   lead: number;
   /** E_n (n = lead, lead+1): key → coefficient (spec symbols, h not substituted). */
   orders: Array<{ power: number; terms: Record<string, string> }>;
+  /** Readable intermediate steps (series in h written out), in the order the engine takes them. */
+  steps: Array<{ what: string; value: string }>;
 }
 
 export interface DerivedOdeWithTrace extends DerivedOde {
@@ -66,6 +68,44 @@ export function deriveOdeWithTrace(method: string | MethodSpec, opts: DeriveOpti
   if (!result) throw new SpecError(`method '${parsed.spec.name}': the expansion did not reach the needed order in h (tried up to h^12)`);
   cache.set(key, result);
   return result;
+}
+
+/** "c0 + c1*h + … + O(h^p)" for a scalar series (terms below h^upTo). */
+function seriesText(x: Series, upTo: number, name: (c: string) => string): string {
+  const parts: string[] = [];
+  const end = Math.min(x.prec, Math.max(upTo, x.val + 1));
+  for (let n = x.val; n < end; n++) {
+    const c = coefAt(x, n);
+    if (C.isZero(c)) continue;
+    const ct = name(c);
+    const hp = n === 0 ? '' : n === 1 ? 'h' : `h^${n}`;
+    parts.push(hp === '' ? ct : ct === '1' ? hp : `${/^[A-Za-z0-9_.]+$/.test(ct) || /^\(.*\)$/.test(ct) ? ct : `(${ct})`}*${hp}`);
+  }
+  let out = parts.length === 0 ? '0' : parts.join(' + ').replace(/\+ -/g, '- ');
+  if (Number.isFinite(x.prec)) out += ` + O(h^${x.prec})`;
+  return out;
+}
+
+/** "h^n·[c·key + …] + …" for a vector series, grouped by power (terms below h^upTo). */
+function vectorText(x: VectorSeries, upTo: number, name: (c: string) => string): string {
+  const keys = orderedKeys([...x.terms.keys()]);
+  let lo = Infinity;
+  for (const k of keys) if (x.terms.get(k)!.coefs.length > 0) lo = Math.min(lo, x.terms.get(k)!.val);
+  const prec = precisionV(x);
+  const groups: string[] = [];
+  for (let n = Number.isFinite(lo) ? lo : 0; n < Math.min(prec, upTo); n++) {
+    const inner: string[] = [];
+    for (const k of keys) {
+      const c = coefAt(x.terms.get(k)!, n);
+      if (C.isZero(c)) continue;
+      const ct = name(c);
+      inner.push(ct === '1' ? k : ct === '-1' ? `-${k}` : `${/^[A-Za-z0-9_.]+$/.test(ct) ? ct : `(${ct})`}*${k}`);
+    }
+    if (inner.length === 0) continue;
+    const body = inner.join(' + ').replace(/\+ -/g, '- ');
+    groups.push(`${n === 0 ? '' : n === 1 ? 'h*' : `h^${n}*`}[${body}]`);
+  }
+  return `${groups.length === 0 ? '0' : groups.join(' + ')} + O(h^${Math.min(prec, upTo)})`;
 }
 
 function negV(a: VectorSeries): VectorSeries {
@@ -211,6 +251,10 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
   const naming = makeNaming(spec);
   const ts = analyseTime(parsed);
 
+  const steps: Array<{ what: string; value: string }> = [];
+  const hNaming: Naming = { ...naming, toSpec: new Map([...naming.toSpec, ['h', 'h']]) };
+  const sText = (x: Series, upTo: number): string => seriesText(x, upTo, (c) => toSpecText(c, hNaming));
+  const vText = (x: VectorSeries, upTo: number): string => vectorText(x, upTo, (c) => toSpecText(c, hNaming));
   const letSeries = new Map<string, Series>();
   const letBusy = new Set<string>();
   // step = c·h^n  ⇒  with h = c·step^(1/n): step = (h/c)^n
@@ -228,6 +272,7 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
       const s = expandWhere(parse(spec.let[name]), baseEnv, `let ${name} = ${spec.let[name]}`);
       letBusy.delete(name);
       letSeries.set(name, s);
+      steps.push({ what: `let ${name} = ${spec.let[name]}`, value: sText(s, 3) });
       return s;
     }
     if (spec.params.includes(name)) return constant(naming.toInternal.get(name)!);
@@ -257,6 +302,9 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
     if (hit) return hit;
     const s = expandWhere(parse(coef), envAtLag(lag), `${where}: coefficient '${coef}'`);
     coefCache.set(key, s);
+    if (s.val !== 0 || s.coefs.length > 1 || s.prec !== Infinity) {
+      steps.push({ what: `coefficient ${coef}${lag === 0 ? '' : ` at k−${lag}`}`, value: sText(s, 3) });
+    }
     return s;
   };
 
@@ -324,6 +372,7 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
       busy.delete(name);
     }
     valueCache.set(key, v);
+    steps.push({ what: `${name}[k${lag === 0 ? '' : `-${lag}`}]`, value: vText(v, 4) });
     return v;
   };
   const rhsValue = (eq: ParsedEquation, lag: number): VectorSeries => {
@@ -343,6 +392,7 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
         const arg = linearValue(call.arg, eq, lag, `${where}: ${call.text}`);
         try {
           v = gradAt(arg, cap, `${where}: ${call.text}`);
+          steps.push({ what: `${call.text}${lag === 0 ? '' : ` at k−${lag}`}`, value: vText(v, 4) });
         } catch (err) {
           if (err instanceof SeriesError) throw specError(parsed, err.message);
           throw err;
@@ -358,6 +408,7 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
   const lhs = inverted ? seqValue(inverted.name, 0) : taylorShift(1, cap);
   const E = addV(lhs, negV(rhsValue(mainEq, 0)), cap);
   const prec = precisionV(E);
+  steps.push({ what: inverted ? `${inverted.name}[k] − RHS` : 'x[k+1] − RHS', value: vText(E, 4) });
   const where = `equation ${mainEq.index + 1} '${mainEq.text}'`;
 
   // Leading order: the lowest power with a derivative term.
@@ -464,6 +515,7 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
       k: kText,
       lead,
       orders,
+      steps,
     },
   };
 }
