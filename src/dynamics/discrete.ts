@@ -234,7 +234,7 @@ export function crossoverStep(method: MethodRef, params: ParamValues, lambda: nu
   const h = timeStep(method, params, 1);
   const rhoInf = asymptoticFactor(method, params, lambda);
   const predicted = p / -Math.log(rhoInf);
-  const maxSteps = opts.maxSteps ?? Math.min(2_000_000, Math.ceil(20 * predicted) + 1000);
+  const maxSteps = Math.min(opts.maxSteps ?? 2_000_000, Math.ceil(4 * predicted) + 1000);
   const run = modeRun(method, params, lambda, maxSteps);
   const period = Math.max(2, Math.ceil((2 * Math.PI) / (Math.sqrt(lambda) * h)));
   const nu = p - 0.5;

@@ -11,7 +11,7 @@ import { resolveParams, stepSymbol, type ParamValues } from '../spec/compile.ts'
 import type { MethodSpec, ParsedSpec } from '../spec/types.ts';
 import type { OutputSpaceOde } from '../symbolic/types.ts';
 import { odeRate } from '../dynamics/modes.ts';
-import { isStepDependent, timeStep, toParsed, worstDiscreteRate } from '../dynamics/discrete.ts';
+import { crossoverStep, isStepDependent, timeStep, toParsed, worstDiscreteRate } from '../dynamics/discrete.ts';
 import { optimalHyperparameters, type OptimalSetting } from '../dynamics/optimal.ts';
 import { formatNumber, formatRate, renderCsv, renderLatex, renderMarkdown, type Table } from './table.ts';
 
@@ -65,7 +65,18 @@ export interface RateRow {
   gapOde: number | null;
   gapDiscrete: number | null;
   optimal: OptimalSetting | null;
+  /** Sublinear limits: where the discrete run of the slowest mode leaves the ODE envelope (steps). */
+  crossover: { measured: number | null; predicted: number } | null;
   notes: string[];
+}
+
+function sublinearCrossover(setting: RateSetting, p: number, lambda0: number): { measured: number | null; predicted: number } | null {
+  try {
+    const c = crossoverStep(setting.spec, setting.params, lambda0, p, { maxSteps: 200_000 });
+    return Number.isFinite(c.predicted) ? { measured: c.measured, predicted: c.predicted } : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Derives the output-space ODE of a method (null when no derivation is available). */
@@ -184,7 +195,7 @@ export function computeRateRow(setting: RateSetting, spectrum: Spectrum, derive:
   const row: RateRow = {
     method: setting.method, params: setting.params, h: null, odeKind: 'unavailable', odeRate: null, odeRatePerStep: null,
     odeExponent: null, odeWorstLambda: null, discreteRate: null, discreteKind: null, discreteWorstLambda: null,
-    measured: null, gapOde: null, gapDiscrete: null, optimal: null, notes,
+    measured: null, gapOde: null, gapDiscrete: null, optimal: null, crossover: null, notes,
   };
   resolveParams(parsed, setting.params); // throws SpecError for missing/unknown parameters
   const { lambda0, lambdaMax } = spectrum;
@@ -203,7 +214,13 @@ export function computeRateRow(setting: RateSetting, spectrum: Spectrum, derive:
         row.odeWorstLambda = r.worstLambda;
         if (r.asymptotic) notes.push('ODE rate is the t → ∞ limit of t-dependent coefficients');
         if (!(r.odeRate > 0)) notes.push('some mode of the ODE does not decay');
-      } else if (r.kind === 'sublinear') row.odeExponent = r.odeExponent;
+      } else if (r.kind === 'sublinear') {
+        row.odeExponent = r.odeExponent;
+        row.crossover = sublinearCrossover(setting, r.odeExponent, lambda0);
+        if (row.crossover) {
+          notes.push(`slowest mode λ0: the discrete run leaves the ODE envelope t^(−${formatNumber(r.odeExponent)}) at step ${row.crossover.measured ?? 'n/a'} and turns linear (slope crossover k* ≈ ${Math.round(row.crossover.predicted)})`);
+        }
+      }
       else notes.push(`ODE: ${r.reason}`);
     } catch (e) {
       row.odeKind = 'undetermined';
@@ -335,6 +352,7 @@ export function ratesJson(rows: RateRow[], spectrum: Spectrum, dataLabel: string
       gapOde: r.gapOde,
       gapDiscrete: r.gapDiscrete,
       optimal: r.optimal,
+      crossover: r.crossover,
       notes: r.notes,
     })),
   };
