@@ -110,7 +110,7 @@ describe('the dual machinery is exercised', () => {
 describe('divergence and determinism', () => {
   it('divergence is detected at the same step as the direct loop (and a stable step does not diverge)', () => {
     for (const method of ['gd', 'hb-fixed'] as const) {
-      const params = method === 'gd' ? { eta: 40 } : { eta: 30, beta: 0.5 };
+      const params: Record<string, number> = method === 'gd' ? { eta: 40 } : { eta: 30, beta: 0.5 };
       const cfg: TrainConfig = { data: small, width: 300, method, params, steps: 400, seed: 1, probeEvery: 0 };
       const d = runDirect(cfg);
       const f = runFast(cfg);
