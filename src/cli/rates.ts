@@ -159,7 +159,7 @@ async function measureRows(
   o: { width: number; steps: number; seed: number },
 ): Promise<import('../report/table-rates.ts').RateRow[]> {
   const { train } = await import('../train/trainer.ts');
-  const { fitMeasuredRate, withMeasured } = await import('../report/table-rates.ts');
+  const { fitMeasuredRate, usableWindow, withMeasured } = await import('../report/table-rates.ts');
   const tty = Boolean(process.stderr.isTTY);
   let bar: { start: (t: number, v: number, p?: object) => void; update: (v: number, p?: object) => void; stop: () => void } | null = null;
   if (tty) {
@@ -176,7 +176,7 @@ async function measureRows(
       onProgress: (done) => bar?.update(done),
     });
     bar?.stop();
-    const window: [number, number] = traj.rate?.window ?? [Math.floor(traj.steps / 2), traj.steps];
+    const window = usableWindow(traj.errNorm, traj.rate?.window ?? [Math.floor(traj.steps / 2), traj.steps]);
     const fit = traj.status === 'ok' ? fitMeasuredRate(traj.errNorm, window) : null;
     if (fit === null) {
       out.push({ ...rows[i], notes: [...rows[i].notes, traj.status === 'diverged' ? `training diverged at step ${traj.divergedAt}` : 'measured rate: too few usable points'] });

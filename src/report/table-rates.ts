@@ -244,6 +244,18 @@ export function withMeasured(row: RateRow, m: MeasuredRate): RateRow {
   return { ...row, measured: m, gapOde: logGap(m.rate, perStepOde), gapDiscrete: logGap(m.rate, row.discreteRate) };
 }
 
+/**
+ * The fit window actually used: [from, to] cut where ‖e_k‖ reaches the float64 floor
+ * (floor·‖e_0‖); when less than `minPoints` remain, the second half of the usable range.
+ */
+export function usableWindow(errNorm: ArrayLike<number>, window: [number, number], floor = 1e-10, minPoints = 20): [number, number] {
+  const limit = floor * errNorm[0];
+  let last = 0;
+  while (last + 1 < errNorm.length && last + 1 <= window[1] && errNorm[last + 1] > limit && Number.isFinite(errNorm[last + 1])) last++;
+  if (last - window[0] + 1 >= minPoints) return [window[0], last];
+  return [Math.floor(last / 2), last];
+}
+
 /** Straight-line fit of ln‖e_k‖ over [from, to]: ρ = exp(slope), and R². */
 export function fitMeasuredRate(errNorm: ArrayLike<number>, window: [number, number]): { rate: number; r2: number } | null {
   const xs: number[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OutputSpaceOde } from '../../src/symbolic/types.ts';
 import {
-  computeRateRow, expandSettings, fitMeasuredRate, GridError, parseGrid, ratesCsv, ratesJson, renderRates, withMeasured,
+  computeRateRow, expandSettings, fitMeasuredRate, GridError, parseGrid, ratesCsv, ratesJson, renderRates, usableWindow, withMeasured,
   type OutputSpaceDeriver,
 } from '../../src/report/table-rates.ts';
 
@@ -110,6 +110,15 @@ describe('rows', () => {
     expect(tex).toContain('\\toprule');
     expect(tex).toContain('(per step)');
     expect(tex).toContain('(per $t$)');
+  });
+
+  it('the fit window stops at the float64 floor (false twin: fitting the floor gives ρ ≈ 1)', () => {
+    const e = Array.from({ length: 401 }, (_, k) => Math.max(0.8 ** k, 1e-14 * (1 + 0.5 * Math.sin(k))));
+    const w = usableWindow(e, [200, 400]);
+    expect(w[1]).toBeLessThan(110);
+    expect(fitMeasuredRate(e, w)!.rate).toBeCloseTo(0.8, 10);
+    expect(Math.abs(fitMeasuredRate(e, [200, 400])!.rate - 0.8)).toBeGreaterThan(0.1);
+    expect(usableWindow(Array.from({ length: 101 }, (_, k) => 0.99 ** k), [50, 100])).toEqual([50, 100]);
   });
 
   it('measured rates: exp(slope of ln‖e‖) with R², and log gaps to the predictions', () => {
