@@ -15,9 +15,10 @@
  *    in ln t is constant, so the slope in t goes like 1/t (q = −1).
  * 7. Decision: 'linear' when q > −0.35 and the exponential fit is not worse than the power fit;
  *    'sublinear' when q < −0.65 and the power fit is not worse; otherwise 'undecided'.
- * 8. Rate: ln L = A − c·t − p·ln t is also fitted on the window (strips a polynomial prefactor);
- *    `rate` is c from that fit when it is decided linear (the asymptotic rate), with the plain window
- *    slope alongside. The crossover t* = p/c (where the polynomial factor stops dominating the local
+ * 8. Rate (kind 'linear'): the larger of the slope on the last half of the window (a sum of
+ *    exponentials approaches its slowest mode from above) and c of ln L = A − c·t − p·ln t fitted on
+ *    the window (which strips a polynomial prefactor such as critical damping's (1 + ct)²); the plain
+ *    window slope is in `quality`. The crossover t* = p/c (where the polynomial factor stops dominating the local
  *    slope) is reported when both c > 0 and p > 0 (the discrete NAG case (1 − a)^k·k^(−p)).
  */
 
@@ -209,8 +210,17 @@ export function classifyDecay(t: ArrayLike<number>, loss: ArrayLike<number>, opt
   const powerBetter = fitLog.rms <= fitT.rms * 1.05;
   if (elasticity > -0.35 && linearBetter) {
     const windowRate = -fitT.slope;
-    // The three-term rate is trusted when it agrees in sign and within a factor 2 with the window rate.
-    const rate = Number.isFinite(c3) && c3 > 0 && c3 < 2 * windowRate && c3 > 0.5 * windowRate ? c3 : windowRate;
+    // The slope on the last half of the window approaches the asymptotic rate from above for a sum
+    // of exponentials (faster modes fade); the three-term fit corrects a polynomial prefactor such
+    // as (1 + ct)² (critical damping), where the plain slope is below the asymptotic rate. The larger
+    // of the two is reported (the three-term value only when within a factor 2 of the window rate).
+    const mid = (ex[0] + ex[ex.length - 1]) / 2;
+    const lateX: number[] = [];
+    const lateY: number[] = [];
+    ex.forEach((x, i) => { if (x >= mid) { lateX.push(x); lateY.push(lnL[i]); } });
+    const lateRate = lateX.length >= 3 ? -linearFit(lateX, lateY).slope : windowRate;
+    const trusted = Number.isFinite(c3) && c3 > 0 && c3 < 2 * windowRate && c3 > 0.5 * windowRate;
+    const rate = trusted ? Math.max(c3, lateRate) : lateRate;
     return {
       kind: 'linear', rate, window, quality: q, crossover,
       reason: `local slope in t is stable (elasticity ${fmt(elasticity)}), exponential fit residual ${fmt(fitT.rms)} ≤ power fit ${fmt(fitLog.rms)}`,

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ClaimError, parseClaim } from '../../src/claims/claim-file.ts';
+
+const base = { id: 'x', method: 'gd', assert: { kind: 'linear', rate: '2*lambda0' } };
+
+describe('parseClaim', () => {
+  it('fills defaults and accepts the issue example', () => {
+    const c = parseClaim(base);
+    expect(c.regime).toBe('ode');
+    expect(c.instances.runs).toBeGreaterThan(0);
+    expect(c.assert).toMatchObject({ kind: 'linear', tolerance: 0.05 });
+    const issue = parseClaim({
+      id: 'nag-c-is-linear', statement: 'NAG-C converges linearly in the ODE limit', method: 'nag-c', params: { r: 3 }, regime: 'ode',
+      assert: { kind: 'linear', rate: '0.5*lambda0' },
+      instances: { data: 'sphere', n: [4, 30], d: [2, 12], width: [2000, 50000], runs: 50, horizon: { t: 400 } },
+    });
+    expect(issue.instances.n).toEqual([4, 30]);
+    expect(issue.instances.horizon).toEqual({ t: 400 });
+  });
+
+  it('accepts parameter ranges and expressions, and an inline method spec', () => {
+    const c = parseClaim({ ...base, method: 'hb', params: { gamma: '2*sqrt(lambda0)', eta: [0.01, 0.02] } });
+    expect(c.params.gamma).toBe('2*sqrt(lambda0)');
+    expect(c.params.eta).toEqual([0.01, 0.02]);
+    const inline = parseClaim({ ...base, method: { name: 'my-gd', params: ['eta'], step: 'eta', time: 'k*eta', update: ['x[k+1] = x[k] - eta*grad(x[k])'] } });
+    expect(typeof inline.method).toBe('object');
+  });
+
+  const bad: Array<[string, unknown, RegExp]> = [
+    ['unknown method', { ...base, method: 'adam' }, /unknown method 'adam'/],
+    ['empty range', { ...base, instances: { n: [20, 4] } }, /empty range/],
+    ['bad expression', { ...base, assert: { kind: 'linear', rate: '2*lambda0 +' } }, /cannot parse/],
+    ['unknown symbol', { ...base, assert: { kind: 'linear', rate: '2*lambda1' } }, /unknown symbol 'lambda1'/],
+    ['function not allowed', { ...base, assert: { kind: 'linear', rate: 'evaluate("1")' } }, /not allowed/],
+    ['unknown field', { ...base, colour: 'red' }, /unknown field 'colour'/],
+    ['unknown instance field', { ...base, instances: { widht: 3 } }, /unknown field 'widht'/],
+    ['unknown param', { ...base, params: { beta: 0.5 } }, /no parameter 'beta'/],
+    ['bad regime', { ...base, regime: 'sde' }, /regime/],
+    ['bad kind', { ...base, assert: { kind: 'quadratic' } }, /assert.kind/],
+    ['bad horizon', { ...base, instances: { horizon: { t: -1 } } }, /horizon/],
+    ['bad data', { ...base, instances: { data: 'cifar' } }, /instances.data/],
+    ['bad ode term', { ...base, assert: { kind: 'ode', terms: { foo: '1' } } }, /unknown term/],
+  ];
+  for (const [what, raw, msg] of bad) {
+    it(`rejects ${what} with one line`, () => {
+      let err: unknown;
+      try {
+        parseClaim(raw);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ClaimError);
+      expect((err as Error).message).toMatch(msg);
+      expect((err as Error).message).not.toContain('\n');
+    });
+  }
+});
