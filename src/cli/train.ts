@@ -93,17 +93,22 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
   if (opts.mu !== undefined) flags.mu = parsePositive('--mu', opts.mu);
   const method = readMethod(opts.method);
 
+  // Data first: a bad data source fails before the method machinery (mathjs) is loaded.
   const { loadData } = await import('../data/load.ts');
+  let data;
+  try {
+    data = loadData(opts.data, { normalize: opts.normalize === true });
+  } catch (err) {
+    throw asInputError(err);
+  }
   const { train, trainingParams, resolveEngine } = await import('../train/trainer.ts');
   const { compileMethod } = await import('../spec/compile.ts');
   const { ntkSpectrum } = await import('../ntk/gram.ts');
   const { lambda0Statement } = await import('../ntk/degenerate.ts');
   const { FAST_ENGINE_AVAILABLE } = await import('../train/engine-fast.ts');
 
-  let data;
   let params;
   try {
-    data = loadData(opts.data, { normalize: opts.normalize === true });
     params = trainingParams(method, eta, flags);
     compileMethod(method, params); // validates parameters before any work
   } catch (err) {
