@@ -60,15 +60,42 @@ export function latexEscape(s: string): string {
   return s.replace(/[\\&%$#_{}~^]/g, (ch) => LATEX_SPECIAL[ch]);
 }
 
+const UNICODE_TEX: Record<string, string> = {
+  'λ': '\\lambda', 'κ': '\\kappa', 'ρ': '\\rho', 'β': '\\beta', 'γ': '\\gamma', 'μ': '\\mu', 'η': '\\eta', 'ν': '\\nu',
+  'Γ': '\\Gamma', '→': '\\to', '∞': '\\infty', '‖': '\\|', '≈': '\\approx', '−': '-', '·': '\\cdot', '√': '\\surd', '∇': '\\nabla',
+  '≥': '\\ge', '≤': '\\le', '²': '^2', 'ρ̂': '\\hat\\rho',
+};
+
 /**
- * A booktabs table. Cell text is escaped unless it is wrapped in $…$ (math passes through);
- * n/a cells print as an en dash.
+ * Text with the Greek letters and symbols dynview's messages use, made safe for pdfLaTeX: specials
+ * escaped, each symbol as inline math, "x^(…)" as a superscript.
+ */
+export function latexText(s: string): string {
+  let out = '';
+  for (const part of s.split(/(\^\([^)]*\))/)) {
+    if (/^\^\(/.test(part)) {
+      out += `$^{${[...part.slice(2, -1)].map((ch) => UNICODE_TEX[ch] ?? (/[A-Za-z0-9.+\-/ ]/.test(ch) ? ch : '')).join('')}}$`;
+      continue;
+    }
+    for (const ch of latexEscape(part)) {
+      const m = UNICODE_TEX[ch];
+      if (m !== undefined) out += ch === '−' ? '-' : `$${m}$`;
+      else if (ch.charCodeAt(0) > 127) out += '?';
+      else out += ch;
+    }
+  }
+  return out.replace(/\$\$/g, ' ');
+}
+
+/**
+ * A booktabs table for pdfLaTeX. Cell text is escaped (Greek letters and symbols become inline
+ * math, see latexText) unless it is wrapped in $…$ (math passes through); n/a cells print as "--".
  */
 export function renderLatex(t: Table): string {
   const spec = t.columns.map((c) => (c.align === 'left' ? 'l' : 'r')).join('');
-  const tex = (v: string | null | undefined) => (v === null || v === undefined ? '--' : /^\$.*\$$/.test(v) ? v : latexEscape(v));
+  const tex = (v: string | null | undefined) => (v === null || v === undefined ? '--' : /^\$.*\$$/.test(v) ? v : latexText(v));
   const lines: string[] = ['\\begin{table}[t]', '\\centering'];
-  if (t.caption) lines.push(`\\caption{${latexEscape(t.caption)}}`);
+  if (t.caption) lines.push(`\\caption{${latexText(t.caption)}}`);
   lines.push(`\\begin{tabular}{${spec}}`, '\\toprule');
   lines.push(t.columns.map((c) => c.latex ?? latexEscape(c.header)).join(' & ') + ' \\\\');
   lines.push('\\midrule');
@@ -76,7 +103,7 @@ export function renderLatex(t: Table): string {
   lines.push('\\bottomrule', '\\end{tabular}');
   if (t.notes && t.notes.length > 0) {
     lines.push('\\par\\smallskip{\\footnotesize');
-    for (const n of t.notes) lines.push(latexEscape(n) + '\\\\');
+    for (const n of t.notes) lines.push(latexText(n) + '\\\\');
     lines.push('}');
   }
   lines.push('\\end{table}');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatNumber, formatRate, latexEscape, renderCsv, renderLatex, renderMarkdown, type Table } from '../../src/report/table.ts';
+import { formatNumber, formatRate, latexEscape, latexText, renderCsv, renderLatex, renderMarkdown, type Table } from '../../src/report/table.ts';
 
 const T: Table = {
   columns: [
@@ -39,6 +39,10 @@ describe('table rendering', () => {
     expect(tex).toContain('\\caption{Rates \\& more}');
     expect(tex).toMatch(/ & -- \\\\/);
     expect(latexEscape('50% #1 {x}')).toBe('50\\% \\#1 \\{x\\}');
+    // pdfLaTeX-safe: Greek letters and symbols become inline math; nothing above ASCII survives
+    const t = latexText('λ0 = 0.1, ρ → 1, ‖e‖ ~ t^(−1.5)');
+    expect(t).toBe('$\\lambda$0 = 0.1, $\\rho$ $\\to$ 1, $\\|$e$\\|$ \\textasciitilde{} t$^{-1.5}$');
+    expect(/[^\x00-\x7f]/.test(renderLatex({ ...T, caption: 'κ = 3 (H∞)', notes: ['β → 1'] }))).toBe(false);
   });
 
   it('significant figures: rates near 1 keep 1 − ρ (false twin: 0.99995 is not printed as 1.000)', () => {
