@@ -424,7 +424,7 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
       throw specError(parsed, `${where}: not consistent: at order h^${n} the update keeps a multiple of X(t) itself (coefficient ${toSpecText(coefAt(E.terms.get('X')!, n), naming)}), so it does not reduce to x[k+1] = x[k] as h → 0`);
     }
     if (derivs.length === 0) {
-      throw specError(parsed, `${where}: at order h^${n} the equation is ${present.join(' + ')} = 0 without a derivative of X: time '${spec.time}' is too coarse for this update (scale time so that the step enters with the derivative)`);
+      throw specError(parsed, `${where}: at order h^${n} the equation is ${present.join(' + ')} = 0 without a derivative of X: the time increments of time '${spec.time}' are too small for this update (try a lower power of the step)`);
     }
     lead = n;
     break;
@@ -437,7 +437,7 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
   const leadTerms = keys.filter((k) => !C.isZero(coefAt(E.terms.get(k)!, lead!)));
   if (!leadTerms.some((k) => derivativeOrder(k) === null)) {
     const d = leadTerms.map((k) => k).join(', ');
-    throw specError(parsed, `${where}: at the leading order h^${lead} only ${d} appears, so the limit is the trivial ODE without the gradient: time '${spec.time}' is too fine for this update (try a time scale where the step enters at the same order)`);
+    throw specError(parsed, `${where}: at the leading order h^${lead} only ${d} appears, so X does not move on this time scale (the gradient enters at a higher order): the time increments of time '${spec.time}' are too large for this update (try a higher power of the step, e.g. k*${spec.step})`);
   }
   // X(t) itself at the next order spoils the high-resolution ODE as well (reported as a term "X").
   const top = Math.max(...leadTerms.map((k) => derivativeOrder(k) ?? -1));

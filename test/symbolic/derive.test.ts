@@ -159,7 +159,7 @@ describe('malformed and non-derivable specs: one line naming the problem', () =>
   const cases: Array<[string, MethodSpec, RegExp]> = [
     ['time not linear in k', { ...gd, name: 'q', time: 'k^2*eta' }, /time 'k\^2\*eta' must be linear in k/],
     ['no small parameter', { ...gd, name: 'q', time: 'k' }, /does not depend on a parameter/],
-    ['trivial limit (time too fine)', { ...gd, name: 'q', time: 'k*sqrt(eta)' }, /equation 1 'x\[k\+1\] = x\[k\] - eta\*grad\(x\[k\]\)'.*too fine/],
+    ['trivial limit (time increments too large)', { ...gd, name: 'q', time: 'k*sqrt(eta)' }, /equation 1 'x\[k\+1\] = x\[k\] - eta\*grad\(x\[k\]\)'.*X does not move on this time scale.*too large/],
     ['inconsistent update', { ...gd, name: 'q', update: ['x[k+1] = 2*x[k] - eta*grad(x[k])'] }, /equation 1 .*not consistent/],
     ['grad at a point that does not tend to X', { ...gd, name: 'q', update: ['x[k+1] = x[k] - eta*grad(2*x[k])'] }, /equation 1 .*grad\(2 \* x\[k\]\).*does not tend to X/],
     ['self-recursive auxiliary that x[k+1] does not use once', {
