@@ -114,14 +114,14 @@ export class DualFrame {
    * wBuf: d scratch values.
    */
   exactMargin(z: Float64Array, r: number, wBuf: Float64Array): number {
-    const { n, d, X, invXNorm } = this.p;
+    const { n, invXNorm } = this.p;
+    const { xp, xc, xv } = this.p.csr;
     this.rowOf(z, r, wBuf, 0);
     let mu = Infinity;
     const mo = r * n;
     for (let i = 0; i < n; i++) {
-      const xo = i * d;
       let b = 0;
-      for (let t = 0; t < d; t++) b += wBuf[t] * X[xo + t];
+      for (let h = xp[i], he = xp[i + 1]; h < he; h++) b += wBuf[xc[h]] * xv[h];
       if ((b >= 0 ? 1 : 0) !== this.mask[mo + i]) return -1;
       const ix = invXNorm[i];
       if (ix > 0) {
@@ -137,7 +137,8 @@ export class DualFrame {
    * appended to the near block), then takes the rows out of H_far and P.
    */
   makeNear(rows: number[], held: Float64Array[]): Map<Float64Array, Float64Array> {
-    const { n, d, X, a, invSqrtM, gram } = this.p;
+    const { n, d, a, invSqrtM, gram } = this.p;
+    const { xp, xc, xv } = this.p.csr;
     const oldDim = this.dim;
     const newDim = oldDim + rows.length * d;
     const out = new Map<Float64Array, Float64Array>();
@@ -164,9 +165,8 @@ export class DualFrame {
         const Pj = this.P[j];
         for (let u = 0; u < cnt; u++) {
           const i = active[u];
-          const xo = i * d;
           let b = 0;
-          for (let t = 0; t < d; t++) b += R[ro + t] * X[xo + t];
+          for (let h = xp[i], he = xp[i + 1]; h < he; h++) b += R[ro + xc[h]] * xv[h];
           Pj[i] -= ca * b;
         }
       }
@@ -188,7 +188,7 @@ export class DualFrame {
    * for the gradient.
    */
   outputs(z: Float64Array, u: Float64Array): void {
-    const { n, d, X, a, invSqrtM } = this.p;
+    const { n } = this.p;
     const H = this.hFar;
     const o = this.offS;
     for (let i = 0; i < n; i++) {
@@ -203,50 +203,24 @@ export class DualFrame {
       const Pj = this.P[j];
       for (let i = 0; i < n; i++) u[i] += c * Pj[i];
     }
-    const near = this.near;
-    const nm = this.nearMask;
-    for (let q = 0; q < near.length; q++) {
-      const r = near[q];
-      const wo = this.offNear + q * d;
-      const ca = a[r] * invSqrtM;
-      const mo = q * n;
-      for (let i = 0; i < n; i++) {
-        const xo = i * d;
-        let b = 0;
-        for (let t = 0; t < d; t++) b += z[wo + t] * X[xo + t];
-        if (b >= 0) {
-          u[i] += ca * b;
-          nm[mo + i] = 1;
-        } else nm[mo + i] = 0;
-      }
-    }
+    if (this.p.dense) nearForwardDense(this.p, z, this.offNear, this.near, u, this.nearMask);
+    else nearForwardSparse(this.p, z, this.offNear, this.near, u, this.nearMask);
   }
 
   /** Gradient in frame coordinates at a point with error e = u − y and near-row masks nm (from outputs()). */
   gradient(e: Float64Array, out: Float64Array, nm: Uint8Array): void {
-    const { n, d, X, a, invSqrtM } = this.p;
+    const { n } = this.p;
     for (let j = 0; j < this.slots; j++) out[j] = 0;
     const o = this.offS;
     for (let i = 0; i < n; i++) out[o + i] = e[i];
-    const near = this.near;
-    for (let q = 0; q < near.length; q++) {
-      const r = near[q];
-      const go = this.offNear + q * d;
-      for (let t = 0; t < d; t++) out[go + t] = 0;
-      const ca = a[r] * invSqrtM;
-      const mo = q * n;
-      for (let i = 0; i < n; i++) {
-        if (nm[mo + i] === 0) continue;
-        const ce = ca * e[i];
-        const xo = i * d;
-        for (let t = 0; t < d; t++) out[go + t] += ce * X[xo + t];
-      }
-    }
+    if (this.p.dense) nearBackwardDense(this.p, e, out, this.offNear, this.near, nm);
+    else nearBackwardSparse(this.p, e, out, this.offNear, this.near, nm);
   }
 
   /** Row r of W(z) into out (offset oo). Exact for any z (the map is linear; no mask is assumed). */
   rowOf(z: Float64Array, r: number, out: Float64Array, oo: number): void {
-    const { n, d, X, a, invSqrtM } = this.p;
+    const { n, d, a, invSqrtM } = this.p;
+    const { xp, xc, xv } = this.p.csr;
     const q = this.nearIndex[r];
     if (q >= 0) {
       const wo = this.offNear + q * d;
@@ -269,8 +243,7 @@ export class DualFrame {
       const si = z[so + i];
       if (si === 0) continue;
       const cs = ca * si;
-      const xo = i * d;
-      for (let t = 0; t < d; t++) out[oo + t] += cs * X[xo + t];
+      for (let h = xp[i], he = xp[i + 1]; h < he; h++) out[oo + xc[h]] += cs * xv[h];
     }
   }
 
@@ -298,6 +271,77 @@ export class DualFrame {
   }
 }
 
+/** Near rows' outputs: u_i += (a_r/√m) relu(w_r·x_i), masks into nm (dense X). */
+function nearForwardDense(p: FastProblem, z: Float64Array, offNear: number, near: Int32Array, u: Float64Array, nm: Uint8Array): void {
+  const { n, d, a, invSqrtM, X } = p;
+  for (let q = 0; q < near.length; q++) {
+    const wo = offNear + q * d;
+    const ca = a[near[q]] * invSqrtM;
+    const mo = q * n;
+    for (let i = 0; i < n; i++) {
+      const xo = i * d;
+      let b = 0;
+      for (let t = 0; t < d; t++) b += z[wo + t] * X[xo + t];
+      if (b >= 0) {
+        u[i] += ca * b;
+        nm[mo + i] = 1;
+      } else nm[mo + i] = 0;
+    }
+  }
+}
+
+/** As nearForwardDense over the non-zeros of X (same sums: the skipped terms are ±0). */
+function nearForwardSparse(p: FastProblem, z: Float64Array, offNear: number, near: Int32Array, u: Float64Array, nm: Uint8Array): void {
+  const { n, d, a, invSqrtM } = p;
+  const { xp, xc, xv } = p.csr;
+  for (let q = 0; q < near.length; q++) {
+    const wo = offNear + q * d;
+    const ca = a[near[q]] * invSqrtM;
+    const mo = q * n;
+    for (let i = 0; i < n; i++) {
+      let b = 0;
+      for (let h = xp[i], he = xp[i + 1]; h < he; h++) b += z[wo + xc[h]] * xv[h];
+      if (b >= 0) {
+        u[i] += ca * b;
+        nm[mo + i] = 1;
+      } else nm[mo + i] = 0;
+    }
+  }
+}
+
+/** Near rows' gradients g_r = (a_r/√m) Σ_i e_i nm_ri x_i into their blocks of out (dense X). */
+function nearBackwardDense(p: FastProblem, e: Float64Array, out: Float64Array, offNear: number, near: Int32Array, nm: Uint8Array): void {
+  const { n, d, a, invSqrtM, X } = p;
+  for (let q = 0; q < near.length; q++) {
+    const go = offNear + q * d;
+    for (let t = 0; t < d; t++) out[go + t] = 0;
+    const ca = a[near[q]] * invSqrtM;
+    const mo = q * n;
+    for (let i = 0; i < n; i++) {
+      if (nm[mo + i] === 0) continue;
+      const ce = ca * e[i];
+      const xo = i * d;
+      for (let t = 0; t < d; t++) out[go + t] += ce * X[xo + t];
+    }
+  }
+}
+
+function nearBackwardSparse(p: FastProblem, e: Float64Array, out: Float64Array, offNear: number, near: Int32Array, nm: Uint8Array): void {
+  const { n, d, a, invSqrtM } = p;
+  const { xp, xc, xv } = p.csr;
+  for (let q = 0; q < near.length; q++) {
+    const go = offNear + q * d;
+    for (let t = 0; t < d; t++) out[go + t] = 0;
+    const ca = a[near[q]] * invSqrtM;
+    const mo = q * n;
+    for (let i = 0; i < n; i++) {
+      if (nm[mo + i] === 0) continue;
+      const ce = ca * e[i];
+      for (let h = xp[i], he = xp[i + 1]; h < he; h++) out[go + xc[h]] += ce * xv[h];
+    }
+  }
+}
+
 /** A held vector, materialised, with its affine weight (c_0 in the old frame). */
 export interface HeldWeights {
   W: Float64Array;
@@ -316,7 +360,8 @@ export function buildFrame(
   policy: FramePolicy,
   prev: DualFrame | null,
 ): { frame: DualFrame; encode: (index: number) => Float64Array } {
-  const { n, d, m, X, a, invSqrtM, invXNorm, gram } = p;
+  const { n, d, m, a, invSqrtM, invXNorm, gram } = p;
+  const { xp, xc, xv } = p.csr;
   const WQ = base.W;
   // Pre-activations at Q, masks and margins.
   const mask = new Uint8Array(m * n);
@@ -331,9 +376,8 @@ export function buildFrame(
     for (let t = 0; t < d; t++) nrm += WQ[wo + t] * WQ[wo + t];
     if (nrm > rowScale) rowScale = nrm;
     for (let i = 0; i < n; i++) {
-      const xo = i * d;
       let b = 0;
-      for (let t = 0; t < d; t++) b += WQ[wo + t] * X[xo + t];
+      for (let h = xp[i], he = xp[i + 1]; h < he; h++) b += WQ[wo + xc[h]] * xv[h];
       if (b >= 0) {
         mask[r * n + i] = 1;
         P0all[i] += a[r] * b;
@@ -397,9 +441,8 @@ export function buildFrame(
       const wo = r * d;
       for (let i = 0; i < n; i++) {
         if (mask[r * n + i] === 0) continue;
-        const xo = i * d;
         let b = 0;
-        for (let t = 0; t < d; t++) b += WQ[wo + t] * X[xo + t];
+        for (let h = xp[i], he = xp[i + 1]; h < he; h++) b += WQ[wo + xc[h]] * xv[h];
         P0[i] -= a[r] * b;
       }
     }
@@ -418,9 +461,8 @@ export function buildFrame(
       const ca = a[r];
       for (let i = 0; i < n; i++) {
         if (mask[mo + i] === 0) continue;
-        const xo = i * d;
         let b = 0;
-        for (let t = 0; t < d; t++) b += R[ro + t] * X[xo + t];
+        for (let h = xp[i], he = xp[i + 1]; h < he; h++) b += R[ro + xc[h]] * xv[h];
         Pj[i] += ca * b;
       }
     }

@@ -263,12 +263,13 @@ export function runFastLoop(opts: FastLoopOptions): FastLoopResult {
     for (;;) {
       xRef = Float64Array.from(stepper.x.subarray(0, frame.offNear));
       if (frame.allNear) xPrev = Float64Array.from(stepper.x);
-      const snap = stepper.snapshot();
+      // An all-near frame certifies every point: no snapshot needed.
+      const snap = frame.allNear ? null : stepper.snapshot();
       failed = false;
       failExtra = 0;
       stepper.step(oracle);
       if (!failed) break;
-      stepper.restore(snap);
+      stepper.restore(snap!);
       stats.redoneSteps++;
       attempt++;
       if (attempt === 1) refresh(2 * failExtra + 2 * drift);

@@ -24,6 +24,36 @@ export interface FastProblem {
   invXNorm: Float64Array;
   /** Certified upper bound on the spectral norm ‖X‖₂. */
   xSpectralBound: number;
+  /**
+   * X in compressed sparse rows (row i: entries xp[i] … xp[i+1]−1, columns xc, values xv). Sums
+   * over the non-zeros in column order give the same floating-point results as the dense loops
+   * (the skipped terms are ±0), and MNIST digits are ~80% zeros.
+   */
+  csr: { xp: Int32Array; xc: Int32Array; xv: Float64Array };
+  /** More than half of X is non-zero: the hot kernels loop densely. */
+  dense: boolean;
+}
+
+export function toCsr(X: Float64Array, n: number, d: number): { xp: Int32Array; xc: Int32Array; xv: Float64Array } {
+  let nnz = 0;
+  for (let p = 0; p < n * d; p++) if (X[p] !== 0) nnz++;
+  const xp = new Int32Array(n + 1);
+  const xc = new Int32Array(nnz);
+  const xv = new Float64Array(nnz);
+  let h = 0;
+  for (let i = 0; i < n; i++) {
+    xp[i] = h;
+    for (let t = 0; t < d; t++) {
+      const v = X[i * d + t];
+      if (v !== 0) {
+        xc[h] = t;
+        xv[h] = v;
+        h++;
+      }
+    }
+  }
+  xp[n] = h;
+  return { xp, xc, xv };
 }
 
 export function gramMatrix(X: Float64Array, n: number, d: number): Float64Array {
@@ -95,8 +125,11 @@ export function fastProblem(net: Network, data: Dataset): FastProblem {
     invXNorm[i] = xNorm[i] > 0 ? 1 / xNorm[i] : 0;
   }
   const lambdaMaxBound = spectralUpperBound(gram, n);
+  const csr = toCsr(X, n, d);
   return {
     n, d, m: net.m, X, y, a: net.a, invSqrtM: 1 / Math.sqrt(net.m), gram, xNorm, invXNorm,
     xSpectralBound: Math.sqrt(lambdaMaxBound) * (1 + 1e-12),
+    csr,
+    dense: csr.xv.length > 0.5 * n * d,
   };
 }
