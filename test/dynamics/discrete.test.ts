@@ -57,6 +57,17 @@ describe('companion matrices built by running the compiled stepper', () => {
     }
   });
 
+  it('a user spec with an auxiliary at a lag (PyTorch momentum buffer) has the same rates as heavy ball', () => {
+    const torch = {
+      name: 'torch-momentum', params: ['eta', 'beta'], step: 'eta', time: 'k*eta',
+      update: ['v[k] = beta*v[k-1] + grad(x[k])', 'x[k+1] = x[k] - eta*v[k]'],
+    };
+    expect(stateLayout(toParsed(torch))).toEqual([{ name: 'x', back: 0 }, { name: 'v', back: 1 }]);
+    for (const lambda of [0.05, 0.7, 3]) {
+      expect(discreteRate(torch, { eta: 0.3, beta: 0.5 }, lambda)).toBeCloseTo(discreteRate('hb', { eta: 0.3, beta: 0.5 }, lambda), 12);
+    }
+  });
+
   it('false twin: a wrong matrix (β and η swapped) is refuted by the golden radius', () => {
     const c = golden.modes.find((m) => m.method === 'hb' && m.params.beta === 0.5 && m.lambda === 1)!;
     expect(Math.abs(discreteRate('hb', { eta: 0.5, beta: 0.2 }, 1) - c.rho)).toBeGreaterThan(1e-3);
