@@ -25,7 +25,7 @@ export const proof: Proof = {
   symbolic: () => checkOdeTerms('hm', { "X'": '1', grad: '1/(1-beta1-beta2)' }, 'low', 'weight').obligations,
   claims: [
     { id: 'hm-ode-rate', statement: 'loss rate 2λ0/(1 − β1 − β2) in the ODE limit', method: 'hm', params: BETAS, regime: 'ode', assert: { kind: 'linear', rate: '2*lambda0/(1-beta1-beta2)' }, instances: SMALL },
-    { id: 'hm-discrete-small-eta', statement: 'discrete at small η: rate 2λ0/(1 − β1 − β2) within 10%', method: 'hm', params: BETAS, regime: 'discrete', assert: { kind: 'linear', rate: '2*lambda0/(1-beta1-beta2)', tolerance: 0.1 }, instances: { ...SMALL, eta: [0.01, 0.03] } },
+    { id: 'hm-discrete-small-eta', statement: 'discrete at small η: rate 2λ0/(1 − β1 − β2) within 10%', method: 'hm', params: BETAS, regime: 'discrete', assert: { kind: 'linear', rate: '2*lambda0/(1-beta1-beta2)', tolerance: 0.1 }, instances: { ...SMALL, eta: [0.02, 0.05] } },
   ],
   twins: [
     { id: 'hm-rate-wrong-constant', statement: 'FALSE: rate 2λ0/(1 − β1 − 2β2)', method: 'hm', params: BETAS, regime: 'ode', assert: { kind: 'linear', rate: '2*lambda0/(1-beta1-2*beta2)' }, instances: SMALL },

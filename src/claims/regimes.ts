@@ -129,7 +129,7 @@ export function discreteRegime(method: string | MethodSpec, params: Record<strin
   else if (horizon && 't' in horizon) {
     const h = timeOf(parsed.start + 1) - timeOf(parsed.start);
     K = Math.ceil((horizon.t - timeOf(parsed.start)) / h);
-  } else K = Math.ceil(60 / (eta * inst.lambda0));
+  } else K = Math.ceil(40 / (eta * inst.lambda0));
   K = Math.max(16, Math.min(K, MAX_DISCRETE_STEPS));
   const stepper = compiled.stepper(Float64Array.from(inst.e0Modes));
   const loss: number[] = [];

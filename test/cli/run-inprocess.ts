@@ -1,0 +1,26 @@
+/** Run one dynview command in-process (modules stay loaded across tests): stdout, exit code, or the thrown usage error. */
+import { Command } from 'commander';
+import { UsageError } from '../../src/cli/errors.ts';
+
+export async function runCommand(register: (p: Command) => Command, args: string[]): Promise<{ out: string; code: number; error: Error | null }> {
+  const program = new Command().exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
+  register(program).exitOverride();
+  let out = '';
+  const write = process.stdout.write.bind(process.stdout);
+  const errWrite = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((chunk: string | Uint8Array) => { out += String(chunk); return true; }) as typeof process.stdout.write;
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+  const before = process.exitCode;
+  process.exitCode = 0;
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    const code = Number(process.exitCode ?? 0);
+    return { out, code, error: null };
+  } catch (err) {
+    return { out, code: err instanceof UsageError ? 2 : 1, error: err as Error };
+  } finally {
+    process.stdout.write = write;
+    process.stderr.write = errWrite;
+    process.exitCode = before;
+  }
+}
