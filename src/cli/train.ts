@@ -137,7 +137,12 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
 
   const spectrum = ntkSpectrum(data);
   const degenerate = lambda0Statement(data, spectrum);
-  const extra = { data: data.source, n: data.n, d: data.d, unitNorm: data.unitNorm, notes: [...data.notes, ...(degenerate ? [degenerate] : [])], kappa: spectrum.kappa };
+  const extra = {
+    data: data.source, n: data.n, d: data.d, unitNorm: data.unitNorm,
+    notes: [...data.notes, ...(degenerate ? [degenerate] : [])],
+    kappa: spectrum.kappa,
+    ...(traj.rate === null ? { rateNote: rateReason(traj) } : {}),
+  };
   if (opts.json !== undefined) {
     const text = `${toJson(trajectoryJson(traj, extra))}\n`;
     if (opts.json === '-') process.stdout.write(text);
@@ -168,7 +173,8 @@ function summary(t: Trajectory, data: { source: string; n: number; d: number; no
   out.push(`loss:          ${fmt(t.loss[0])} at step 0 → ${fmt(t.loss[lastFinite])} at step ${lastFinite}`);
   if (t.rate) {
     const [a, b] = t.rate.window;
-    out.push(`rate:          ln(loss) falls ${fmt(-t.rate.perStep)} per step over steps ${a}–${b} (loss × ${fmt(Math.exp(t.rate.perStep), 6)} per step)`);
+    const verb = t.rate.perStep <= 0 ? 'falls' : 'grows';
+    out.push(`rate:          ln(loss) ${verb} ${fmt(Math.abs(t.rate.perStep))} per step over steps ${a}–${b} (slope ${fmt(t.rate.perStep)}; loss × ${fmt(Math.exp(t.rate.perStep), 6)} per step)`);
   } else {
     out.push(`rate:          n/a (${rateReason(t)})`);
   }
@@ -189,6 +195,7 @@ function summary(t: Trajectory, data: { source: string; n: number; d: number; no
     out.push(`kernel drift:  ‖H(t) − H(0)‖₂ = ${fmt(last.kernelDrift)} at step ${last.step} (max ${fmt(maxDrift)}); ‖(H(t) − H(0))e‖/‖H(0)e‖ = ${fmt(last.relativeKernelAction)}`);
     out.push(`weight drift:  max_r ‖w_r(t) − w_r(0)‖ = ${fmt(last.weightDrift)}`);
     out.push(`flips:         ${fmt(100 * last.flipFraction, 3)}% of activation patterns 1{w_r·x_i ≥ 0} changed since t = 0`);
+    if (t.status === 'diverged') out.push(`probes:        the last probe is at step ${last.step}; the run diverged at step ${t.divergedAt} before the next one`);
   }
   for (const note of data.notes) out.push(`note:          ${note}`);
   if (degenerate) out.push(`warning:       ${degenerate}`);
