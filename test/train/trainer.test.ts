@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Trajectory } from '../../src/train/types.ts';
 import { loadData } from '../../src/data/load.ts';
 import { train, trainingParams, resolveEngine } from '../../src/train/trainer.ts';
 import { runDirect } from '../../src/train/engine-direct.ts';
@@ -77,9 +78,13 @@ describe('probes', () => {
 
 describe('done-when, cheaper: gd on sphere:n=20,d=5,seed=0 at η = 0.5', () => {
   const data = loadData('sphere:n=20,d=5,seed=0');
-  const wide = train({ data, width: 10000, method: 'gd', params: { eta: 0.5 }, steps: 600, seed: 0, probeEvery: 30, engine: 'direct' });
-  const narrow = train({ data, width: 500, method: 'gd', params: { eta: 0.5 }, steps: 600, seed: 0, probeEvery: 30, engine: 'direct' });
-  const predicted = (t: typeof wide): number => {
+  let wide: Trajectory;
+  let narrow: Trajectory;
+  beforeAll(() => {
+    wide = train({ data, width: 10000, method: 'gd', params: { eta: 0.5 }, steps: 600, seed: 0, probeEvery: 30, engine: 'direct' });
+    narrow = train({ data, width: 500, method: 'gd', params: { eta: 0.5 }, steps: 600, seed: 0, probeEvery: 30, engine: 'direct' });
+  });
+  const predicted = (t: Trajectory): number => {
     const [a, b] = t.rate!.window;
     const inWin = t.probes.filter((p) => p.step >= a && p.step <= b);
     const lm = inWin.reduce((s, p) => s + p.lambdaMin, 0) / inWin.length;
