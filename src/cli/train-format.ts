@@ -11,7 +11,7 @@ export function fmt(v: number | null | undefined, digits = 4): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
   if (a >= 1e-3 && a < 1e6) return String(Number(v.toPrecision(digits)));
-  return v.toExponential(digits - 1);
+  return v.toExponential(digits - 1).replace(/\.?0+e/, 'e');
 }
 
 /** JSON.stringify that turns typed arrays into arrays and non-finite numbers into null. */
