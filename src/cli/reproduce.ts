@@ -90,6 +90,10 @@ export function registerReproduce(program: Command): Command {
       const outDir = opts.out ?? 'dynview-out/bu2021';
       const files = await writeBu2021(result, outDir, command);
       process.stdout.write(`bu2021 (${sizes.label} sizes): ${result.runs} runs in ${result.seconds.toFixed(1)} s → ${outDir}/ (${files.length} files)\n`);
+      if (result.paperEdge) {
+        const k = result.paperEdge.kernel;
+        process.stdout.write(`\nAt the paper's sizes (${k.digits} digits, width ${k.width}, lr ${k.lrEpoch}): η·λmax of the tangent kernel at initialisation = ${k.etaLambdaMaxEpoch.toPrecision(3)} (GD is linearly stable below 2); at lr ${k.lrWidth} it reaches 2 near width ${Math.round((k.width * 2) / k.etaLambdaMaxWidth)}.\n`);
+      }
       for (const fig of result.figures) {
         process.stdout.write(`\n${fig.name}: ${fig.title}\n`);
         for (const v of fig.verdict) process.stdout.write(`  - ${v}\n`);

@@ -79,8 +79,34 @@ export interface CurveReading {
   lambda0Rate: number;
   /** Final loss measured / linearised. */
   finalOverLinearised: number;
+  /**
+   * Measured / linearised loss at the bulk of training: the first epoch where the linearised curve
+   * is ≤ 1% of L(0) (the last epoch if it never is). NaN when the linearised curve diverges.
+   */
+  bulkOverLinearised: number;
+  /** The frozen-kernel prediction blows up (some mode above the method's linear stability edge). */
+  linearisedDiverges: boolean;
   ratio?: TimeRatio | null;
   predictedRatio?: number;
+  /**
+   * Heavy ball only: share of ‖e(0)‖² in kernel modes with η·λ > (1 − √β)², where the mode's two
+   * characteristic roots are complex (underdamped, second-order behaviour). The rescaled gradient
+   * flow Ẋ = −∇L/(1 − β) describes the overdamped modes (η·λ ≪ (1 − √β)²).
+   */
+  underdampedWeight?: number;
+}
+
+/** Share of ‖e(0)‖² in the modes where heavy ball with momentum β and step η is underdamped. */
+export function underdampedWeight(modes: { lambda: Float64Array; coef: Float64Array }, eta: number, beta: number): number {
+  const edge = (1 - Math.sqrt(beta)) ** 2;
+  let all = 0;
+  let under = 0;
+  for (let i = 0; i < modes.lambda.length; i++) {
+    const w = modes.coef[i] ** 2;
+    all += w;
+    if (eta * modes.lambda[i] > edge) under += w;
+  }
+  return all > 0 ? under / all : 0;
 }
 
 /** Slope rate −d ln L/dk on [from, to] of a curve. */
@@ -108,12 +134,25 @@ export function readCurve(label: string, r: JobResult, predictedRatio?: number, 
     linearisedRate: windowRate(r.linearised, from, to),
     lambda0Rate: windowRate(slow, from, to),
     finalOverLinearised: r.loss[last] / r.linearised[last],
+    ...bulkRatio(r),
   };
+  if (j.method === 'hb' && j.momentum.beta !== undefined) reading.underdampedWeight = underdampedWeight(r.modes, j.eta, j.momentum.beta);
   if (reference && reference !== r) {
     reading.ratio = timeRatio(reference.loss, r.loss);
     reading.predictedRatio = predictedRatio;
   }
   return reading;
+}
+
+function bulkRatio(r: JobResult): { bulkOverLinearised: number; linearisedDiverges: boolean } {
+  const lin = r.linearised;
+  let peak = 0;
+  for (let k = 0; k < lin.length; k++) peak = Math.max(peak, Number.isFinite(lin[k]) ? lin[k] : Infinity);
+  if (!(peak < 1e3 * lin[0])) return { bulkOverLinearised: Number.NaN, linearisedDiverges: true };
+  const last = Math.min(r.loss.length, lin.length) - 1;
+  let k = 0;
+  while (k < last && lin[k] > 0.01 * lin[0]) k++;
+  return { bulkOverLinearised: r.loss[k] / lin[k], linearisedDiverges: false };
 }
 
 export interface Regime {
@@ -129,13 +168,21 @@ export function regimeOf(readings: CurveReading[]): Regime {
   const ok = readings.filter((r) => r.result.status === 'ok');
   if (ok.length === 0) return { kernel: false, text: 'every run diverged' };
   const drift = Math.max(...ok.map((r) => r.result.relativeKernelDrift).filter(Number.isFinite));
-  const ratios = ok.map((r) => r.finalOverLinearised);
-  const worst = Math.max(...ratios.map((q) => Math.max(q, 1 / q)));
-  const kernel = drift < 0.1 && worst < 2;
-  const text = kernel
-    ? `kernel (lazy) regime: the tangent kernel moved at most ${pct(drift)} and every final loss is within ×${worst.toFixed(2)} of its frozen-kernel prediction`
-    : `beyond the kernel regime: the tangent kernel moved up to ${pct(drift)} and the final losses differ from the frozen-kernel prediction by up to ×${worst.toPrecision(3)}`;
-  return { kernel, text };
+  const blown = ok.filter((r) => r.linearisedDiverges);
+  const ratios = ok.filter((r) => !r.linearisedDiverges).map((r) => r.bulkOverLinearised).filter(Number.isFinite);
+  const worst = ratios.length ? Math.max(...ratios.map((q) => Math.max(q, 1 / q))) : Number.NaN;
+  const m0 = ok[0].result.modes;
+  const etaLmax = ok[0].result.job.eta * m0.lambda[m0.lambda.length - 1];
+  const kernel = drift < 0.1 && blown.length === 0 && !(worst >= 2);
+  if (kernel) {
+    return { kernel, text: `kernel (lazy) regime: the tangent kernel moved at most ${pct(drift)} and each loss, where its frozen-kernel prediction reaches 1% of L(0), is within ×${worst.toFixed(2)} of it` };
+  }
+  const parts = [`beyond the kernel regime: the tangent kernel moved up to ${pct(drift)}`];
+  if (blown.length > 0) {
+    parts.push(`the frozen-kernel prediction diverges for ${blown.map((r) => r.label).join(', ')} (η·λmax = ${etaLmax.toPrecision(3)} at initialisation, above the linear stability edge — 2 for GD) while training does not: the kernel itself changes to let training proceed (catapult / edge-of-stability behaviour)`);
+  }
+  if (ratios.length) parts.push(`where the frozen-kernel prediction reaches 1% of L(0) the measured loss differs from it by up to ×${worst.toPrecision(3)}`);
+  return { kernel, text: parts.join('; ') };
 }
 
 export function pct(x: number): string {

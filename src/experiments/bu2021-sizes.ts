@@ -66,10 +66,10 @@ export const PAPER_SIZES: Bu2021Sizes = {
 export const DEFAULT_SIZES: Bu2021Sizes = {
   label: 'default',
   standard: {
-    digits: 50, width: 750, lr: 4e-4, epochs: 300,
-    widthLr: 2e-4, widthEpochs: 200, hbWidths: [250, 500, 1000, 2000], nagWidths: [250, 500, 1000, 2000], seeds: 1,
+    digits: 40, width: 500, lr: 6e-4, epochs: 300,
+    widthLr: 4e-4, widthEpochs: 200, hbWidths: [125, 250, 500, 1000], nagWidths: [125, 250, 500, 1000], seeds: 1,
   },
-  ntk: { data: 'sphere:n=100,d=20,seed=1', width: 1000, etaTimesLambdaMax: 0.2, steps: 300, widths: [100, 300, 1000, 3000], widthSteps: 100, seeds: 1 },
+  ntk: { data: 'sphere:n=60,d=20,seed=1', width: 500, etaTimesLambdaMax: 0.2, steps: 300, widths: [100, 300, 1000, 3000], widthSteps: 100, seeds: 1 },
 };
 
 export const TINY_SIZES: Bu2021Sizes = {
