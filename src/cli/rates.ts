@@ -125,7 +125,19 @@ async function runRates(opts: RatesOpts): Promise<void> {
 
   if (opts.plot) {
     const { ratesPlotSvg } = await import('../report/table-rates-plot.ts');
-    const res = await ratesPlotSvg(rows, grid);
+    // Theory curves along the plotted parameter (dense), one per method that has it.
+    const curves = new Map<string, import('../report/table-rates.ts').RateRow[]>();
+    const gridKey = Object.keys(grid).find((k) => grid[k].length > 1);
+    if (gridKey) {
+      const key = gridKey.slice(gridKey.lastIndexOf('.') + 1);
+      const lo = Math.min(...grid[gridKey]);
+      const hi = Math.max(...grid[gridKey]);
+      for (const s of settings) {
+        if (!(key in s.params) || curves.has(s.method)) continue;
+        curves.set(s.method, table.theoryCurve(s, key, lo, hi, spectrum, derive, resolution));
+      }
+    }
+    const res = await ratesPlotSvg(rows, grid, curves);
     if (res.svg === null) process.stderr.write(`dynview: no plot: ${res.reason}\n`);
     else {
       const { writeFileSync } = await import('node:fs');

@@ -6,7 +6,7 @@
 import { lineChartSvg, type Series } from './plot.ts';
 import type { RateRow } from './table-rates.ts';
 
-export async function ratesPlotSvg(rows: RateRow[], grid: Record<string, number[]>): Promise<{ svg: string | null; reason: string }> {
+export async function ratesPlotSvg(rows: RateRow[], grid: Record<string, number[]>, curves: Map<string, RateRow[]> = new Map()): Promise<{ svg: string | null; reason: string }> {
   const gridKey = Object.keys(grid).find((k) => grid[k].length > 1);
   if (!gridKey) return { svg: null, reason: 'no grid parameter with more than one value (use --grid, e.g. beta=0.2,0.5,0.8)' };
   const key = gridKey.slice(gridKey.lastIndexOf('.') + 1); // 'hb.beta' → 'beta'
@@ -21,9 +21,13 @@ export async function ratesPlotSvg(rows: RateRow[], grid: Record<string, number[
   for (const [m, list] of byMethod) {
     list.sort((a, b) => a.params[key] - b.params[key]);
     const pts = (f: (r: RateRow) => number | null) => list.map((r) => [r.params[key], f(r)] as [number, number | null]).filter((p): p is [number, number] => p[1] !== null && Number.isFinite(p[1]));
-    const disc = pts((r) => r.discreteRate);
+    // Theory as smooth curves when given (else through the grid points), measured as markers.
+    const curve = curves.get(m);
+    const theory = curve && curve.length > 1 ? curve : list;
+    const tpts = (f: (r: RateRow) => number | null) => theory.map((r) => [r.params[key], f(r)] as [number, number | null]).filter((p): p is [number, number] => p[1] !== null && Number.isFinite(p[1]));
+    const disc = tpts((r) => r.discreteRate);
     if (disc.length > 0) series.push({ name: `${m}: discrete ρ`, points: disc });
-    const ode = pts((r) => r.odeRatePerStep);
+    const ode = tpts((r) => r.odeRatePerStep);
     if (ode.length > 0) series.push({ name: `${m}: ODE ρ per step`, points: ode, dashed: true });
     const meas = pts((r) => r.measured?.rate ?? null);
     if (meas.length > 0) series.push({ name: `${m}: measured ρ`, points: meas, markers: true });

@@ -189,7 +189,14 @@ function logGap(measured: number, predicted: number | null): number | null {
 }
 
 /** The theory columns of one row (ODE limit, exact discrete rate, optimum). */
-export function computeRateRow(setting: RateSetting, spectrum: Spectrum, derive: OutputSpaceDeriver | null, resolution: 'low' | 'high' = 'low'): RateRow {
+export interface RowOptions {
+  /** Log-spaced points of the worst-mode scan (default 401). */
+  scan?: number;
+  /** Skip the extras (crossover runs, optima): for dense theory curves. */
+  light?: boolean;
+}
+
+export function computeRateRow(setting: RateSetting, spectrum: Spectrum, derive: OutputSpaceDeriver | null, resolution: 'low' | 'high' = 'low', opts: RowOptions = {}): RateRow {
   const notes = [...setting.notes];
   const parsed: ParsedSpec = toParsed(setting.spec);
   const row: RateRow = {
@@ -216,7 +223,7 @@ export function computeRateRow(setting: RateSetting, spectrum: Spectrum, derive:
         if (!(r.odeRate > 0)) notes.push('some mode of the ODE does not decay');
       } else if (r.kind === 'sublinear') {
         row.odeExponent = r.odeExponent;
-        row.crossover = sublinearCrossover(setting, r.odeExponent, lambda0);
+        row.crossover = opts.light ? null : sublinearCrossover(setting, r.odeExponent, lambda0);
         if (row.crossover) {
           notes.push(`slowest mode λ0: the discrete run leaves the ODE envelope t^(−${formatNumber(r.odeExponent)}) at step ${row.crossover.measured ?? 'n/a'} and turns linear (slope crossover k* ≈ ${Math.round(row.crossover.predicted)})`);
         }
@@ -229,12 +236,12 @@ export function computeRateRow(setting: RateSetting, spectrum: Spectrum, derive:
   }
   // Exact discrete rate of the linearised iteration.
   const stepDep = isStepDependent(setting.spec, setting.params);
-  const w = worstDiscreteRate(setting.spec, setting.params, lambda0, lambdaMax);
+  const w = worstDiscreteRate(setting.spec, setting.params, lambda0, lambdaMax, opts.scan);
   row.discreteRate = w.rate;
   row.discreteWorstLambda = w.lambda;
   row.discreteKind = stepDep ? 'asymptotic' : 'exact';
   if (w.rate >= 1) notes.push(`the linearised iteration does not converge (ρ = ${formatRate(w.rate)} at λ = ${formatNumber(w.lambda)})`);
-  row.optimal = optimalHyperparameters(typeof setting.spec === 'string' ? setting.spec : null, setting.params, spectrum);
+  if (!opts.light) row.optimal = optimalHyperparameters(typeof setting.spec === 'string' ? setting.spec : null, setting.params, spectrum);
   return row;
 }
 
@@ -332,6 +339,28 @@ export function ratesTable(rows: RateRow[], spectrum: Spectrum, dataLabel: strin
     ],
   };
   return table;
+}
+
+/**
+ * Theory along one parameter: rows at `points` evenly spaced values between the smallest and largest
+ * grid value, the other parameters as in `base` (for the --plot curves).
+ */
+export function theoryCurve(base: RateSetting, key: string, lo: number, hi: number, spectrum: Spectrum, derive: OutputSpaceDeriver | null, resolution: 'low' | 'high', points = 41): RateRow[] {
+  const out: RateRow[] = [];
+  for (let i = 0; i < points; i++) {
+    const v = lo + ((hi - lo) * i) / (points - 1);
+    const params = { ...base.params, [key]: v };
+    let odeParams = base.odeParams === base.params ? params : { ...base.odeParams };
+    if (base.odeParams !== base.params && key in base.odeParams) odeParams = { ...base.odeParams, [key]: v };
+    if (base.odeMethod === 'hb-fixed' && key === 'beta') odeParams = { eta: params.eta, beta: v };
+    if (base.method === 'nag-sc' && key === 'beta' && 's' in params) odeParams = { s: params.s, mu: ((1 - v) / (1 + v)) ** 2 / params.s };
+    try {
+      out.push(computeRateRow({ ...base, params, odeParams, notes: [] }, spectrum, derive, resolution, { scan: 121, light: true }));
+    } catch {
+      // a parameter value the method rejects: leave a gap in the curve
+    }
+  }
+  return out;
 }
 
 export type RatesFormat = 'md' | 'csv' | 'latex' | 'json';

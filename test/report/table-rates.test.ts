@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OutputSpaceOde } from '../../src/symbolic/types.ts';
 import {
-  computeRateRow, expandSettings, fitMeasuredRate, GridError, parseGrid, ratesCsv, ratesJson, renderRates, usableWindow, withMeasured,
+  computeRateRow, expandSettings, fitMeasuredRate, GridError, parseGrid, ratesCsv, ratesJson, renderRates, theoryCurve, usableWindow, withMeasured,
   type OutputSpaceDeriver,
 } from '../../src/report/table-rates.ts';
 
@@ -110,6 +110,16 @@ describe('rows', () => {
     expect(tex).toContain('\\toprule');
     expect(tex).toContain('(per step)');
     expect(tex).toContain('(per $t$)');
+  });
+
+  it('theory curves along a grid parameter agree with the rows at the grid values', () => {
+    const s = expandSettings([{ name: 'hb', spec: 'hb' }], parseGrid('beta=0.2,0.8'), spectrum);
+    const curve = theoryCurve(s[0], 'beta', 0.2, 0.8, spectrum, derive, 'low', 7);
+    curve.forEach((r, i) => expect(r.params.beta).toBeCloseTo(0.2 + 0.1 * i, 14));
+    const last = computeRateRow(s[1], spectrum, derive);
+    expect(curve[6].discreteRate).toBeCloseTo(last.discreteRate!, 8);
+    expect(curve[6].odeRate).toBeCloseTo(last.odeRate!, 12); // the hb-fixed limit follows β along the curve
+    expect(curve[0].odeRate).toBeCloseTo(0.1 / 0.8, 12);
   });
 
   it('the fit window stops at the float64 floor (false twin: fitting the floor gives ρ ≈ 1)', () => {
