@@ -2,6 +2,7 @@
  * Neural tangent kernels of the two-layer ReLU net with a frozen second layer (Du et al. 2019):
  *
  *   H∞_ij   = x_i·x_j (π − θ_ij) / (2π),  θ_ij = arccos(clamp(x_i·x_j / (‖x_i‖‖x_j‖), −1, 1))
+ *             (computed by the stable half-angle formula, see gramInfinity)
  *             (= E_w[x_i·x_j 1{w·x_i ≥ 0, w·x_j ≥ 0}], w ~ N(0, I), for rows of any norm;
  *              a zero row gives a zero row of H∞),
  *   H(W)_ij = (1/m) Σ_r x_i·x_j 1{w_r·x_i ≥ 0} 1{w_r·x_j ≥ 0}   (the empirical NTK).
@@ -28,22 +29,39 @@ export function dataGram(data: Dataset): Float64Array {
   return G;
 }
 
-/** The infinite-width kernel H∞ (n×n row-major). */
+/**
+ * The infinite-width kernel H∞ (n×n row-major). The angle is computed by the half-angle formula
+ * θ = 2·atan2(‖x̂_i − x̂_j‖, ‖x̂_i + x̂_j‖) on the unit rows x̂ (mathematically arccos of the clamped
+ * cosine, but accurate to rounding also for nearly parallel rows, where arccos(c) loses half the
+ * digits: an angle of 1e-9 comes out as 0 through arccos and as 1e-9 here).
+ */
 export function gramInfinity(data: Dataset): Float64Array {
-  const { n } = data;
+  const { n, d, X } = data;
   const G = dataGram(data);
   const H = new Float64Array(n * n);
+  const U = new Float64Array(n * d);
   const norms = new Float64Array(n);
-  for (let i = 0; i < n; i++) norms[i] = Math.sqrt(G[i * n + i]);
+  for (let i = 0; i < n; i++) {
+    norms[i] = Math.sqrt(G[i * n + i]);
+    const inv = norms[i] > 0 ? 1 / norms[i] : 0;
+    for (let k = 0; k < d; k++) U[i * d + k] = X[i * d + k] * inv;
+  }
   for (let i = 0; i < n; i++) {
     H[i * n + i] = G[i * n + i] / 2;
     for (let j = i + 1; j < n; j++) {
       const g = G[i * n + j];
-      const nn = norms[i] * norms[j];
       let v = 0;
-      if (nn > 0) {
-        const c = Math.min(1, Math.max(-1, g / nn));
-        v = (g * (Math.PI - Math.acos(c))) / (2 * Math.PI);
+      if (norms[i] > 0 && norms[j] > 0) {
+        let dm = 0;
+        let dp = 0;
+        for (let k = 0; k < d; k++) {
+          const a = U[i * d + k];
+          const b = U[j * d + k];
+          dm += (a - b) * (a - b);
+          dp += (a + b) * (a + b);
+        }
+        const theta = 2 * Math.atan2(Math.sqrt(dm), Math.sqrt(dp));
+        v = (g * (Math.PI - theta)) / (2 * Math.PI);
       }
       H[i * n + j] = v;
       H[j * n + i] = v;

@@ -36,6 +36,16 @@ describe('H∞ against numpy (scripts/golden/ntk.py)', () => {
     expect(Math.abs(wrong - c.H[1])).toBeGreaterThan(1e-6);
     expect(Math.abs(gramInfinity(dataset(c.n, d, c.X))[1] - c.H[1])).toBeLessThan(1e-14);
   });
+  it('nearly parallel rows: λ0 = θ/(2π) to 1e-6 relative at θ = 1e-9 (arccos of the cosine would give 0)', () => {
+    const theta = 1e-9;
+    const data = dataset(2, 2, [1, 0, Math.cos(theta), Math.sin(theta)]);
+    const s = ntkSpectrum(data);
+    // exact: λ0 = 1/2 − cos θ (π − θ)/(2π) = θ/(2π) + O(θ²)
+    expect(Math.abs(s.lambda0 - theta / (2 * Math.PI)) / (theta / (2 * Math.PI))).toBeLessThan(1e-6);
+    // false twin: the arccos route loses the angle entirely
+    const c = Math.min(1, Math.cos(theta) * 1 + 0);
+    expect(Math.acos(c)).toBe(0);
+  });
   it('duplicate rows give λ0 = 0 (κ infinite)', () => {
     const data = dataset(3, 2, [1, 0, 1, 0, 0, 1]);
     const s = ntkSpectrum(data);
