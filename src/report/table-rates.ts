@@ -245,6 +245,17 @@ export function computeRateRow(setting: RateSetting, spectrum: Spectrum, derive:
   return row;
 }
 
+const NUMERIC_COLUMNS = ['h', 'odeRate', 'odeRatePerStep', 'odeExponent', 'odeWorstLambda', 'discreteRate', 'discreteWorstLambda', 'gapOde', 'gapDiscrete'] as const;
+
+/** Non-finite numbers become null with a note naming the column (JSON would turn them to null silently). */
+export function finiteOrNoted(row: RateRow): RateRow {
+  const bad = NUMERIC_COLUMNS.filter((k) => row[k] !== null && !Number.isFinite(row[k] as number));
+  if (bad.length === 0) return row;
+  const out = { ...row, notes: [...row.notes, `non-finite value in ${bad.join(', ')} (reported as null)`] };
+  for (const k of bad) (out as Record<string, unknown>)[k] = null;
+  return out;
+}
+
 /** Attach a measured rate and its gaps to the predictions. */
 export function withMeasured(row: RateRow, m: MeasuredRate): RateRow {
   const perStepOde = row.odeRatePerStep;
@@ -367,6 +378,7 @@ export type RatesFormat = 'md' | 'csv' | 'latex' | 'json';
 
 /** The JSON document of `dynview rates --format json` (null where a column does not apply). */
 export function ratesJson(rows: RateRow[], spectrum: Spectrum, dataLabel: string): unknown {
+  rows = rows.map(finiteOrNoted);
   return {
     data: { source: dataLabel, lambda0: spectrum.lambda0, lambdaMax: spectrum.lambdaMax, kappa: spectrum.kappa },
     units: {
@@ -415,6 +427,7 @@ export function ratesCsv(rows: RateRow[], spectrum: Spectrum, dataLabel: string)
 }
 
 export function renderRates(rows: RateRow[], spectrum: Spectrum, dataLabel: string, format: RatesFormat, measured: boolean): string {
+  rows = rows.map(finiteOrNoted);
   if (format === 'json') return JSON.stringify(ratesJson(rows, spectrum, dataLabel), null, 2) + '\n';
   if (format === 'csv') return ratesCsv(rows, spectrum, dataLabel);
   const t = ratesTable(rows, spectrum, dataLabel, measured);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OutputSpaceOde } from '../../src/symbolic/types.ts';
 import {
-  computeRateRow, expandSettings, fitMeasuredRate, GridError, parseGrid, ratesCsv, ratesJson, renderRates, theoryCurve, usableWindow, withMeasured,
+  computeRateRow, expandSettings, fitMeasuredRate, GridError, parseGrid, ratesCsv, ratesJson, renderRates, theoryCurve, finiteOrNoted, usableWindow, withMeasured,
   type OutputSpaceDeriver,
 } from '../../src/report/table-rates.ts';
 
@@ -110,6 +110,14 @@ describe('rows', () => {
     expect(tex).toContain('\\toprule');
     expect(tex).toContain('(per step)');
     expect(tex).toContain('(per $t$)');
+  });
+
+  it('a non-finite number is never passed on silently: null plus a note naming the column', () => {
+    const r = finiteOrNoted({ ...by('gd'), odeRatePerStep: Infinity, gapOde: NaN });
+    expect(r.odeRatePerStep).toBeNull();
+    expect(r.gapOde).toBeNull();
+    expect(r.notes.at(-1)).toMatch(/odeRatePerStep, gapOde/);
+    expect(finiteOrNoted(by('gd'))).toBe(by('gd'));
   });
 
   it('theory curves along a grid parameter agree with the rows at the grid values', () => {
