@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { symmetricEigenvalues, extremeEigenvalues, spectralNormSymmetric } from '../../src/linalg/eigen.ts';
@@ -59,5 +60,40 @@ describe('eigen helpers', () => {
   });
   it('rejects non-finite entries', () => {
     expect(() => symmetricEigenvalues(Float64Array.of(1, NaN, NaN, 1), 2)).toThrow(/non-finite/);
+  });
+});
+
+
+describe('property: the eigenvalues of Q·diag(λ)·Qᵀ are λ (Q a product of Householder reflections)', () => {
+  it('holds for random spectra and rotations (n ≤ 12)', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 12 }).chain((n) => fc.tuple(
+        fc.constant(n),
+        fc.array(fc.double({ min: -10, max: 10, noNaN: true }), { minLength: n, maxLength: n }),
+        fc.array(fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: n, maxLength: n }), { minLength: 1, maxLength: 3 }),
+      )),
+      ([n, lambda, vs]) => {
+        // A = diag(λ), then A ← (I − 2vvᵀ) A (I − 2vvᵀ) for each unit v
+        let A = new Float64Array(n * n);
+        lambda.forEach((l, i) => { A[i * n + i] = l; });
+        for (const raw of vs) {
+          const norm = Math.hypot(...raw);
+          if (norm < 1e-3) continue;
+          const v = raw.map((x) => x / norm);
+          const P = new Float64Array(n * n);
+          for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) P[i * n + j] = (i === j ? 1 : 0) - 2 * v[i] * v[j];
+          const T = new Float64Array(n * n);
+          const B = new Float64Array(n * n);
+          for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { let s = 0; for (let k = 0; k < n; k++) s += P[i * n + k] * A[k * n + j]; T[i * n + j] = s; }
+          for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { let s = 0; for (let k = 0; k < n; k++) s += T[i * n + k] * P[k * n + j]; B[i * n + j] = s; }
+          for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) { const m = (B[i * n + j] + B[j * n + i]) / 2; B[i * n + j] = m; B[j * n + i] = m; }
+          A = B;
+        }
+        const ev = symmetricEigenvalues(A, n);
+        const want = [...lambda].sort((a, b) => a - b);
+        const scale = Math.max(1, ...want.map(Math.abs));
+        return want.every((w, i) => Math.abs(ev[i] - w) <= 1e-12 * scale);
+      },
+    ), { numRuns: 200, seed: 42 });
   });
 });
