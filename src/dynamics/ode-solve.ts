@@ -12,7 +12,7 @@
  * sides of t-dependent ODEs evaluate mathjs coefficients, so evaluations dominate: odex wins.
  * Both are tested against closed forms.
  */
-import odex from 'odex';
+import { createRequire } from 'node:module';
 import { compileMethod, stepSymbol, type ParamValues } from '../spec/compile.ts';
 import { parse } from 'mathjs';
 import type { OutputSpaceOde } from '../symbolic/types.ts';
@@ -128,11 +128,19 @@ export function dopri5(f: Rhs, t0: number, y0: ArrayLike<number>, tOut: readonly
   return { y: out, nEval, nAccept, nReject };
 }
 
+// odex ships its TypeScript source next to its JS; importing it statically would make tsc type-check
+// that source (which fails under strict). Load it at run time and type the part used here.
+const requireCjs = createRequire(import.meta.url);
+let odexModule: { Solver: new (n: number) => OdexSolver } | null = null;
+function odexSolver(n: number): OdexSolver {
+  odexModule ??= requireCjs('odex') as { Solver: new (n: number) => OdexSolver };
+  return new odexModule.Solver(n);
+}
+
 /** The same contract through the odex package (GBS extrapolation, dense output). */
 export function odexSolve(f: Rhs, t0: number, y0: ArrayLike<number>, tOut: readonly number[], opts: SolveOptions = {}): SolveResult {
   const n = y0.length;
-  const Solver = (odex as unknown as { Solver: new (n: number) => OdexSolver }).Solver;
-  const s = new Solver(n);
+  const s = odexSolver(n);
   s.relativeTolerance = opts.rtol ?? 1e-10;
   s.absoluteTolerance = opts.atol ?? 1e-12;
   s.maxSteps = opts.maxSteps ?? 1_000_000;
