@@ -16,6 +16,7 @@ import type { ClaimRun } from '../src/claims/runner.ts';
 import { checkOdeTerms } from '../src/claims/symbolic.ts';
 import type { PlotSpec, Proof } from '../src/claims/proof.ts';
 import { lossPlot } from '../src/claims/plots.ts';
+import { gdDiscreteRateProperty } from '../src/claims/network-checks.ts';
 
 const SMALL = { data: 'sphere', n: [4, 12], d: [3, 8] };
 
@@ -38,7 +39,9 @@ export const proof: Proof = {
     { id: 'gd-discrete-rate', statement: 'linearised GD: loss rate −2 ln(1 − ηλ0)/η per unit t = kη', method: 'gd', regime: 'discrete', assert: { kind: 'linear', rate: '-2*log(1-eta*lambda0)/eta' }, instances: SMALL },
     { id: 'gd-network-rate', statement: 'real training: loss ≤ C·exp(−λ0 t) at width m', method: 'gd', regime: 'network', assert: { kind: 'linear', rate: 'lambda0' }, instances: { data: 'sphere', n: [4, 6], d: [3, 5], width: [6000, 10000], runs: 2 } },
   ],
+  properties: [gdDiscreteRateProperty('real net (m = 8000): per-step loss rate = −2 ln(1 − ηλ_min(H(t))) within 5%')],
   twins: [
+    gdDiscreteRateProperty('FALSE TWIN: real net per-step loss rate = −3 ln(1 − ηλ_min(H(t)))', 1.5),
     { id: 'gd-rate-3lambda0', statement: 'FALSE: GD decays ‖e‖² at rate 3λ0', method: 'gd', regime: 'ode', assert: { kind: 'linear', rate: '3*lambda0' }, instances: SMALL },
     { id: 'gd-discrete-rate-too-fast', statement: 'FALSE: discrete loss rate −3 ln(1 − ηλ0)/η', method: 'gd', regime: 'discrete', assert: { kind: 'linear', rate: '-3*log(1-eta*lambda0)/eta' }, instances: SMALL },
     { id: 'gd-is-sublinear', statement: 'FALSE: GD decays polynomially', method: 'gd', regime: 'discrete', assert: { kind: 'sublinear', exponent: '1' }, instances: SMALL },

@@ -11,6 +11,7 @@
 import { checkOdeTerms } from '../src/claims/symbolic.ts';
 import type { Proof } from '../src/claims/proof.ts';
 import { lossPlot } from '../src/claims/plots.ts';
+import { nagCrossoverProperty } from '../src/claims/discrete-checks.ts';
 
 const SMALL = { data: 'sphere', n: [4, 12], d: [3, 8] };
 
@@ -33,7 +34,9 @@ export const proof: Proof = {
     { id: 'nag-c-exponent-2', statement: 'r = 3: loss decays at least like t^(−2) (Su et al.\'s bound)', method: 'nag-c', params: { r: 3 }, regime: 'ode', assert: { kind: 'sublinear', exponent: '2' }, instances: SMALL },
     { id: 'nag-c-discrete-linear', statement: 'fixed s: loss ∝ (1 − sλ0)^k after the crossover (rate −ln(1 − sλ0)/√s per unit t)', method: 'nag-c', params: { r: 3 }, regime: 'discrete', assert: { kind: 'linear', rate: '-log(1-s*lambda0)/sqrt(s)' }, instances: SMALL },
   ],
+  properties: [nagCrossoverProperty('fixed s: the run turns linear after the crossover step k* = r/(−ln(1 − sλ0)) (fitted within 25%)')],
   twins: [
+    nagCrossoverProperty('FALSE TWIN: the crossover comes 3× later than k*', 3),
     { id: 'nag-c-is-linear', statement: 'FALSE: NAG-C converges linearly in the ODE limit', method: 'nag-c', params: { r: 3 }, regime: 'ode', assert: { kind: 'linear', rate: '0.5*lambda0' }, instances: SMALL },
     { id: 'nag-c-exponent-4', statement: 'FALSE: r = 3 gives loss ~ t^(−4)', method: 'nag-c', params: { r: 3 }, regime: 'ode', assert: { kind: 'sublinear', exponent: '4' }, instances: SMALL },
     { id: 'nag-c-discrete-too-fast', statement: 'FALSE: fixed s, loss rate −2 ln(1 − sλ0)/√s', method: 'nag-c', params: { r: 3 }, regime: 'discrete', assert: { kind: 'linear', rate: '-2*log(1-s*lambda0)/sqrt(s)' }, instances: SMALL },

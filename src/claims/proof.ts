@@ -155,8 +155,16 @@ export async function checkProperty<T>(
   const inconclusive: string[] = [];
   let firstFail: string | null = null;
   let main = true;
+  // An unexpected error is an inconclusive sample (reported), never a counterexample.
+  const safe = async (v: T): ReturnType<typeof predicate> => {
+    try {
+      return await predicate(v);
+    } catch (err) {
+      return { status: 'inconclusive', detail: `error: ${(err as Error).message.split('\n')[0]}` };
+    }
+  };
   const details = await fc.check(fc.asyncProperty(arb, async (v) => {
-    const r = await predicate(v);
+    const r = await safe(v);
     if (main) {
       values.push({ value: v, computed: r.computed, theory: r.theory });
       if (r.status === 'inconclusive') inconclusive.push(r.detail);
@@ -171,7 +179,7 @@ export async function checkProperty<T>(
   const fmt = (x?: number) => (x === undefined || !Number.isFinite(x) ? undefined : Number(x.toPrecision(4)));
   const last = values[values.length - 1];
   if (details.failed && details.counterexample) {
-    const shrunk = await predicate(details.counterexample[0] as T);
+    const shrunk = await safe(details.counterexample[0] as T);
     return {
       name, kind: 'numeric', status: 'fail', values,
       detail: `counterexample ${JSON.stringify(details.counterexample[0])}: ${shrunk.detail} (first failure: ${firstFail}); replay with seed ${details.seed}, path ${details.counterexamplePath}`,

@@ -28,10 +28,18 @@ export interface RegimeTrajectory {
   numbers: Record<string, number>;
   /** The theory's rate for the ODE regime (H4's odeRate), when it has one. */
   theory?: OdeRateResult;
+  /** Relative loss under which points are numerical noise (the rate fit's floor). */
+  floor: number;
 }
 
-/** Relative loss under which a run is at floating-point noise (runs stop there). */
-export const LOSS_FLOOR_RELATIVE = 1e-26;
+/**
+ * Relative noise floors per regime: the ODE's closed forms and the linearised iteration on e keep
+ * full relative precision far down (no u − y cancellation), real training does not (u − y ~ 1e-16·|y|).
+ */
+export const FLOOR = { ode: 1e-24, discrete: 1e-150, network: 1e-24 } as const;
+
+/** Relative loss at which a discrete run stops (well above underflow). */
+export const LOSS_FLOOR_RELATIVE = 1e-160;
 /** Most steps a discrete run takes. */
 export const MAX_DISCRETE_STEPS = 200_000;
 /** Points on the ODE time grid. */
@@ -98,8 +106,8 @@ export function odeRegime(method: string | MethodSpec, params: Record<string, nu
   const numbers: Record<string, number> = { horizonT: T };
   if (theory.kind === 'linear') numbers.theoryLossRate = 2 * theory.odeRate;
   if (theory.kind === 'sublinear') numbers.theoryLossExponent = 2 * theory.odeExponent;
-  if (bad >= 0) return { t, loss, status: 'diverged', reason: `the mode solution is not finite at t = ${t[bad]}`, regimeNote, numbers, theory };
-  return { t, loss, status: 'ok', regimeNote, numbers, theory };
+  if (bad >= 0) return { t, loss, status: 'diverged', reason: `the mode solution is not finite at t = ${t[bad]}`, regimeNote, numbers, theory, floor: FLOOR.ode };
+  return { t, loss, status: 'ok', regimeNote, numbers, theory, floor: FLOOR.ode };
 }
 
 /** Default step size when the claim gives none: 1/(2 λmax(H∞)) (stable for every built-in). */
@@ -129,7 +137,7 @@ export function discreteRegime(method: string | MethodSpec, params: Record<strin
   else if (horizon && 't' in horizon) {
     const h = timeOf(parsed.start + 1) - timeOf(parsed.start);
     K = Math.ceil((horizon.t - timeOf(parsed.start)) / h);
-  } else K = Math.ceil(40 / (eta * inst.lambda0));
+  } else K = Math.ceil(60 / (eta * inst.lambda0));
   K = Math.max(16, Math.min(K, MAX_DISCRETE_STEPS));
   const stepper = compiled.stepper(Float64Array.from(inst.e0Modes));
   const loss: number[] = [];
@@ -161,7 +169,7 @@ export function discreteRegime(method: string | MethodSpec, params: Record<strin
     `${stepName ?? 'step'} = ${eta.toPrecision(3)} (ηλ0 = ${(eta * inst.lambda0).toPrecision(3)}, ηλmax = ${(eta * inst.lambdaMax).toPrecision(3)}), ` +
     `${loss.length - 1} steps, t = ${parsed.spec.time}` + (limit ? `; ${limit}` : '');
   return {
-    t: Float64Array.from(t), loss: Float64Array.from(loss), status, reason, regimeNote,
+    t: Float64Array.from(t), loss: Float64Array.from(loss), status, reason, regimeNote, floor: FLOOR.discrete,
     numbers: { eta, steps: loss.length - 1, horizonT: t[t.length - 1] },
   };
 }
@@ -201,13 +209,13 @@ export async function networkRegime(method: string | MethodSpec, params: Record<
     `${stepName ?? 'step'} = ${eta.toPrecision(3)}, ${traj.steps} steps, t = ${parsed.spec.time}` + (limit ? `; ${limit}` : '');
   const numbers: Record<string, number> = { eta, steps: traj.steps, width, kernelDrift: drift, weightDrift, driftOverLambda0: drift / inst.lambda0, horizonT: t[t.length - 1] };
   if (traj.status === 'diverged') {
-    return { t, loss: traj.loss, status: 'diverged', reason: `training diverged at step ${traj.divergedAt} (η = ${eta.toPrecision(3)})`, regimeNote, numbers };
+    return { t, loss: traj.loss, status: 'diverged', reason: `training diverged at step ${traj.divergedAt} (η = ${eta.toPrecision(3)})`, regimeNote, numbers, floor: FLOOR.network };
   }
   if (drift > driftBound * inst.lambda0) {
     return {
-      t, loss: traj.loss, status: 'hypothesis-failed', regimeNote, numbers,
+      t, loss: traj.loss, status: 'hypothesis-failed', regimeNote, numbers, floor: FLOOR.network,
       reason: `NTK drift ‖H(t) − H(0)‖₂ = ${drift.toPrecision(3)} exceeds ${driftBound}·λ0 = ${(driftBound * inst.lambda0).toPrecision(3)}: width m = ${width} too small for the NTK regime`,
     };
   }
-  return { t, loss: traj.loss, status: 'ok', regimeNote, numbers };
+  return { t, loss: traj.loss, status: 'ok', regimeNote, numbers, floor: FLOOR.network };
 }

@@ -91,7 +91,7 @@ export async function evaluateInstance(claim: Claim, inst: Instance): Promise<{ 
       trajectory: traj,
     };
   }
-  const decay = classifyDecay(traj.t, traj.loss);
+  const decay = classifyDecay(traj.t, traj.loss, { floor: traj.floor });
   const j = judgeDecay(a, decay, claimed);
   return {
     outcome: { ...base, status: j.status, reason: j.reason, claimed, measured: j.measured, decay, regimeNote: traj.regimeNote, numbers },

@@ -1,0 +1,36 @@
+/**
+ * Discrete-regime properties shared by proof files: where NAG-C's fixed-step run turns linear.
+ * The rate fit's crossover (t_c = p/c of ln L ≈ A − c t − p ln t, in steps t_c/√s) is compared with the
+ * slope crossover k* = p/(−ln ρ∞) of src/dynamics/discrete.ts (crossoverStep, ρ∞ = √(1 − sλ0)).
+ */
+import fc from 'fast-check';
+import { crossoverStep } from '../dynamics/discrete.ts';
+import { integerIn, seedArbitrary } from './arbitraries.ts';
+import { buildInstance } from './instance.ts';
+import { checkProperty, type NumericProperty } from './proof.ts';
+import { classifyDecay } from './rate-fit.ts';
+import { defaultEta, discreteRegime } from './regimes.ts';
+
+/** The fitted crossover step against factor × k* (relative tolerance `tolerance`). */
+export function nagCrossoverProperty(name: string, factor = 1, tolerance = 0.25): NumericProperty {
+  return {
+    name,
+    check: ({ runs, seed }) => checkProperty(name, fc.record({ n: integerIn([4, 10]), d: integerIn([3, 8]), seed: seedArbitrary, r: fc.constantFrom(3, 4, 5) }), async ({ n, d, seed: s, r }) => {
+      const inst = buildInstance({ data: 'sphere', n, d, seed: s, width: 1000, eta: null, params: {} });
+      const step = defaultEta(inst.lambdaMax);
+      const run = discreteRegime('nag-c', { r }, inst, step, null);
+      if (run.status !== 'ok') return { status: 'inconclusive', detail: `discrete run: ${run.reason}` };
+      const decay = classifyDecay(run.t, run.loss, { floor: run.floor });
+      if (decay.kind !== 'linear' || decay.crossover === undefined) {
+        return { status: 'fail', detail: `the fixed-step run is ${decay.kind} on its window (${decay.reason}), no crossover to linear` };
+      }
+      const fitted = decay.crossover / Math.sqrt(step);
+      const predicted = factor * crossoverStep('nag-c', { s: step, r }, inst.lambda0, r / 2).predicted;
+      const ok = Math.abs(fitted - predicted) <= tolerance * predicted;
+      return {
+        status: ok ? 'pass' : 'fail', computed: fitted, theory: predicted,
+        detail: `r = ${r}, s = ${step.toPrecision(3)}: the run turns linear (rate ${decay.rate!.toPrecision(4)}) after a crossover at step ${fitted.toFixed(1)}; ${factor === 1 ? '' : `${factor} × `}k* = r/(−ln(1 − sλ0)) = ${predicted.toFixed(1)}`,
+      };
+    }, { runs, seed }),
+  };
+}
