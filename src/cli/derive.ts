@@ -73,7 +73,7 @@ export function registerDerive(program: Command): Command {
       const { characteristicPolynomial, rootsFormula } = await import('../symbolic/characteristic.ts');
       let ode;
       try {
-        ode = deriveOdeWithTrace(method, { resolution });
+        ode = deriveOdeWithTrace(method, { resolution, steps: flags.steps === true });
       } catch (err) {
         if (err instanceof SpecError) throw new InputError(err.message);
         throw err;

@@ -10,7 +10,7 @@
  * the coefficient algebra.
  */
 import nerdamer from 'nerdamer-prime/all';
-import { parse, abs as mathAbs } from 'mathjs';
+import { parse, abs as mathAbs, type EvalFunction } from 'mathjs';
 import { Rng } from '../util/rng.ts';
 
 export type Coef = string;
@@ -97,7 +97,15 @@ function sampleValue(trial: number, name: string): number {
 }
 
 /** Free symbol names of an expression (as mathjs sees them). */
+const symbolsCache = new Map<string, string[]>();
 export function freeSymbols(expr: string): string[] {
+  const hit = symbolsCache.get(expr);
+  if (hit) return hit;
+  const res = freeSymbolsUncached(expr);
+  symbolsCache.set(expr, res);
+  return res;
+}
+function freeSymbolsUncached(expr: string): string[] {
   const out = new Set<string>();
   parse(expr).traverse((n, path, parent) => {
     if (n.type === 'SymbolNode' && !(parent && parent.type === 'FunctionNode' && path === 'fn')) {
@@ -109,8 +117,14 @@ export function freeSymbols(expr: string): string[] {
 }
 
 /** Evaluate a coefficient numerically with mathjs at the given values (complex results as magnitudes). */
+const compiled = new Map<string, EvalFunction>();
 export function evaluateAt(expr: string, scope: Record<string, number>): number {
-  const v = parse(expr).compile().evaluate({ ...scope }) as unknown;
+  let f = compiled.get(expr);
+  if (!f) {
+    f = parse(expr).compile();
+    compiled.set(expr, f);
+  }
+  const v = f.evaluate({ ...scope }) as unknown;
   if (typeof v === 'number') return v;
   return Number(mathAbs(v as never));
 }

@@ -24,6 +24,8 @@ import { formatOde, formatLatex, orderedKeys } from './format.ts';
 
 export interface DeriveOptions {
   resolution?: 'low' | 'high';
+  /** Record readable intermediate steps in trace.steps (costs time; the CLI's --steps). */
+  steps?: boolean;
 }
 
 /** The intermediate results of a derivation, kept for docs, debugging and the CLI. */
@@ -56,14 +58,16 @@ export function deriveOde(method: string | MethodSpec, opts: DeriveOptions = {})
 
 export function deriveOdeWithTrace(method: string | MethodSpec, opts: DeriveOptions = {}): DerivedOdeWithTrace {
   const resolution = opts.resolution ?? 'low';
-  const key = `${resolution}|${typeof method === 'string' ? method : JSON.stringify(method)}`;
+  const withSteps = opts.steps === true;
+  const key = `${resolution}|${withSteps}|${typeof method === 'string' ? method : JSON.stringify(method)}`;
   const hit = cache.get(key);
   if (hit) return hit;
   const parsed = resolveMethod(method);
   const R = resolution === 'high' ? 1 : 0;
   let result: DerivedOdeWithTrace | null = null;
-  for (let cap = 4; cap <= 12 && !result; cap += 2) {
-    result = attempt(parsed, resolution, R, cap);
+  for (let cap = 5; cap <= 12 && !result; cap += 1) {
+    if (process.env.DYNVIEW_DEBUG_DERIVE === "1") console.error("cap", cap);
+    result = attempt(parsed, resolution, R, cap, withSteps);
   }
   if (!result) throw new SpecError(`method '${parsed.spec.name}': the expansion did not reach the needed order in h (tried up to h^12)`);
   cache.set(key, result);
@@ -139,7 +143,19 @@ export function compact(text: string): string {
  * Rename internal symbols back to the spec's and choose the shortest of a few equivalent forms
  * (nerdamer's text, nerdamer's factor / expand, mathjs' simplify), each checked equal numerically.
  */
-function toSpecText(expr: string, naming: Naming, trySimplify = false): string {
+const specTextCache = new Map<string, string>();
+
+/** level 0: renamed and tidied by mathjs once; 1: also nerdamer's expansion; 2: also nerdamer's simplify. */
+function toSpecText(expr: string, naming: Naming, level: 0 | 1 | 2 = 1): string {
+  const cacheKey = `${level}|${[...naming.toSpec].map(([a, b]) => `${a}=${b}`).join(',')}|${expr}`;
+  const hit = specTextCache.get(cacheKey);
+  if (hit !== undefined) return hit;
+  const out = toSpecTextUncached(expr, naming, level);
+  specTextCache.set(cacheKey, out);
+  return out;
+}
+
+function toSpecTextUncached(expr: string, naming: Naming, level: 0 | 1 | 2): string {
   const rename = (text: string): MathNode =>
     parse(text).transform((n, path, parent) => {
       if (n.type === 'SymbolNode' && !(parent && parent.type === 'FunctionNode' && path === 'fn')) {
@@ -156,8 +172,8 @@ function toSpecText(expr: string, naming: Naming, trySimplify = false): string {
     const cost = (x: string): number => x.length + (x.includes('*-') ? 12 : 0);
     if (cost(c) < cost(best) && C.numericallyEqual(c, plain)) best = c;
   };
-  const forms = [expr, C.expand(expr)];
-  if (trySimplify && /[+]|\)-|[a-z0-9]-/.test(expr)) forms.push(C.simplifyCoef(expr));
+  const forms = level === 0 ? [expr] : [expr, C.expand(expr)];
+  if (level === 2 && /[+]|\)-|[a-z0-9]-/.test(expr)) forms.push(C.simplifyCoef(expr));
   if (process.env.DYNVIEW_DEBUG_DERIVE === '1') console.error('forms', forms);
   for (const form of forms) {
     try {
@@ -246,15 +262,18 @@ function internalText(text: string, naming: Naming): string {
     .toString();
 }
 
-function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap: number): DerivedOdeWithTrace | null {
+function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap: number, withSteps: boolean): DerivedOdeWithTrace | null {
   const spec = parsed.spec;
   const naming = makeNaming(spec);
   const ts = analyseTime(parsed);
 
   const steps: Array<{ what: string; value: string }> = [];
   const hNaming: Naming = { ...naming, toSpec: new Map([...naming.toSpec, ['h', 'h']]) };
-  const sText = (x: Series, upTo: number): string => seriesText(x, upTo, (c) => toSpecText(c, hNaming));
-  const vText = (x: VectorSeries, upTo: number): string => vectorText(x, upTo, (c) => toSpecText(c, hNaming));
+  const sText = (x: Series, upTo: number): string => (withSteps ? seriesText(x, upTo, (c) => toSpecText(c, hNaming, 0)) : '');
+  const vText = (x: VectorSeries, upTo: number): string => (withSteps ? vectorText(x, upTo, (c) => toSpecText(c, hNaming, 0)) : '');
+  const record = (what: string, value: () => string): void => {
+    if (withSteps) steps.push({ what, value: value() });
+  };
   const letSeries = new Map<string, Series>();
   const letBusy = new Set<string>();
   // step = c·h^n  ⇒  with h = c·step^(1/n): step = (h/c)^n
@@ -272,7 +291,7 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
       const s = expandWhere(parse(spec.let[name]), baseEnv, `let ${name} = ${spec.let[name]}`);
       letBusy.delete(name);
       letSeries.set(name, s);
-      steps.push({ what: `let ${name} = ${spec.let[name]}`, value: sText(s, 3) });
+      record(`let ${name} = ${spec.let[name]}`, () => sText(s, 3));
       return s;
     }
     if (spec.params.includes(name)) return constant(naming.toInternal.get(name)!);
@@ -303,7 +322,7 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
     const s = expandWhere(parse(coef), envAtLag(lag), `${where}: coefficient '${coef}'`);
     coefCache.set(key, s);
     if (s.val !== 0 || s.coefs.length > 1 || s.prec !== Infinity) {
-      steps.push({ what: `coefficient ${coef}${lag === 0 ? '' : ` at k−${lag}`}`, value: sText(s, 3) });
+      record(`coefficient ${coef}${lag === 0 ? '' : ` at k−${lag}`}`, () => sText(s, 3));
     }
     return s;
   };
@@ -372,7 +391,7 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
       busy.delete(name);
     }
     valueCache.set(key, v);
-    steps.push({ what: `${name}[k${lag === 0 ? '' : `-${lag}`}]`, value: vText(v, 4) });
+    record(`${name}[k${lag === 0 ? '' : `-${lag}`}]`, () => vText(v, 4));
     return v;
   };
   const rhsValue = (eq: ParsedEquation, lag: number): VectorSeries => {
@@ -392,7 +411,8 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
         const arg = linearValue(call.arg, eq, lag, `${where}: ${call.text}`);
         try {
           v = gradAt(arg, cap, `${where}: ${call.text}`);
-          steps.push({ what: `${call.text}${lag === 0 ? '' : ` at k−${lag}`}`, value: vText(v, 4) });
+          const gv = v;
+          record(`${call.text}${lag === 0 ? '' : ` at k−${lag}`}`, () => vText(gv, 4));
         } catch (err) {
           if (err instanceof SeriesError) throw specError(parsed, err.message);
           throw err;
@@ -408,7 +428,7 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
   const lhs = inverted ? seqValue(inverted.name, 0) : taylorShift(1, cap);
   const E = addV(lhs, negV(rhsValue(mainEq, 0)), cap);
   const prec = precisionV(E);
-  steps.push({ what: inverted ? `${inverted.name}[k] − RHS` : 'x[k+1] − RHS', value: vText(E, 4) });
+  record(inverted ? `${inverted.name}[k] − RHS` : 'x[k+1] − RHS', () => vText(E, 4));
   const where = `equation ${mainEq.index + 1} '${mainEq.text}'`;
 
   // Leading order: the lowest power with a derivative term.
@@ -471,14 +491,17 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
         if (C.isZero(c)) continue;
         const hi = i === 0 ? '1' : C.canon(`(${hInternal})^${i}`);
         poly = C.add(poly, C.mul(c, hi));
-        const ct = toSpecText(c, naming, true);
-        const ht = i === 0 ? '' : compact(parse(toSpecText(hi, naming)).toString());
-        pieces.push(i === 0 ? ct : `${/^[A-Za-z0-9_.]+$/.test(ct) || /^[^+-]*$/.test(ct) ? ct : `(${ct})`}*${ht}`);
+        const ct = toSpecText(c, naming, 2);
+        const ht = i === 0 ? '' : compact(parse(toSpecText(hi, naming, 0)).toString());
+        if (i === 0) pieces.push(ct);
+        else if (ct === '1' || ct === '-1') pieces.push(`${ct === '-1' ? '-' : ''}${ht}`);
+        else pieces.push(`${/^[A-Za-z0-9_.]+$/.test(ct) || /^[^+-]*$/.test(ct) ? ct : `(${ct})`}*${ht}`);
       }
       if (C.isZero(poly)) coef = '0';
       else {
         const joined = pieces.join(' + ').replace(/\+ -/g, '- ');
-        const whole = toSpecText(poly, naming);
+        const onlyConstant = pieces.length === 1 && C.isZero(C.sub(poly, coefAt(s, 0)));
+        const whole = onlyConstant ? joined : toSpecText(poly, naming);
         coef = whole.length < joined.length && C.numericallyEqual(whole, joined) ? whole : joined;
       }
     }
@@ -491,13 +514,14 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
     const rec: Record<string, string> = {};
     for (const k of orderedKeys(keys)) {
       const c = coefAt(E.terms.get(k)!, lead + i);
-      if (!C.isZero(c)) rec[k] = toSpecText(c, naming);
+      if (!C.isZero(c)) rec[k] = toSpecText(c, naming, 0);
     }
     orders.push({ power: lead + i, terms: rec });
   }
   const kText = toSpecText(
     C.add(C.mul(coefAt(kSeries, -1), 'h^(-1)'), coefAt(kSeries, 0)),
     { ...naming, toSpec: new Map([...naming.toSpec, ['h', 'h']]) },
+    0,
   );
   return {
     method: spec.name,
@@ -511,7 +535,7 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
     trace: {
       h: ts.hText,
       t0: ts.t0Text,
-      stepInH: [ts.stepParam, toSpecText(C.mul(coefAt(stepSeries, ts.stepPower), `h^${ts.stepPower}`), { ...naming, toSpec: new Map([...naming.toSpec, ['h', 'h']]) })],
+      stepInH: [ts.stepParam, toSpecText(C.mul(coefAt(stepSeries, ts.stepPower), `h^${ts.stepPower}`), { ...naming, toSpec: new Map([...naming.toSpec, ['h', 'h']]) }, 0)],
       k: kText,
       lead,
       orders,
