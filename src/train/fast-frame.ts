@@ -357,7 +357,7 @@ export function buildFrame(
   p: FastProblem,
   base: HeldWeights,
   others: HeldWeights[],
-  policy: FramePolicy,
+  policyOf: FramePolicy | ((uBase: Float64Array) => FramePolicy),
   prev: DualFrame | null,
 ): { frame: DualFrame; encode: (index: number) => Float64Array } {
   const { n, d, m, a, invSqrtM, invXNorm, gram } = p;
@@ -392,7 +392,9 @@ export function buildFrame(
   }
   rowScale = Math.sqrt(rowScale);
 
-  // Near set: rows with a margin below policy.nearTau (all rows for an all-near frame).
+  // Near set: rows with a margin below policy.nearTau (all rows for an all-near frame). The
+  // policy may depend on the outputs at the base (the first frame's drift estimate does).
+  const policy = typeof policyOf === 'function' ? policyOf(P0all.map((v) => v * invSqrtM)) : policyOf;
   const slots = 1 + others.length;
   let nearCount = 0;
   for (let r = 0; r < m; r++) if (!(margin[r] >= policy.nearTau)) nearCount++;
@@ -401,7 +403,11 @@ export function buildFrame(
   const nearIndex = new Int32Array(m).fill(-1);
   const nearList: number[] = [];
   for (let r = 0; r < m; r++) if (allNear || !(margin[r] >= policy.nearTau)) nearList.push(r);
-  if (process.env.DYNVIEW_FAST_DEBUG) console.error(`frame: nearTau ${policy.nearTau.toExponential(2)} near ${nearList.length}/${m}${allNear ? ' (all near)' : ''}`);
+  if (process.env.DYNVIEW_FAST_DEBUG) {
+    const sorted = Float64Array.from(margin).sort();
+    const q = (f: number): string => sorted[Math.min(m - 1, Math.floor(f * m))].toExponential(2);
+    console.error(`frame: nearTau ${policy.nearTau.toExponential(2)} near ${nearList.length}/${m}${allNear ? ' (all near)' : ''}; margins q10% ${q(0.1)} q50% ${q(0.5)} q90% ${q(0.9)}`);
+  }
   const near = Int32Array.from(nearList);
   near.forEach((r, q) => { nearIndex[r] = q; });
 

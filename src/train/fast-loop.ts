@@ -10,10 +10,10 @@ import { compileMethod, stepSymbol, type CompiledMethod, type Stepper } from '..
 import type { Dataset } from '../data/types.ts';
 import type { MethodSpec, ParsedSpec } from '../spec/types.ts';
 import type { ParamValues } from '../spec/compile.ts';
-import { forward, initNetwork } from './network.ts';
+import { initNetwork } from './network.ts';
 import type { Network } from './types.ts';
 import { fastProblem, type FastProblem } from './fast-problem.ts';
-import { buildFrame, type DualFrame, type HeldWeights } from './fast-frame.ts';
+import { buildFrame, type DualFrame, type FramePolicy, type HeldWeights } from './fast-frame.ts';
 import { MarginLedger } from './fast-margins.ts';
 
 export interface FastLoopOptions {
@@ -81,15 +81,15 @@ export function runFastLoop(opts: FastLoopOptions): FastLoopResult {
   const start = method.parsed.start;
   const ahead = opts.refreshAhead ?? 2;
 
-  // First drift estimate: one plain step of size η along the gradient at W0.
-  const u0 = new Float64Array(n);
-  forward(net, net.W0, data, u0);
-  let e0norm = 0;
-  for (let i = 0; i < n; i++) e0norm += (u0[i] - p.y[i]) ** 2;
   const stepName = stepSymbol(method.parsed.spec);
   const eta = stepName !== null && Number.isFinite(method.params[stepName]) ? Math.abs(method.params[stepName]) : 1e-2;
-  /** Growth of the flip bound per step (measured on the last step). */
-  let drift = Math.max(eta * p.xSpectralBound * Math.sqrt(e0norm) * p.invSqrtM, 1e-300);
+  /** Growth of the flip bound per step (measured on the last step; first from one plain step of size η at W0). */
+  let drift = 1;
+  const firstDrift = (u0: Float64Array): void => {
+    let e0norm = 0;
+    for (let i = 0; i < n; i++) e0norm += (u0[i] - p.y[i]) ** 2;
+    drift = Math.max(eta * p.xSpectralBound * Math.sqrt(e0norm) * p.invSqrtM, 1e-300);
+  };
   let evalsPerStep = 1;
 
   const stats: FastLoopStats = { frames: 0, redoneSteps: 0, allNearSteps: 0, meanNearRows: 0, gradEvals: 0, rebuildSeconds: 0, refreshedRows: 0 };
@@ -102,8 +102,12 @@ export function runFastLoop(opts: FastLoopOptions): FastLoopResult {
   let excessCost = 0;
 
   /** A frame at base weights with its ledger (the base's coordinates are e_0). */
-  const makeFrame = (base: HeldWeights, others: HeldWeights[], allNear: boolean): ((index: number) => Float64Array) => {
-    const built = buildFrame(p, base, others, { nearTau: 3 * drift, allNear }, frame ?? null);
+  const makeFrame = (base: HeldWeights, others: HeldWeights[], allNear: boolean, first = false): ((index: number) => Float64Array) => {
+    const policy = (uBase: Float64Array): FramePolicy => {
+      if (first) firstDrift(uBase);
+      return { nearTau: 3 * drift, allNear };
+    };
+    const built = buildFrame(p, base, others, policy, frame ?? null);
     frame = built.frame;
     ledger = new MarginLedger(frame);
     if (!frame.allNear) {
@@ -131,7 +135,7 @@ export function runFastLoop(opts: FastLoopOptions): FastLoopResult {
     return built.encode;
   };
 
-  const stepper: Stepper = method.stepper(makeFrame({ W: net.W0, kappa: 1 }, [], false)(0));
+  const stepper: Stepper = method.stepper(makeFrame({ W: net.W0, kappa: 1 }, [], false, true)(0));
 
   const loss = new Float64Array(steps + 1);
   const errNorm = new Float64Array(steps + 1);
