@@ -4,6 +4,7 @@
  * pair (i, j), the number of neurons active on both: popcount(A_i & A_j) over m/32 words.
  */
 import type { Dataset } from '../data/types.ts';
+import { sparseRows } from '../data/sparse.ts';
 
 export interface ActivationBits {
   n: number;
@@ -18,14 +19,20 @@ export function activationBits(W: Float64Array, m: number, data: Dataset): Activ
   const { n, d, X } = data;
   const words = (m + 31) >>> 5;
   const bits = new Int32Array(n * words);
+  const sp = sparseRows(data);
   for (let r = 0; r < m; r++) {
     const wo = r * d;
     const word = r >>> 5;
     const bit = 1 << (r & 31);
     for (let i = 0; i < n; i++) {
-      const xo = i * d;
       let z = 0;
-      for (let j = 0; j < d; j++) z += W[wo + j] * X[xo + j];
+      if (sp !== null) {
+        const { start, col, val } = sp;
+        for (let q = start[i], end = start[i + 1]; q < end; q++) z += W[wo + col[q]] * val[q];
+      } else {
+        const xo = i * d;
+        for (let j = 0; j < d; j++) z += W[wo + j] * X[xo + j];
+      }
       if (z >= 0) bits[i * words + word] |= bit;
     }
   }

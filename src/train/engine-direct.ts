@@ -92,7 +92,7 @@ export function runDirectOnNetwork(config: TrainConfig, net: Network): Trajector
         status = 'diverged'; divergedAt = k; done = k;
         break;
       }
-      if (wantProbe) probes.push(probe(ctx, k, stepper.x, e));
+      if (wantProbe) probes.push(probe(ctx, k, stepper.x, e, mask));
     }
     if (k === steps) break;
     stepper.step(oracle);

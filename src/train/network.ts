@@ -2,14 +2,14 @@
  * The two-layer ReLU network of Du et al.: f(x) = (1/√m) Σ_r a_r relu(w_r·x), w_r(0) ~ N(0, scale² I),
  * a_r ∈ {±1} fixed; squared loss L(W) = ½‖u − y‖². Float64Array kernels for the direct engine.
  *
- * Speed: inputs with many exact zeros (MNIST pixels: ~80 %) are stored once per data set as
- * compressed rows (index lists of the non-zeros), so w_r·x_i and the gradient's Σ_i c_ri x_i touch
- * only the non-zeros. Skipping exact zeros leaves every sum bit-identical to the dense loop (adding
- * w·0 = ±0 does not change a sum). Dense rows use a 4-way unrolled dot product.
+ * Speed: inputs with many exact zeros (MNIST pixels: ~80 %) go through their compressed rows
+ * (src/data/sparse.ts), so w_r·x_i and the gradient's Σ_i c_ri x_i touch only the non-zeros, with
+ * sums bit-identical to the dense loop. Dense rows use a 4-way unrolled dot product.
  */
 import { Rng } from '../util/rng.ts';
 import type { Dataset } from '../data/types.ts';
 import type { Network } from './types.ts';
+import { sparseRows } from '../data/sparse.ts';
 
 /** Draw W0 (normals, row by row) then a (signs) from one seeded stream. */
 export function initNetwork(d: number, m: number, seed: number, scale = 1): Network {
@@ -19,42 +19,6 @@ export function initNetwork(d: number, m: number, seed: number, scale = 1): Netw
   const a = new Float64Array(m);
   for (let r = 0; r < m; r++) a[r] = rng.sign();
   return { m, d, W0, a, scale };
-}
-
-/** Compressed rows of X: non-zero column indices and values per row (CSR). */
-interface SparseRows {
-  start: Int32Array;
-  col: Int32Array;
-  val: Float64Array;
-}
-
-const sparseCache = new WeakMap<Float64Array, SparseRows | null>();
-
-/** CSR form of X when at most half of its entries are non-zero, else null (use the dense loop). */
-function sparseRows(data: Dataset): SparseRows | null {
-  const hit = sparseCache.get(data.X);
-  if (hit !== undefined) return hit;
-  const { n, d, X } = data;
-  let nnz = 0;
-  for (let p = 0; p < n * d; p++) if (X[p] !== 0) nnz++;
-  let out: SparseRows | null = null;
-  if (nnz <= 0.5 * n * d && d >= 16) {
-    const start = new Int32Array(n + 1);
-    const col = new Int32Array(nnz);
-    const val = new Float64Array(nnz);
-    let q = 0;
-    for (let i = 0; i < n; i++) {
-      start[i] = q;
-      for (let j = 0; j < d; j++) {
-        const v = X[i * d + j];
-        if (v !== 0) { col[q] = j; val[q] = v; q++; }
-      }
-    }
-    start[n] = q;
-    out = { start, col, val };
-  }
-  sparseCache.set(data.X, out);
-  return out;
 }
 
 /**

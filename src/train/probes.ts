@@ -6,7 +6,7 @@
  */
 import type { Dataset } from '../data/types.ts';
 import type { Network, Probe } from './types.ts';
-import { activationBits, flipCount, type ActivationBits } from '../ntk/activations.ts';
+import { activationBits, bitsFromMask, flipCount, type ActivationBits } from '../ntk/activations.ts';
 import { dataGram, ntkFromBits } from '../ntk/gram.ts';
 import { symmetricEigenvalues, spectralNormSymmetric } from '../linalg/eigen.ts';
 
@@ -35,12 +35,16 @@ export function createProbeContext(net: Network, data: Dataset, W0: Float64Array
   return { net, data, W0: Float64Array.from(W0), G, bits0, H0, H: new Float64Array(n * n), D: new Float64Array(n * n) };
 }
 
-/** All probe quantities at weights W (step `step`) with prediction error e = u − y. */
-export function probe(ctx: ProbeContext, step: number, W: Float64Array, e: Float64Array): Probe {
+/**
+ * All probe quantities at weights W (step `step`) with prediction error e = u − y. `mask`, when given,
+ * is the activation pattern of W as network.forward writes it (mask[r·n + i] = 1{w_r·x_i ≥ 0}); it
+ * saves the O(mnd) pass that recomputes it.
+ */
+export function probe(ctx: ProbeContext, step: number, W: Float64Array, e: Float64Array, mask?: Uint8Array): Probe {
   const { net, data, G, H0, H, D } = ctx;
   const n = data.n;
   const { m, d } = net;
-  const bits = activationBits(W, m, data);
+  const bits = mask ? bitsFromMask(mask, m, n) : activationBits(W, m, data);
   ntkFromBits(bits, G, H);
   const ev = symmetricEigenvalues(H, n);
   for (let p = 0; p < n * n; p++) D[p] = H[p] - H0[p];

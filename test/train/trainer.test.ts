@@ -59,6 +59,22 @@ describe('probes', () => {
     expect(p0.lambdaMax).toBe(ev[small.n - 1]);
     expect(t.probes[3].weightDrift).toBeGreaterThan(0);
   });
+  it('a probe given the forward pass mask equals one that recomputes the pattern (dense and sparse data)', () => {
+    for (const src of ['sphere:n=10,d=4,seed=1', 'mnist:n=12']) {
+      const data = loadData(src);
+      const net = initNetwork(data.d, 40, 9);
+      const ctx = createProbeContext(net, data);
+      const W = Float64Array.from(net.W0, (v, p) => v + 0.3 * Math.sin(p));
+      const mask = new Uint8Array(40 * data.n);
+      const u = new Float64Array(data.n);
+      forward(net, W, data, u, mask);
+      const e = new Float64Array(data.n);
+      errorAndLoss(u, data.y, e);
+      const a = probe(ctx, 1, W, e, mask);
+      expect(a).toEqual(probe(ctx, 1, W, e));
+      expect(a.flipFraction).toBeGreaterThan(0);
+    }
+  });
   it('probe quantities from scratch: weight drift, flips and kernel drift of a hand-moved W', () => {
     const net = initNetwork(4, 64, 2);
     const ctx = createProbeContext(net, small);
