@@ -46,5 +46,5 @@ export const proof: Proof = {
     { id: 'gd-discrete-rate-too-fast', statement: 'FALSE: discrete loss rate −3 ln(1 − ηλ0)/η', method: 'gd', regime: 'discrete', assert: { kind: 'linear', rate: '-3*log(1-eta*lambda0)/eta' }, instances: SMALL },
     { id: 'gd-is-sublinear', statement: 'FALSE: GD decays polynomially', method: 'gd', regime: 'discrete', assert: { kind: 'sublinear', exponent: '1' }, instances: SMALL },
   ],
-  plots: (runs: ClaimRun[]): PlotSpec[] => lossPlot(runs, 'gd-ode-rate', 'GD (ODE regime): loss against t', 'log'),
+  plots: (runs: ClaimRun[]): PlotSpec[] => lossPlot(runs, 'gd-ode-rate', 'GD (ODE regime): loss against t', 'linear'),
 };

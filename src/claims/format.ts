@@ -42,6 +42,11 @@ export function formatClaimResult(r: ClaimResult): string {
   lines.push(`  regime: ${r.regime}${r.evidence.instances[0] ? ` — ${r.evidence.instances[0].regimeNote}` : ''}`);
   if (r.evidence.claimed) lines.push(`  claimed: ${r.evidence.claimed}`);
   if (r.evidence.measured) lines.push(`  measured: min ${num(r.evidence.measured.min)}, median ${num(r.evidence.measured.median)}, max ${num(r.evidence.measured.max)}`);
+  const first = r.evidence.instances.find((o) => o.decay);
+  if (first?.decay) {
+    const d = first.decay;
+    lines.push(`  decay (first instance): ${d.kind}${d.rate !== undefined ? `, rate ${num(d.rate)}` : ''}${d.exponent !== undefined ? `, exponent ${num(d.exponent)}` : ''} on t ∈ [${num(d.window[0])}, ${num(d.window[1])}]${d.crossover !== undefined ? `, crossover t* ≈ ${num(d.crossover)}` : ''} — ${d.reason}`);
+  }
   for (const o of r.obligations) lines.push(`  [${o.status}] (${o.kind}) ${o.name}: ${o.detail}`);
   if (r.runs > 0) lines.push(`  instances: ${r.runs} (seed ${r.seed})`);
   if (r.inconclusive.count > 0) lines.push(`  inconclusive: ${r.inconclusive.count} — ${r.inconclusive.reasons.join('; ')}`);

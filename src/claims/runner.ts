@@ -183,6 +183,10 @@ export async function runClaim(claim: Claim, opts: RunOptions = {}): Promise<Cla
     computed: measured.length > 0 ? `${fmt(measured[0])}…${fmt(measured[measured.length - 1])}` : undefined,
     theory: claimedVals.length > 0 ? `${fmt(Math.min(...claimedVals))}…${fmt(Math.max(...claimedVals))}` : undefined,
   };
+  const crossovers = outcomes.map((o) => o.decay?.crossover).filter((c): c is number => c !== undefined && Number.isFinite(c)).sort((x, y) => x - y);
+  if (claim.regime !== 'ode' && crossovers.length > 0 && outcomes.some((o) => o.decay?.kind === 'linear' && o.decay.crossover !== undefined && (o.decay.quality?.windowLogSlope ?? 0) < 0)) {
+    numeric.detail += `; polynomial-to-linear crossover t* = p/c at median t = ${fmt(crossovers[Math.floor(crossovers.length / 2)])}`;
+  }
   const obligations = [numeric];
   const verdict = combineVerdict(obligations);
   const mainRuns = counterexample ? details.numRuns : outcomes.length;
