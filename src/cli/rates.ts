@@ -14,7 +14,7 @@ export const DEFAULT_RATE_DATA = 'sphere:n=100,d=10,seed=1';
 
 interface RatesOpts {
   methods: string;
-  data: string;
+  data: string[];
   normalize?: boolean;
   grid?: string;
   eta?: string;
@@ -32,7 +32,7 @@ export function registerRates(program: Command): Command {
     .command('rates')
     .description('Convergence-rate table: ODE-limit, exact discrete and (with --measure) measured rates per method and setting')
     .option('--methods <list>', 'comma-separated built-in names or spec .json files', DEFAULT_RATE_METHODS)
-    .option('--data <source>', 'data source (sphere:n=..,d=..,seed=.., paper-synthetic:.., mnist:n=.., file:PATH.csv)', DEFAULT_RATE_DATA)
+    .option('--data <source>', `data source (sphere:n=..,d=..,seed=.., paper-synthetic:.., mnist:n=.., file:PATH.csv); repeat for several (default ${DEFAULT_RATE_DATA})`, (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--normalize', 'scale data rows to unit norm')
     .option('--grid <spec>', "parameter grid, e.g. 'beta=0.2,0.5,0.8;r=2,3,6,8' (hb with beta runs at fixed momentum)")
     .option('--eta <E>', 'step size for every method (default 1/λmax of H∞)')
@@ -86,44 +86,51 @@ async function runRates(opts: RatesOpts): Promise<void> {
     throw new UsageError(`unknown method '${name}' (built-ins: ${Object.keys(BUILTIN_METHODS).join(', ')}; or a spec .json file)`);
   });
 
-  // Data and the spectrum of H∞.
-  const { loadData } = await import('../data/load.ts');
-  let data;
-  try {
-    data = loadData(opts.data, { normalize: Boolean(opts.normalize) });
-  } catch (e) {
-    throw new InputError(`--data: ${(e as Error).message}`);
-  }
-  const { gramInfinity } = await import('../ntk/gram.ts');
-  const { extremeEigenvalues } = await import('../linalg/eigen.ts');
-  const ext = extremeEigenvalues(gramInfinity(data), data.n);
-  if (!(ext.min > ext.max * 1e-12)) {
-    throw new InputError(`H∞ of ${opts.data} is singular (λ0 = ${ext.min.toExponential(3)}): parallel or duplicate inputs; rates need λ0 > 0`);
-  }
-  const spectrum = { lambda0: ext.min, lambdaMax: ext.max, kappa: ext.max / ext.min };
-  const dataLabel = data.source + (opts.normalize ? ' (normalized)' : '');
-
   const derive = await loadDeriver();
-  let settings;
-  try {
-    settings = table.expandSettings(methods, grid, spectrum, eta);
-  } catch (e) {
-    if (e instanceof table.GridError || e instanceof SpecError) throw new UsageError((e as Error).message);
-    throw e;
-  }
-  let rows;
-  try {
-    rows = settings.map((s) => table.computeRateRow(s, spectrum, derive, resolution));
-  } catch (e) {
-    if (e instanceof SpecError) throw new UsageError((e as Error).message);
-    throw e;
+  const sources = opts.data.length > 0 ? opts.data : [DEFAULT_RATE_DATA];
+  const blocks: Array<{ rows: import('../report/table-rates.ts').RateRow[]; spectrum: import('../report/table-rates.ts').Spectrum; label: string; settings: import('../report/table-rates.ts').RateSetting[] }> = [];
+  for (const source of sources) {
+    // Data and the spectrum of H∞.
+    const { loadData } = await import('../data/load.ts');
+    let data;
+    try {
+      data = loadData(source, { normalize: Boolean(opts.normalize) });
+    } catch (e) {
+      throw new InputError(`--data: ${(e as Error).message}`);
+    }
+    const { gramInfinity } = await import('../ntk/gram.ts');
+    const { extremeEigenvalues } = await import('../linalg/eigen.ts');
+    const ext = extremeEigenvalues(gramInfinity(data), data.n);
+    if (!(ext.min > ext.max * 1e-12)) {
+      throw new InputError(`H∞ of ${source} is singular (λ0 = ${ext.min.toExponential(3)}): parallel or duplicate inputs; rates need λ0 > 0`);
+    }
+    const spectrum = { lambda0: ext.min, lambdaMax: ext.max, kappa: ext.max / ext.min };
+    const label = data.source + (opts.normalize ? ' (normalized)' : '');
+    let settings;
+    try {
+      settings = table.expandSettings(methods, grid, spectrum, eta);
+    } catch (e) {
+      if (e instanceof table.GridError || e instanceof SpecError) throw new UsageError((e as Error).message);
+      throw e;
+    }
+    let rows;
+    try {
+      rows = settings.map((s) => table.computeRateRow(s, spectrum, derive, resolution));
+    } catch (e) {
+      if (e instanceof SpecError) throw new UsageError((e as Error).message);
+      throw e;
+    }
+    if (opts.measure) rows = await measureRows(rows, settings, data, { width, steps, seed });
+    blocks.push({ rows, spectrum, label, settings });
   }
 
-  if (opts.measure) rows = await measureRows(rows, settings, data, { width, steps, seed });
-
-  process.stdout.write(table.renderRates(rows, spectrum, dataLabel, format as 'md' | 'csv' | 'latex' | 'json', Boolean(opts.measure)));
+  const fmt = format as 'md' | 'csv' | 'latex' | 'json';
+  if (blocks.length === 1) process.stdout.write(table.renderRates(blocks[0].rows, blocks[0].spectrum, blocks[0].label, fmt, Boolean(opts.measure)));
+  else process.stdout.write(table.renderRatesMany(blocks, fmt, Boolean(opts.measure)));
 
   if (opts.plot) {
+    const { rows, spectrum, settings } = blocks[0];
+    if (blocks.length > 1) process.stderr.write(`dynview: the plot shows the first data set (${blocks[0].label})\n`);
     const { ratesPlotSvg } = await import('../report/table-rates-plot.ts');
     // Theory curves along the plotted parameter (dense), one per method that has it.
     const curves = new Map<string, import('../report/table-rates.ts').RateRow[]>();

@@ -178,7 +178,8 @@ function asymptotics(ode: CompiledModeOde, lambda: number): Asymptotics | null {
     if (Math.abs(v2 - v1) <= 1e-4 * scale) return { value: v2, r: 0 }; // tends to a constant
     const r1 = T1 * v1;
     const r2 = T2 * v2;
-    if (Math.abs(r2 - r1) <= 1e-3 * Math.max(Math.abs(r2), 1e-300)) return { value: 0, r: r2 }; // ∝ 1/t
+    // ∝ 1/t; r to 12 digits (T2 · (r/T2) carries rounding in the last bit)
+    if (Math.abs(r2 - r1) <= 1e-3 * Math.max(Math.abs(r2), 1e-300)) return { value: 0, r: Number(r2.toPrecision(12)) };
     if (Math.abs(v2) < 1e-12 && Math.abs(v1) < 1e-8) return { value: 0, r: 0 }; // faster decay
     return null; // grows or oscillates: not handled
   };

@@ -389,6 +389,7 @@ export function ratesJson(rows: RateRow[], spectrum: Spectrum, dataLabel: string
       measuredRate: 'rho per step, exp(slope of ln||e_k||) of a trained network',
     },
     rows: rows.map((r) => ({
+      data: dataLabel,
       method: r.method,
       params: r.params,
       h: r.h,
@@ -435,3 +436,21 @@ export function renderRates(rows: RateRow[], spectrum: Spectrum, dataLabel: stri
 }
 
 export { methodLabel };
+
+/**
+ * Several data sets: Markdown/LaTeX tables one after another, one CSV (the data column tells them
+ * apart), JSON with "data" as an array and each row naming its data set.
+ */
+export function renderRatesMany(blocks: Array<{ rows: RateRow[]; spectrum: Spectrum; label: string }>, format: RatesFormat, measured: boolean): string {
+  if (format === 'json') {
+    const docs = blocks.map((b) => ratesJson(b.rows, b.spectrum, b.label) as { data: unknown; units: unknown; rows: unknown[] });
+    return JSON.stringify({ data: docs.map((d) => d.data), units: docs[0].units, rows: docs.flatMap((d) => d.rows) }, null, 2) + '\n';
+  }
+  if (format === 'csv') {
+    return blocks.map((b, i) => {
+      const text = ratesCsv(b.rows.map(finiteOrNoted), b.spectrum, b.label);
+      return i === 0 ? text : text.slice(text.indexOf('\n') + 1);
+    }).join('');
+  }
+  return blocks.map((b) => renderRates(b.rows, b.spectrum, b.label, format, measured)).join('\n');
+}

@@ -77,6 +77,17 @@ describe('dynview rates (in process)', () => {
     expect(fit.rate).toBeCloseTo(Math.exp(traj.rate!.perStep / 2), 8);
   });
 
+  it('several --data sets: one CSV with a data column, JSON with a data array and rows naming their set', async () => {
+    const two = ['--data', 'sphere:n=12,d=4,seed=2', '--data', 'sphere:n=10,d=4,seed=5', '--methods', 'gd,nag-c'];
+    const csv = (await runIn([...two, '--format', 'csv'])).trim().split('\n');
+    expect(csv).toHaveLength(5);
+    expect(new Set(csv.slice(1).map((l) => l.split(',')[0])).size).toBe(2);
+    const doc = JSON.parse(await runIn([...two, '--format', 'json'])) as { data: Array<{ source: string }>; rows: Array<{ data: string; odeExponent: number | null }> };
+    expect(doc.data.map((d) => d.source)).toEqual(['sphere:n=12,d=4,seed=2', 'sphere:n=10,d=4,seed=5']);
+    expect(doc.rows.map((r) => r.data)).toEqual(['sphere:n=12,d=4,seed=2', 'sphere:n=12,d=4,seed=2', 'sphere:n=10,d=4,seed=5', 'sphere:n=10,d=4,seed=5']);
+    expect(doc.rows[1].odeExponent).toBe(1.5);
+  });
+
   it('latex and csv forms', async () => {
     const tex = await runIn(['--methods', 'nag-c', '--grid', 'r=2,8', '--format', 'latex', ...SMALL]);
     expect(tex).toContain('\\begin{tabular}');
