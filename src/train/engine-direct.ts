@@ -65,6 +65,8 @@ export function runDirectOnNetwork(config: TrainConfig, net: Network): Trajector
     for (let i = 0; i < n; i++) s += e[i] * e[i];
     errNorm[k] = Math.sqrt(s);
   };
+  // The gradient oracle the stepper calls. At the iterate x[k] it reuses a forward pass already made
+  // there (probe steps) or records the loss of x[k] from its own forward pass.
   const oracle = (z: Float64Array, out: Float64Array): void => {
     const atIterate = z === stepper.x;
     if (!(atIterate && freshAt === stepper.k)) {
@@ -75,7 +77,6 @@ export function runDirectOnNetwork(config: TrainConfig, net: Network): Trajector
       } else freshAt = -1;
     }
     gradientFromMask(net, data, e, mask, out);
-    if (!atIterate) freshAt = -1;
   };
 
   const probeEvery = config.probeEvery;
@@ -96,7 +97,7 @@ export function runDirectOnNetwork(config: TrainConfig, net: Network): Trajector
     }
     if (k === steps) break;
     stepper.step(oracle);
-    if (freshAt !== k && freshAt !== -1) freshAt = -1;
+    freshAt = -1; // the held forward pass belongs to x[k], no longer the iterate
     if (reuse && isDiverged(loss[k], loss[0])) {
       status = 'diverged'; divergedAt = k; done = k;
       break;
