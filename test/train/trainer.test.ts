@@ -27,6 +27,21 @@ describe('determinism', () => {
   });
 });
 
+describe('the probe schedule does not change the trajectory', () => {
+  it('probeEvery 1, 7 and 0 give bit-identical losses (gd reuses the forward pass, nag-c does not)', () => {
+    for (const [method, params] of [['gd', { eta: 0.4 }], ['nag-c', { s: 0.4 }]] as const) {
+      const run = (probeEvery: number) => runDirect({ data: small, width: 64, method, params, steps: 15, seed: 4, probeEvery });
+      const a = run(1);
+      const b = run(7);
+      const c = run(0);
+      expect(Array.from(b.loss)).toEqual(Array.from(a.loss));
+      expect(Array.from(c.loss)).toEqual(Array.from(a.loss));
+      expect(Array.from(c.errNorm)).toEqual(Array.from(a.errNorm));
+      expect(c.probes.map((p) => p.step)).toEqual([0, 15]);
+    }
+  });
+});
+
 describe('divergence is a status', () => {
   it('a too large step diverges: status diverged, divergedAt set, no exception, finite prefix', () => {
     const t = train({ data: small, width: 200, method: 'gd', params: { eta: 50 }, steps: 500, seed: 1, probeEvery: 0, engine: 'direct' });
