@@ -189,6 +189,9 @@ function summary(t: Trajectory, data: { source: string; n: number; d: number; no
       const predicted = 2 * Math.log(Math.abs(1 - eta * lm));
       const rel = Math.abs(t.rate.perStep - predicted) / Math.abs(predicted);
       out.push(`gd theory:     2·ln(1 − η·λ_min(H)) = ${fmt(predicted)} per step with λ_min(H) = ${fmt(lm)} (mean over the rate window); measured ${fmt(t.rate.perStep)}, ${fmt(100 * rel, 3)}% apart`);
+      if (rel > 0.05 && t.rate.perStep < predicted) {
+        out.push('               (the loss falls faster than the slowest mode allows: that mode does not dominate the error yet; run more steps)');
+      }
     }
     const last = t.probes[t.probes.length - 1];
     const maxDrift = Math.max(...t.probes.map((p) => p.kernelDrift));
