@@ -32,6 +32,17 @@ export function symmetricEigenvalues(A: Float64Array, n: number): Float64Array {
   return d;
 }
 
+/** Ascending eigenvalues of the symmetric tridiagonal matrix with diagonal `diag` and off-diagonal `off` (length n−1). */
+export function tridiagonalEigenvalues(diag: Float64Array, off: Float64Array): Float64Array {
+  const n = diag.length;
+  const d = Float64Array.from(diag);
+  const e = new Float64Array(n);
+  for (let i = 0; i < n - 1; i++) e[i] = off[i];
+  tridiagonalQl(d, e, n);
+  d.sort();
+  return d;
+}
+
 /** Smallest and largest eigenvalue. */
 export function extremeEigenvalues(A: Float64Array, n: number): { min: number; max: number } {
   const ev = symmetricEigenvalues(A, n);
