@@ -269,8 +269,8 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
 
   const steps: Array<{ what: string; value: string }> = [];
   const hNaming: Naming = { ...naming, toSpec: new Map([...naming.toSpec, ['h', 'h']]) };
-  const sText = (x: Series, upTo: number): string => (withSteps ? seriesText(x, upTo, (c) => toSpecText(c, hNaming, 0)) : '');
-  const vText = (x: VectorSeries, upTo: number): string => (withSteps ? vectorText(x, upTo, (c) => toSpecText(c, hNaming, 0)) : '');
+  const sText = (x: Series, upTo: number): string => (withSteps ? seriesText(x, upTo, (c) => toSpecText(c, hNaming, 2)) : '');
+  const vText = (x: VectorSeries, upTo: number): string => (withSteps ? vectorText(x, upTo, (c) => toSpecText(c, hNaming, 2)) : '');
   const record = (what: string, value: () => string): void => {
     if (withSteps) steps.push({ what, value: value() });
   };
@@ -514,7 +514,7 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
     const rec: Record<string, string> = {};
     for (const k of orderedKeys(keys)) {
       const c = coefAt(E.terms.get(k)!, lead + i);
-      if (!C.isZero(c)) rec[k] = toSpecText(c, naming, 0);
+      if (!C.isZero(c)) rec[k] = toSpecText(c, naming, withSteps ? 2 : 0);
     }
     orders.push({ power: lead + i, terms: rec });
   }

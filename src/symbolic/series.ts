@@ -53,8 +53,13 @@ function withCap(s: Series, cap: number): Series {
   return normalize({ ...s, prec: Math.min(s.prec, cap) });
 }
 
+/** Exact (finite) results stay exact; only a result already known to O(h^p) is cut at the cap. */
+function capped(prec: number, cap: number): number {
+  return Number.isFinite(prec) ? Math.min(prec, cap) : prec;
+}
+
 export function addS(a: Series, b: Series, cap = Infinity): Series {
-  const prec = Math.min(a.prec, b.prec, cap);
+  const prec = capped(Math.min(a.prec, b.prec), cap);
   const lo = Math.min(a.coefs.length ? a.val : Infinity, b.coefs.length ? b.val : Infinity);
   if (!Number.isFinite(lo)) return { val: Number.isFinite(prec) ? prec : 0, coefs: [], prec };
   const hi = Math.max(a.val + a.coefs.length, b.val + b.coefs.length);
@@ -81,7 +86,7 @@ export function mulS(a: Series, b: Series, cap = Infinity): Series {
     const prec = Math.min(a.prec + b.val, b.prec + a.val, cap);
     return { val: Number.isFinite(prec) ? prec : 0, coefs: [], prec };
   }
-  const prec = Math.min(a.val + b.prec, b.val + a.prec, cap);
+  const prec = capped(Math.min(a.val + b.prec, b.val + a.prec), cap);
   const val = a.val + b.val;
   const coefs: Coef[] = [];
   for (let n = val; n < Math.min(prec, val + a.coefs.length + b.coefs.length - 1); n++) {
