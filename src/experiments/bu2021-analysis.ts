@@ -186,5 +186,7 @@ export function regimeOf(readings: CurveReading[]): Regime {
 }
 
 export function pct(x: number): string {
-  return Number.isFinite(x) ? `${(100 * x).toPrecision(2)}%` : 'n/a';
+  if (!Number.isFinite(x)) return 'n/a';
+  const v = 100 * x;
+  return `${v >= 10 ? v.toFixed(0) : v.toPrecision(2)}%`;
 }

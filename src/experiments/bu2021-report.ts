@@ -33,12 +33,19 @@ export async function epochSvg(fig: FigureReport, panel: EpochPanel): Promise<st
     const shift = logX ? 1 : 0; // log x axis: epoch e = k + 1
     series.push({ name: r.label, points: thin(r.result.loss).map(([k, v]) => [k + shift, v]) });
   }
+  // A diverging frozen-kernel prediction is drawn only until it leaves 10× the measured range.
+  let cap = 0;
+  for (const r of panel.readings) for (let k = 0; k < r.result.loss.length; k++) if (Number.isFinite(r.result.loss[k])) cap = Math.max(cap, 10 * r.result.loss[k]);
+  let cut = false;
   for (const r of panel.readings) {
-    series.push({ name: `${r.label} (frozen kernel)`, dashed: true, points: thin(r.result.linearised).map(([k, v]) => [k + (logX ? 1 : 0), v]) });
+    const pts = thin(r.result.linearised).map(([k, v]) => [k + (logX ? 1 : 0), v] as [number, number]);
+    const end = pts.findIndex(([, v]) => !(v <= cap));
+    if (end >= 0) cut = true;
+    series.push({ name: `${r.label} (frozen kernel)`, dashed: true, points: end >= 0 ? pts.slice(0, end) : pts });
   }
   return lineChartSvg({
     title: `${fig.title} — ${MODEL_TITLE[panel.model]}`,
-    subtitle: `${panel.sizeLine}; dashed: frozen-kernel prediction`,
+    subtitle: `${panel.sizeLine}; dashed: frozen-kernel prediction${cut ? ' (cut where it diverges)' : ''}`,
     x: { label: logX ? 'epoch (k + 1)' : 'epoch', scale: logX ? 'log' : 'linear' },
     y: { label: panel.model === 'standard' ? 'MSE loss (mean)' : 'loss ½‖u − y‖²', scale: 'log' },
     series,

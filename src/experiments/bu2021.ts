@@ -9,6 +9,7 @@ import { DEFAULT_SIZES, FIGURE_NAMES, type Bu2021Sizes, type FigureName } from '
 import { jobCost, jobKey, ntkGramOf, runJob, type Job, type JobResult, type Model, type RunContext } from './bu2021-runs.ts';
 import { readCurve, regimeOf, pct, type CurveReading, type Regime } from './bu2021-analysis.ts';
 import { ntkSpectrum } from '../ntk/gram.ts';
+import { classifyDecay } from '../claims/rate-fit.ts';
 import { toCsr } from '../train/mlp-standard.ts';
 import type { Bu2021Method } from './specs.ts';
 import { linearisedLoss } from './linearised.ts';
@@ -293,6 +294,18 @@ function widthPanel(model: Model, sizeLine: string, ps: Planned[], results: Map<
   return { kind: 'width', model, sizeLine, rows, driftSlopes, epoch: ps[0]?.job.epochs ?? 0 };
 }
 
+/**
+ * The frozen-kernel prediction of a run continued to 20× its horizon (modes only, no training: cheap),
+ * classified: where NAG's linear phase shows. Null when the prediction diverges.
+ */
+function longHorizon(r: JobResult): { epochs: number; fit: ReturnType<typeof classifyDecay>; etaLambda0: number } | null {
+  const epochs = Math.min(20 * r.job.epochs, 20000);
+  const L = linearisedLoss(methodSpec(r.job.method), methodParams(r.job), r.modes, epochs);
+  if (!L.every((v) => Number.isFinite(v) && v <= 1e3 * L[0])) return null;
+  const t = Float64Array.from({ length: L.length }, (_, k) => k);
+  return { epochs, fit: classifyDecay(t, L, { windowStart: 0.5 }), etaLambda0: r.job.eta * r.modes.lambda[0] };
+}
+
 const MODEL_NAME: Record<Model, string> = { standard: "authors' model", ntk: 'NTK parameterisation' };
 
 function verdictOf(figure: FigureName, panels: Array<EpochPanel | WidthPanel>): string[] {
@@ -321,10 +334,14 @@ function verdictOf(figure: FigureName, panels: Array<EpochPanel | WidthPanel>): 
       }
       if (figure === 'nag-epoch') {
         const parts = panel.readings.filter((r) => r.result.job.method === 'nag').map((r) => {
-          const c = r.fit.crossover ?? r.linearisedFit.crossover;
-          return `${r.label}: measured ${r.fit.kind}, frozen-kernel prediction ${r.linearisedFit.kind}` + (c !== undefined ? `, crossover to linear near epoch ${Math.round(c)}` : '');
+          const c = r.fit.crossover;
+          let text = `${r.label}: measured ${r.fit.kind}` + (c !== undefined ? ` (crossover estimate epoch ${Math.round(c)})` : '');
+          const long = longHorizon(r.result);
+          if (long) text += `; frozen kernel continued to epoch ${long.epochs}: ${long.fit.kind}` + (long.fit.kind === 'linear' && long.fit.rate !== undefined ? ` at rate ${long.fit.rate.toPrecision(3)} per epoch (η·λ0 = ${long.etaLambda0.toPrecision(3)}, GD's 2η·λ0 = ${(2 * long.etaLambda0).toPrecision(3)})` : '') + (long.fit.crossover !== undefined ? `, crossover near epoch ${Math.round(long.fit.crossover)}` : '');
+          else text += '; frozen-kernel prediction diverges (above the linear stability edge)';
+          return text;
         });
-        out.push(`${who}: ${parts.join('; ')}. At a fixed lr the momentum (k−1)/(k+d−1) → 1, and each kernel mode λ then contracts like (1 − ηλ)^(k/2) in |e| (loss rate ≈ ηλ per epoch, half of GD's 2ηλ) after a polynomial phase k^(−d): NAG turns linear after a crossover; a log–log plot over a finite horizon shows the polynomial phase.`);
+        out.push(`${who}: ${parts.join('; ')}. At a fixed lr the momentum (k−1)/(k+d−1) → 1 and each kernel mode λ then contracts like (1 − ηλ)^(k/2) in |e| (loss rate ≈ ηλ per epoch, half of GD's 2ηλ) after a polynomial phase: NAG turns linear after a crossover, while a log–log plot over a finite horizon shows the polynomial phase.`);
       }
     } else {
       const labels = [...new Set(panel.rows.map((r) => r.label))];
