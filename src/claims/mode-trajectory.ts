@@ -9,11 +9,26 @@
  * otherwise the Gragg–Bulirsch–Stoer integrator of odex (relative tolerance 1e-10) from t = 1e-9
  * when a coefficient is singular at 0.
  */
-import { Solver } from 'odex';
+import { createRequire } from 'node:module';
+
 import { nagCModeSolution } from '../dynamics/bessel.ts';
 import type { CompiledModeOde } from '../dynamics/modes.ts';
 
 export type ModeSolver = 'closed-form' | 'bessel' | 'odex';
+
+/**
+ * odex ships its TypeScript source as the package entry, which tsc would type-check (and it does not
+ * pass strict mode); it is loaded through require with the small interface used here instead.
+ */
+interface OdexSolver {
+  absoluteTolerance: number;
+  relativeTolerance: number;
+  denseOutput: boolean;
+  maxSteps: number;
+  solve(f: (x: number, y: number[]) => number[], x0: number, y0: number[], xEnd: number,
+    out?: (nr: number, xOld: number, x: number, y: number[], dense?: (c: number, x: number) => number) => boolean | void): unknown;
+}
+const { Solver } = createRequire(import.meta.url)('odex') as { Solver: new (n: number) => OdexSolver };
 
 export interface ModeSolution {
   values: Float64Array;
@@ -92,16 +107,18 @@ function integrate(ode: CompiledModeOde, lambda: number, times: ArrayLike<number
   const order = ode.order;
   let singular = false;
   try {
-    ode.at(0);
+    const c0 = ode.at(0);
+    singular = ![...c0.deriv, c0.hess, c0.grad].every(Number.isFinite);
   } catch {
     singular = true; // a coefficient like r/t is not finite at 0
   }
-  const t0 = singular ? 1e-9 : 0;
+  // Singular at 0 (e.g. r/t): start at rest slightly later; the error is O(t0²) in e.
+  const t0 = singular ? Math.min(1e-3, times.length > 1 && times[1] > 0 ? times[1] / 10 : 1e-3) : 0;
   const solver = new Solver(order);
   solver.absoluteTolerance = 1e-12;
   solver.relativeTolerance = 1e-10;
   solver.denseOutput = true;
-  solver.maxSteps = 1e6;
+  solver.maxSteps = 1e5;
   const f = (t: number, y: number[]): number[] => {
     const c = ode.at(t);
     const dy = new Array<number>(order);
@@ -119,6 +136,7 @@ function integrate(ode: CompiledModeOde, lambda: number, times: ArrayLike<number
   while (idx < nT && times[idx] <= t0) out[idx++] = 1;
   if (idx >= nT) return;
   solver.solve(f, t0, y0, times[nT - 1], (_nr, _xOld, x, y, dense) => {
+    if (!y.every(Number.isFinite)) return false; // stop: the rest stays NaN and is reported
     while (idx < nT && times[idx] <= x) {
       out[idx] = dense ? dense(0, times[idx]) : y[0];
       idx++;
