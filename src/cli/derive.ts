@@ -138,7 +138,11 @@ async function rateLine(
   try {
     if (timeDependent) {
       const p = modes.envelopeExponent(out, params, lambda0 ?? 1);
-      return p === null ? 'time-dependent coefficients of an unhandled shape' : `sublinear: ‖e(t)‖ envelope ∝ t^(−${fmt(p)}) (loss ∝ t^(−${fmt(2 * p)}))`;
+      if (p !== null) return `sublinear: ‖e(t)‖ envelope ∝ t^(−${fmt(p)}) (loss ∝ t^(−${fmt(2 * p)}))`;
+      if (lambda0 === undefined) return 'time-dependent coefficients that do not vanish like r/t (give --lambda0 for the rate of the t → ∞ coefficients)';
+      const late = modes.compileModeOde(out, params).at(1e8);
+      const worst = modes.worstMode((lam) => modes.modeRate(late, lam), lambda0, lambdaMax ?? lambda0);
+      return `asymptotically linear (coefficients at t → ∞): ‖e(t)‖ ~ exp(−${fmt(worst.rate)} t), worst mode λ = ${fmt(worst.lambda)} of [${fmt(lambda0)}, ${fmt(lambdaMax ?? lambda0)}]`;
     }
     if (lambda0 === undefined) return symbolic;
     const ode = modes.compileModeOde(out, params);

@@ -84,8 +84,9 @@ export function rootsFormula(p: CharacteristicPolynomial): string | null {
   if (order === 1) return `z = -${wrap(c[0])}${c[1] === '1' ? '' : `/${wrap(c[1])}`}`;
   if (order === 2) {
     const [c0, c1, c2] = c;
-    if (c2 === '1') return `z = -${wrap(c1)}/2 ± sqrt(${wrap(c1)}^2/4 - ${wrap(c0)})`;
-    return `z = (-${wrap(c1)} ± sqrt(${wrap(c1)}^2 - 4*${wrap(c2)}*${wrap(c0)}))/(2*${wrap(c2)})`;
+    const sq = c1 === '1' ? '1' : `${wrap(c1)}^2`;
+    if (c2 === '1') return `z = -${wrap(c1)}/2 ± sqrt(${sq}/4 - ${wrap(c0)})`;
+    return `z = (-${wrap(c1)} ± sqrt(${sq} - 4*${wrap(c2)}*${wrap(c0)}))/(2*${wrap(c2)})`;
   }
   return null;
 }
