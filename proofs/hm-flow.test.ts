@@ -5,7 +5,7 @@ import { proof } from './hm-flow.ts';
 // Fixed seed and few runs; raise with DYNVIEW_RUNS=50 DYNVIEW_SEED=7 npx vitest run proofs/hm-flow.test.ts
 describe(proof.title, () => {
   it('holds (proved or supported) and every false twin is refuted', async () => {
-    const r = await runProof(proof, proofRunOptionsFromEnv(3));
+    const r = await runProof(proof, proofRunOptionsFromEnv(2));
     expect(['proved', 'supported'], proofFailures(r)).toContain(r.verdict);
     expect(r.twinsRefuted, proofFailures(r)).toBe(true);
   });

@@ -32,7 +32,8 @@ function keyNumbers(r: SerializedProof): string {
   if (num.length) parts.push(`${num.filter((o) => o.status === 'pass').length}/${num.length} numeric`);
   const runs = r.claims.reduce((s, c) => s + c.runs, 0);
   if (runs) parts.push(`${runs} instances`);
-  const ex = r.obligations.find((o) => o.kind === 'numeric' && o.computed !== undefined && o.theory !== undefined);
+  const withNumbers = r.obligations.filter((o) => o.kind === 'numeric' && o.computed !== undefined && o.theory !== undefined);
+  const ex = withNumbers.find((o) => o.theory !== 0 && o.theory !== '0') ?? withNumbers[0];
   if (ex) parts.push(`${String(ex.computed)} vs theory ${String(ex.theory)}`);
   return parts.join(', ');
 }
