@@ -6,8 +6,10 @@ Z = W Xᵀ, masks Z ≥ 0, u = relu(Z)ᵀ a / √m, e = u − y, G = ((mask ∘ 
 method's update (gd, hb, hb-fixed, nag-c, nag-sc, hm) on W. Reads a JSON job on stdin:
   {"X": [[...]...], "y": [...], "width": m, "method": "hb", "params": {...}, "steps": K,
    "seed": s, "warmup": w}
-and prints {"stepsPerSecond", "steps", "seconds", "finalLoss", "numpy"} as JSON.
-The initial weights are numpy's own (seeded), not dynview's: only the speed is compared.
+and prints {"stepsPerSecond", "steps", "seconds", "finalLoss", "losses", "numpy"} as JSON
+("losses": the loss at every timed step). The initial weights are numpy's own (seeded) unless the job
+gives "W0" (m rows) and "a" (m signs): then the losses are dynview's, which the tests check.
+{"jobs": [job, ...]} runs several jobs and prints a list.
 """
 import json
 import sys
@@ -24,6 +26,9 @@ def run(job):
     rng = np.random.default_rng(int(job.get("seed", 1)))
     W = rng.standard_normal((m, d))
     a = rng.choice([-1.0, 1.0], size=m)
+    if "W0" in job:
+        W = np.asarray(job["W0"], dtype=np.float64).reshape(m, d)
+        a = np.asarray(job["a"], dtype=np.float64)
     s = 1.0 / np.sqrt(m)
     method = job["method"]
     p = job["params"]
@@ -75,12 +80,19 @@ def run(job):
     for _ in range(int(job.get("warmup", 1))):
         step()
     steps = int(job["steps"])
+    losses = []
     t0 = time.perf_counter()
     for _ in range(steps):
         step()
+        losses.append(loss)
     sec = time.perf_counter() - t0
-    return {"stepsPerSecond": steps / sec, "steps": steps, "seconds": sec, "finalLoss": loss, "numpy": np.__version__}
+    return {"stepsPerSecond": steps / sec, "steps": steps, "seconds": sec, "finalLoss": loss, "losses": losses,
+            "numpy": np.__version__}
 
 
 if __name__ == "__main__":
-    print(json.dumps(run(json.load(sys.stdin))))
+    job = json.load(sys.stdin)
+    if "jobs" in job:
+        print(json.dumps([run(j) for j in job["jobs"]]))
+    else:
+        print(json.dumps(run(job)))

@@ -104,16 +104,42 @@ export class BenchError extends Error {
   override name = 'BenchError';
 }
 
-/** Run the numpy reference on a data set (one warm-up step, then `steps` timed). */
-export function runNumpy(data: Dataset, c: BenchCase, steps: number, python = 'python3'): { stepsPerSecond: number; finalLoss: number; numpy: string } {
+export interface NumpyJob {
+  c: BenchCase;
+  steps: number;
+  /** Feed dynview's initial weights (the losses then match dynview's). */
+  W0?: Float64Array;
+  a?: Float64Array;
+  warmup?: number;
+}
+
+export interface NumpyResult {
+  stepsPerSecond: number;
+  finalLoss: number;
+  /** Loss at every timed step (the loss at the iterate the step starts from). */
+  losses: number[];
+  numpy: string;
+}
+
+/** Run the numpy reference on jobs over one data set, in one python process. */
+export function runNumpyJobs(data: Dataset, jobs: NumpyJob[], python = 'python3'): NumpyResult[] {
   const X: number[][] = [];
   for (let i = 0; i < data.n; i++) X.push(Array.from(data.X.subarray(i * data.d, (i + 1) * data.d)));
-  const job = { X, y: Array.from(data.y), width: c.width, method: c.method, params: c.params, steps, seed: 1, warmup: 1 };
-  const res = spawnSync(python, [REFERENCE], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 26 });
+  const payload = {
+    jobs: jobs.map((j) => ({
+      X, y: Array.from(data.y), width: j.c.width, method: j.c.method, params: j.c.params, steps: j.steps, seed: 1,
+      warmup: j.warmup ?? 1, ...(j.W0 && j.a ? { W0: Array.from(j.W0), a: Array.from(j.a) } : {}),
+    })),
+  };
+  const res = spawnSync(python, [REFERENCE], { input: JSON.stringify(payload), encoding: 'utf8', maxBuffer: 1 << 28 });
   if (res.error) throw new BenchError(`cannot run ${python}: ${res.error.message}`);
   if (res.status !== 0) throw new BenchError(`bench/reference.py failed: ${(res.stderr || '').trim().split('\n').pop()}`);
-  const out = JSON.parse(res.stdout) as { stepsPerSecond: number; finalLoss: number; numpy: string };
-  return out;
+  return JSON.parse(res.stdout) as NumpyResult[];
+}
+
+/** Run the numpy reference on a data set (one warm-up step, then `steps` timed). */
+export function runNumpy(data: Dataset, c: BenchCase, steps: number, python = 'python3'): NumpyResult {
+  return runNumpyJobs(data, [{ c, steps }], python)[0];
 }
 
 /** Time the fast engine's loop over the whole run (setup included, no probes). */
