@@ -59,14 +59,20 @@ export async function widthSvg(fig: FigureReport, panel: WidthPanel, what: 'loss
     markers: false,
     points: panel.rows.filter((r) => r.label === label).map((r) => [r.width, what === 'loss' ? r.lossMean : r.driftMean] as [number, number]),
   }));
+  let cut = false;
   if (what === 'loss') {
+    // Frozen-kernel predictions that blow up (above the stability edge) are left out of the plot.
+    const cap = 10 * Math.max(...panel.rows.map((r) => r.lossMean).filter(Number.isFinite));
     for (const label of labels) {
-      series.push({ name: `${label} (frozen kernel)`, dashed: true, points: panel.rows.filter((r) => r.label === label).map((r) => [r.width, r.linearisedMean] as [number, number]) });
+      const pts = panel.rows.filter((r) => r.label === label).map((r) => [r.width, r.linearisedMean] as [number, number]);
+      const kept = pts.filter(([, v]) => v <= cap);
+      if (kept.length < pts.length) cut = true;
+      series.push({ name: `${label} (frozen kernel)`, dashed: true, points: kept });
     }
   }
   return lineChartSvg({
     title: what === 'loss' ? `${fig.title} — ${MODEL_TITLE[panel.model]}` : `Kernel drift against width — ${MODEL_TITLE[panel.model]}`,
-    subtitle: what === 'loss' ? `${panel.sizeLine}; dashed: frozen-kernel prediction` : `${panel.sizeLine}; ‖K(T) − K(0)‖₂/‖K(0)‖₂ at step ${panel.epoch}`,
+    subtitle: what === 'loss' ? `${panel.sizeLine}; dashed: frozen-kernel prediction${cut ? ' (left out where it diverges)' : ''}` : `${panel.sizeLine}; ‖K(T) − K(0)‖₂/‖K(0)‖₂ at step ${panel.epoch}`,
     x: { label: 'width m', scale: 'log' },
     y: { label: what === 'loss' ? `loss at step ${panel.epoch}` : 'relative kernel drift', scale: 'log' },
     series,
