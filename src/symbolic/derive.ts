@@ -280,23 +280,30 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
   const cInternal = C.canon(internalText(ts.stepCoefText, naming));
   const stepSeries = monomial(C.canon(`(${cInternal})^(-${ts.stepPower})`), ts.stepPower);
 
-  const baseEnv = (name: string): Series | null => {
-    if (name === 't') return constant('t');
-    if (name === ts.stepParam) return stepSeries;
-    if (spec.let && name in spec.let) {
-      const hit = letSeries.get(name);
-      if (hit) return hit;
-      if (letBusy.has(name)) throw specError(parsed, `let ${name} refers to itself`);
-      letBusy.add(name);
-      const s = expandWhere(parse(spec.let[name]), baseEnv, `let ${name} = ${spec.let[name]}`);
-      letBusy.delete(name);
-      letSeries.set(name, s);
-      record(`let ${name} = ${spec.let[name]}`, () => sText(s, 3));
-      return s;
-    }
-    if (spec.params.includes(name)) return constant(naming.toInternal.get(name)!);
-    return null;
+  /** Series of each symbol; let laws may use k, so they are expanded per shift of k (lagKey). */
+  const envWith = (kSeries: Series | null, lagKey: string): SeriesEnv => {
+    const env: SeriesEnv = (name: string): Series | null => {
+      if (name === 't') return constant('t');
+      if (name === 'k') return kSeries;
+      if (name === ts.stepParam) return stepSeries;
+      if (spec.let && name in spec.let) {
+        const key = `${lagKey}|${name}`;
+        const hit = letSeries.get(key);
+        if (hit) return hit;
+        if (letBusy.has(key)) throw specError(parsed, `let ${name} refers to itself`);
+        letBusy.add(key);
+        const s = expandWhere(parse(spec.let[name]), env, `let ${name} = ${spec.let[name]}`);
+        letBusy.delete(key);
+        letSeries.set(key, s);
+        record(`let ${name} = ${spec.let[name]}${lagKey === '0' || lagKey === 'base' ? '' : ` at k−${lagKey}`}`, () => sText(s, 3));
+        return s;
+      }
+      if (spec.params.includes(name)) return constant(naming.toInternal.get(name)!);
+      return null;
+    };
+    return env;
   };
+  const baseEnv = envWith(null, 'base');
   const expandWhere = (node: MathNode, env: SeriesEnv, where: string): Series => {
     try {
       return expandScalar(node, env, cap);
@@ -309,9 +316,14 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
   const hSeries = monomial('1', 1);
   // k = (t − t0)/h
   const kSeries = divS(subS(constant('t'), t0Series), hSeries, cap);
+  const envCache = new Map<number, SeriesEnv>();
   const envAtLag = (lag: number): SeriesEnv => {
-    const kLag = lag === 0 ? kSeries : subS(kSeries, constant(C.num(lag)));
-    return (name) => (name === 'k' ? kLag : baseEnv(name));
+    let env = envCache.get(lag);
+    if (!env) {
+      env = envWith(lag === 0 ? kSeries : subS(kSeries, constant(C.num(lag))), String(lag));
+      envCache.set(lag, env);
+    }
+    return env;
   };
 
   const coefCache = new Map<string, Series>();

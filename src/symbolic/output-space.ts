@@ -12,6 +12,7 @@
  */
 import type { DerivedOde, OutputSpaceOde } from './types.ts';
 import type { Probe } from '../train/types.ts';
+import { parse } from 'mathjs';
 import { derivativeOrder } from './vector-series.ts';
 import { formatLatex, formatOde, orderedKeys } from './format.ts';
 
@@ -48,7 +49,30 @@ function mapKey(key: string): string | null {
   return null; // D^m f with m ≥ 3: zero for the quadratic g(e) = ½eᵀHe
 }
 
-export function toOutputSpace(ode: DerivedOde): OutputSpaceOde {
+export interface OutputSpaceOptions {
+  /**
+   * Rename parameters in the coefficients, e.g. {mu: 'lambda0'}: the strong convexity the method is
+   * tuned for becomes λ0 = λ_min(H), the strong convexity of g(e) = ½eᵀHe.
+   */
+  substitute?: Record<string, string>;
+}
+
+function substituteIn(coef: string, map: Record<string, string>): string {
+  if (Object.keys(map).length === 0) return coef;
+  return parse(coef)
+    .transform((n, path, parent) => {
+      if (n.type === 'SymbolNode' && !(parent && parent.type === 'FunctionNode' && path === 'fn')) {
+        const to = map[(n as unknown as { name: string }).name];
+        if (to !== undefined) return parse(`(${to})`);
+      }
+      return n;
+    })
+    .toString()
+    .replace(/ ([*/^]) /g, '$1');
+}
+
+export function toOutputSpace(ode: DerivedOde, opts: OutputSpaceOptions = {}): OutputSpaceOde {
+  const map = opts.substitute ?? {};
   const terms: Record<string, string> = {};
   const neglected: string[] = [];
   for (const key of orderedKeys(Object.keys(ode.terms))) {
@@ -58,7 +82,7 @@ export function toOutputSpace(ode: DerivedOde): OutputSpaceOde {
       if (coef !== '0') neglected.push(`${key}: third and higher derivatives of the loss (zero for g(e) = ½eᵀHe)`);
       continue;
     }
-    terms[mapped] = coef;
+    terms[mapped] = coef === '0' ? coef : substituteIn(coef, map);
     if (coef === '0') continue;
     const j = derivativeOrder(key);
     if (j !== null && j >= 2) {

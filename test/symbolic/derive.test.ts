@@ -146,6 +146,14 @@ describe('the ODEs of the literature come out of the specs', () => {
     expect(sameCoef(deriveOde(fixture('torch-nesterov'), { resolution: 'high' }).terms["hess*X'"], 'sqrt(eta)')).toBe(true);
   });
 
+  it('a let law that uses k is expanded at each shift of k (same ODE as the inline momentum)', () => {
+    const viaLet = deriveOde({ ...NAG_C, name: 'nag-c-let', let: { m: '(k-1)/(k+r-1)' }, update: ['y[k] = x[k] + m*(x[k]-x[k-1])', 'x[k+1] = y[k] - s*grad(y[k])'] }, { resolution: 'high' });
+    expect(sameTerms(viaLet.terms, deriveOde('nag-c', { resolution: 'high' }).terms)).toEqual([]);
+    // Momentum on the gradient-step sequence z (the shifted definition z[k−1] uses k − 1 in the law).
+    const zForm = deriveOde({ name: 'nag-z', params: ['s'], step: 's', time: 'k*sqrt(s)', let: { m: '(k-1)/(k+2)' }, update: ['z[k] = x[k] - s*grad(x[k])', 'x[k+1] = z[k] + m*(z[k] - z[k-1])'] }, { resolution: 'high' });
+    expect(sameTerms(zForm.terms, { "X''": '1', "X'": '3/t - 3*sqrt(s)/(2*t^2)', "hess*X'": 'sqrt(s)', grad: '1 + 3*sqrt(s)/(2*t)' })).toEqual([]);
+  });
+
   it('writes LaTeX without units (t and s are symbols)', () => {
     const d = deriveOde('nag-c');
     expect(d.latex).toContain('\\ddot{X}(t)');

@@ -24,6 +24,13 @@ describe('toOutputSpace: the weight ODE becomes a linear ODE in e = u − y', ()
     expect(hb.ode).not.toContain("H e'(t)");
   });
 
+  it('renames the tuned strong convexity μ to λ0 on request: ë + (2√λ0 I + √s H)ė + (1 + √(λ0 s))He = 0', () => {
+    const sc = toOutputSpace(deriveOde('nag-sc', { resolution: 'high' }), { substitute: { mu: 'lambda0' } });
+    expect(sameTerms(sc.terms, { "X''": '1', "X'": '2*sqrt(lambda0)', "hess*X'": 'sqrt(s)', grad: '1 + sqrt(lambda0*s)' })).toEqual([]);
+    expect(sc.ode).toContain('lambda0');
+    expect(sc.ode).not.toContain('mu');
+  });
+
   it('states the neglected terms: J̇Ẇ for second order, the kernel drift for H, the residual curvature for Hessian damping', () => {
     const gd = toOutputSpace(deriveOde('gd'));
     expect(gd.neglected.some((n) => n.includes('J̇'))).toBe(false); // first order: ė = JẆ is exact
