@@ -45,7 +45,7 @@ export function formatClaimResult(r: ClaimResult): string {
   const first = r.evidence.instances.find((o) => o.decay);
   if (first?.decay) {
     const d = first.decay;
-    lines.push(`  decay (first instance): ${d.kind}${d.rate !== undefined ? `, rate ${num(d.rate)}` : ''}${d.exponent !== undefined ? `, exponent ${num(d.exponent)}` : ''} on t ∈ [${num(d.window[0])}, ${num(d.window[1])}]${d.crossover !== undefined ? `, crossover t* ≈ ${num(d.crossover)}` : ''} — ${d.reason}`);
+    lines.push(`  decay (first instance): ${d.kind}${d.rate !== undefined ? `, rate ${num(d.rate)}` : ''}${d.exponent !== undefined ? `, exponent ${num(d.exponent)}` : ''} on t ∈ [${num(d.window[0])}, ${num(d.window[1])}]${d.crossover !== undefined && d.crossover <= d.window[1] ? `, crossover t* ≈ ${num(d.crossover)}` : ''} — ${d.reason}`);
   }
   for (const o of r.obligations) lines.push(`  [${o.status}] (${o.kind}) ${o.name}: ${o.detail}`);
   if (r.runs > 0) lines.push(`  instances: ${r.runs} (seed ${r.seed})`);
