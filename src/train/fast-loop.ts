@@ -249,6 +249,8 @@ export function runFastLoop(opts: FastLoopOptions): FastLoopResult {
     const rebuildCost = (2 * frame.slots + 3) * m;
     if (k - frameStart >= frameLimit || excessCost > rebuildCost) fullRebuild(k, false);
     refresh(ahead * drift);
+    // After the refresh every far row is certified at x[k] by construction; checked all the same.
+    if (!certifies(stepper.x)) fullRebuild(k, false);
     evalX();
     let l = 0;
     for (let i = 0; i < n; i++) l += e[i] * e[i];
