@@ -66,7 +66,6 @@ export function deriveOdeWithTrace(method: string | MethodSpec, opts: DeriveOpti
   const R = resolution === 'high' ? 1 : 0;
   let result: DerivedOdeWithTrace | null = null;
   for (let cap = 5; cap <= 12 && !result; cap += 1) {
-    if (process.env.DYNVIEW_DEBUG_DERIVE === "1") console.error("cap", cap);
     result = attempt(parsed, resolution, R, cap, withSteps);
   }
   if (!result) throw new SpecError(`method '${parsed.spec.name}': the expansion did not reach the needed order in h (tried up to h^12)`);
@@ -174,7 +173,6 @@ function toSpecTextUncached(expr: string, naming: Naming, level: 0 | 1 | 2): str
   };
   const forms = level === 0 ? [expr] : [expr, C.expand(expr)];
   if (level === 2 && /[+]|\)-|[a-z0-9]-/.test(expr)) forms.push(C.simplifyCoef(expr));
-  if (process.env.DYNVIEW_DEBUG_DERIVE === '1') console.error('forms', forms);
   for (const form of forms) {
     try {
       consider(rename(form).toString());
