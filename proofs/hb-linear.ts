@@ -18,6 +18,7 @@ import { checkProperty, type NumericProperty, type Proof } from '../src/claims/p
 import { checkOdeTerms } from '../src/claims/symbolic.ts';
 import { lossPlot } from '../src/claims/plots.ts';
 import { neglectedTermsProperty } from '../src/claims/network-checks.ts';
+import { exactDiscreteRateProperty } from '../src/claims/discrete-checks.ts';
 
 const SMALL = { data: 'sphere', n: [4, 12], d: [3, 8] };
 
@@ -72,12 +73,14 @@ export const proof: Proof = {
   ],
   properties: [
     hbBeatsGd(1.5, 'HB with γ = 2√λ0 beats GD per step (rate ratio ≥ 1.5)'),
+    exactDiscreteRateProperty('discrete HB (γ = 2√λ0, η = 1/(8λmax)): measured per-step rate = exact −2 ln ρ(T) within 5%', 'hb', (l0) => ({ gamma: 2 * Math.sqrt(l0) }), 0.25),
     neglectedTermsProperty('output-space ODE: neglected terms ‖(H(t) − H(0))e‖/‖H(0)e‖ ≤ 0.1 on a real HB run (m = 8000)', 0.1),
   ],
   twins: [
     { id: 'hb-ode-wrong-damping', statement: 'FALSE: HB ODE damping 2γ', method: 'hb', assert: { kind: 'ode', terms: { "X''": '1', "X'": '2*gamma', grad: '1' } } },
     { id: 'hb-ode-rate-too-fast', statement: 'FALSE: γ = 2√λ0 gives loss rate 4√λ0', method: 'hb', params: { gamma: '2*sqrt(lambda0)' }, regime: 'ode', assert: { kind: 'linear', rate: '4*sqrt(lambda0)' }, instances: SMALL },
     hbBeatsGd(1e3, 'FALSE TWIN: HB beats GD per step by a factor 1000'),
+    exactDiscreteRateProperty('FALSE TWIN: discrete HB per-step rate = −3 ln ρ(T)', 'hb', (l0) => ({ gamma: 2 * Math.sqrt(l0) }), 0.25, 1.5),
     neglectedTermsProperty('FALSE TWIN: the neglected terms vanish (≤ 1e-4) at m = 8000', 1e-4),
   ],
   plots: (runs) => lossPlot(runs, 'hb-ode-rate', 'Heavy ball, γ = 2√λ0 (ODE regime): loss against t', 'linear'),

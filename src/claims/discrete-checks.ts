@@ -4,7 +4,7 @@
  * slope crossover k* = p/(−ln ρ∞) of src/dynamics/discrete.ts (crossoverStep, ρ∞ = √(1 − sλ0)).
  */
 import fc from 'fast-check';
-import { crossoverStep } from '../dynamics/discrete.ts';
+import { crossoverStep, discreteRate } from '../dynamics/discrete.ts';
 import { integerIn, seedArbitrary } from './arbitraries.ts';
 import { buildInstance } from './instance.ts';
 import { checkProperty, type NumericProperty } from './proof.ts';
@@ -30,6 +30,40 @@ export function nagCrossoverProperty(name: string, factor = 1, tolerance = 0.25)
       return {
         status: ok ? 'pass' : 'fail', computed: fitted, theory: predicted,
         detail: `r = ${r}, s = ${step.toPrecision(3)}: the run turns linear (rate ${decay.rate!.toPrecision(4)}) after a crossover at step ${fitted.toFixed(1)}; ${factor === 1 ? '' : `${factor} × `}k* = r/(−ln(1 − sλ0)) = ${predicted.toFixed(1)}`,
+      };
+    }, { runs, seed }),
+  };
+}
+
+/**
+ * The linearised iteration's measured per-step loss rate against the exact one, −2 ln max_i ρ(T(λ_i))
+ * over the eigenvalues of H∞ (companion matrices of src/dynamics/discrete.ts, run through the same
+ * compiled stepper), within `tolerance`. A false twin passes factor ≠ 1.
+ */
+export function exactDiscreteRateProperty(name: string, method: string, params: (lambda0: number, lambdaMax: number, eta: number) => Record<string, number>, etaScale: number, factor = 1, tolerance = 0.05): NumericProperty {
+  return {
+    name,
+    check: ({ runs, seed }) => checkProperty(name, fc.record({ n: integerIn([4, 10]), d: integerIn([3, 8]), seed: seedArbitrary }), async ({ n, d, seed: s }) => {
+      const inst = buildInstance({ data: 'sphere', n, d, seed: s, width: 1000, eta: null, params: {} });
+      const eta = defaultEta(inst.lambdaMax) * etaScale;
+      const p = params(inst.lambda0, inst.lambdaMax, eta);
+      const run = discreteRegime(method, p, inst, eta, null);
+      if (run.status !== 'ok') return { status: 'inconclusive', detail: `discrete run: ${run.reason}` };
+      const steps = Float64Array.from(run.t, (_, k) => k);
+      const decay = classifyDecay(steps, run.loss, { floor: run.floor });
+      if (decay.kind !== 'linear') return { status: 'fail', detail: `the run is ${decay.kind} (${decay.reason})` };
+      let rho = 0;
+      const stepName = method === 'nag-sc' || method === 'nag-c' ? 's' : 'eta';
+      for (let i = 0; i < inst.eigenvalues.length; i++) {
+        if (Math.abs(inst.e0Modes[i]) < 1e-12) continue;
+        rho = Math.max(rho, discreteRate(method, { ...p, [stepName]: eta }, inst.eigenvalues[i]));
+      }
+      const theory = -2 * Math.log(rho) * factor;
+      const measured = decay.rate!;
+      const ok = Math.abs(measured - theory) <= tolerance * theory;
+      return {
+        status: ok ? 'pass' : 'fail', computed: measured, theory,
+        detail: `${method} at η = ${eta.toPrecision(3)}: measured per-step loss rate ${measured.toPrecision(4)} vs ${factor === 1 ? '' : `${factor} × `}−2 ln ρ = ${theory.toPrecision(4)} (ρ = ${rho.toPrecision(6)}, the largest companion-matrix spectral radius over the modes of e(0))`,
       };
     }, { runs, seed }),
   };
