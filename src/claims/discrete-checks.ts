@@ -4,7 +4,7 @@
  * slope crossover k* = p/(−ln ρ∞) of src/dynamics/discrete.ts (crossoverStep, ρ∞ = √(1 − sλ0)).
  */
 import fc from 'fast-check';
-import { crossoverStep, discreteRate } from '../dynamics/discrete.ts';
+import { crossoverStep, discreteRate, worstDiscreteRate } from '../dynamics/discrete.ts';
 import { integerIn, seedArbitrary } from './arbitraries.ts';
 import { buildInstance } from './instance.ts';
 import { checkProperty, type NumericProperty } from './proof.ts';
@@ -64,6 +64,38 @@ export function exactDiscreteRateProperty(name: string, method: string, params: 
       return {
         status: ok ? 'pass' : 'fail', computed: measured, theory,
         detail: `${method} at η = ${eta.toPrecision(3)}: measured per-step loss rate ${measured.toPrecision(4)} vs ${factor === 1 ? '' : `${factor} × `}−2 ln ρ = ${theory.toPrecision(4)} (ρ = ${rho.toPrecision(6)}, the largest companion-matrix spectral radius over the modes of e(0))`,
+      };
+    }, { runs, seed }),
+  };
+}
+
+/**
+ * NAG-SC against heavy ball with the same step s and momentum β = (1 − √(λ0 s))/(1 + √(λ0 s)) on the
+ * linearised iteration: the ratio of measured per-step loss rates must be ≥ minRatio (the exact ratio of
+ * −ln ρ from the companion matrices is reported beside it).
+ */
+export function nagScOverHbProperty(name: string, minRatio: number): NumericProperty {
+  return {
+    name,
+    check: ({ runs, seed }) => checkProperty(name, fc.record({ n: integerIn([4, 10]), d: integerIn([3, 8]), seed: seedArbitrary }), async ({ n, d, seed: s }) => {
+      const inst = buildInstance({ data: 'sphere', n, d, seed: s, width: 1000, eta: null, params: {} });
+      const step = defaultEta(inst.lambdaMax);
+      const mu = inst.lambda0;
+      const beta = (1 - Math.sqrt(mu * step)) / (1 + Math.sqrt(mu * step));
+      const rateOf = (method: string, params: Record<string, number>) => {
+        const run = discreteRegime(method, params, inst, step, null);
+        const decay = classifyDecay(Float64Array.from(run.t, (_, k) => k), run.loss, { floor: run.floor });
+        return decay.kind === 'linear' ? decay.rate! : Number.NaN;
+      };
+      const rNag = rateOf('nag-sc', { mu });
+      const rHb = rateOf('hb-fixed', { beta });
+      if (!Number.isFinite(rNag) || !Number.isFinite(rHb)) return { status: 'inconclusive', detail: 'a run could not be classified linear' };
+      const exact = Math.log(worstDiscreteRate('nag-sc', { s: step, mu }, inst.lambda0, inst.lambdaMax).rate) /
+        Math.log(worstDiscreteRate('hb-fixed', { eta: step, beta }, inst.lambda0, inst.lambdaMax).rate);
+      const ratio = rNag / rHb;
+      return {
+        status: ratio >= minRatio ? 'pass' : 'fail', computed: ratio, theory: exact,
+        detail: `s = ${step.toPrecision(3)}, β = ${beta.toPrecision(4)}: per-step loss rate NAG-SC ${rNag.toPrecision(4)} vs HB ${rHb.toPrecision(4)}, ratio ${ratio.toPrecision(4)} (claimed ≥ ${minRatio}; exact ratio over [λ0, λmax] ${exact.toPrecision(4)})`,
       };
     }, { runs, seed }),
   };
