@@ -99,6 +99,8 @@ export function runFastLoop(opts: FastLoopOptions): FastLoopResult {
   let frameLimit = maxFrameSteps;
   let allNearSpan = 8;
   let nearAtBuild = 0;
+  /** Coordinates of the frame's base point Q (e_0). */
+  let baseRef = new Float64Array(0);
   let excessCost = 0;
 
   /** A frame at base weights with its ledger (the base's coordinates are e_0). */
@@ -121,6 +123,7 @@ export function runFastLoop(opts: FastLoopOptions): FastLoopResult {
       const ref = new Float64Array(frame.offNear);
       ref[0] = 1;
       ledger.add(ref, rows, margins);
+      baseRef = ref;
     }
     nearAtBuild = frame.near.length;
     excessCost = 0;
@@ -246,8 +249,16 @@ export function runFastLoop(opts: FastLoopOptions): FastLoopResult {
       done = step;
       break;
     }
+    // Rebuild when the near rows and refreshes since the last rebuild cost more than one, or when a
+    // rebuild now would leave far fewer near rows (estimated from the base margins: rows within
+    // 3 drifts of a flip after moving bound(x − Q)) over the next ~32 steps.
     const rebuildCost = (2 * frame.slots + 3) * m;
-    if (k - frameStart >= frameLimit || excessCost > rebuildCost) fullRebuild(k, false);
+    let rebuildNow = k - frameStart >= frameLimit || excessCost > rebuildCost;
+    if (!rebuildNow && !frame.allNear && (k - frameStart) % 8 === 7) {
+      const fewer = frame.near.length - frame.rowsBelow(3 * drift + 2 * frame.boundBetween(stepper.x, baseRef));
+      rebuildNow = 2 * fewer * evalsPerStep * 32 > rebuildCost;
+    }
+    if (rebuildNow) fullRebuild(k, false);
     refresh(ahead * drift);
     // After the refresh every far row is certified at x[k] by construction; checked all the same.
     if (!certifies(stepper.x)) fullRebuild(k, false);
