@@ -105,6 +105,9 @@ function widthTable(panel: WidthPanel): string[] {
   return lines;
 }
 
+/** A CSV cell: empty for a non-finite value (a diverged run or an overflowing frozen-kernel prediction). */
+const cell = (v: number): string => (Number.isFinite(v) ? String(v) : '');
+
 function csvOf(fig: FigureReport): string {
   const lines = ['model,curve,width,seed,epoch,loss,frozen_kernel_loss'];
   const seen = new Set<string>();
@@ -116,12 +119,12 @@ function csvOf(fig: FigureReport): string {
       seen.add(key);
       for (let k = 0; k < res.linearised.length; k++) {
         const L = k < res.loss.length ? res.loss[k] : Number.NaN;
-        lines.push(`${panel.model},"${label}",${res.job.width},${res.job.seed},${k},${Number.isFinite(L) ? L : ''},${res.linearised[k]}`);
+        lines.push(`${panel.model},"${label}",${res.job.width},${res.job.seed},${k},${cell(L)},${cell(res.linearised[k])}`);
       }
     }
     if (panel.kind === 'width') {
       for (const r of panel.rows) {
-        lines.push(`${panel.model},"${r.label}",${r.width},mean,${panel.epoch},${Number.isFinite(r.lossMean) ? r.lossMean : ''},${r.linearisedMean}`);
+        lines.push(`${panel.model},"${r.label}",${r.width},mean,${panel.epoch},${cell(r.lossMean)},${cell(r.linearisedMean)}`);
       }
     }
   }

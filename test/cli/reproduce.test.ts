@@ -25,6 +25,7 @@ describe('dynview reproduce bu2021', () => {
       expect(summary).not.toMatch(/NaN/);
       const csv = readFileSync(join(out, 'hb-epoch.csv'), 'utf8').split('\n');
       expect(csv[0]).toBe('model,curve,width,seed,epoch,loss,frozen_kernel_loss');
+      expect(csv.join('\n')).not.toMatch(/NaN|Infinity/);
       expect(csv.length).toBeGreaterThan(8 * 40);
       expect(existsSync(join(out, 'nag-epoch.csv'))).toBe(false);
     } finally {
