@@ -63,7 +63,7 @@ export function registerReproduce(program: Command): Command {
       const { reproduceBu2021 } = await import('../experiments/bu2021.ts');
       const { writeBu2021 } = await import('../experiments/bu2021-report.ts');
       let bar: { start(total: number, v: number, payload?: object): void; update(v: number, payload?: object): void; stop(): void } | null = null;
-      let lastLine = 0;
+      let lastLine = Date.now(); // first estimate after a minute of work, not from the start-up
       const t0 = Date.now();
       const showBar = process.stderr.isTTY && !opts.tiny;
       if (showBar) {
