@@ -67,13 +67,16 @@ export function runDirectOnNetwork(config: TrainConfig, net: Network): Trajector
   };
   // The gradient oracle the stepper calls. At the iterate x[k] it reuses a forward pass already made
   // there (probe steps) or records the loss of x[k] from its own forward pass.
+  // Steps are counted from 0 whatever the spec's first k (its `start`).
+  const start = compiled.parsed.start;
   const oracle = (z: Float64Array, out: Float64Array): void => {
     const atIterate = z === stepper.x;
-    if (!(atIterate && freshAt === stepper.k)) {
+    const step = stepper.k - start;
+    if (!(atIterate && freshAt === step)) {
       const L = evaluate(z);
       if (atIterate) {
-        record(stepper.k, L);
-        freshAt = stepper.k;
+        record(step, L);
+        freshAt = step;
       } else freshAt = -1;
     }
     gradientFromMask(net, data, e, mask, out);
