@@ -29,7 +29,7 @@ export const proof: Proof = {
   guarantee: 'upper bound',
   reference: 'Du, Zhai, Póczos & Singh, ICLR 2019, Theorem 3.2 and 4.1; Bu, Xu & Chen, AISTATS 2021, §3',
   hypotheses: ['λ0 > 0', 'width large enough that ‖H(t) − H(0)‖₂ stays ≤ λ0/4 (checked per run)', 'η < 2/λmax (discrete)'],
-  defaultRuns: 6,
+  defaultRuns: 10,
   symbolic: () => [
     ...checkOdeTerms('gd', { "X'": '1', grad: '1' }, 'low', 'weight').obligations,
     ...checkOdeTerms('gd', { "X'": '1', grad: '1' }, 'low', 'output').obligations,
@@ -37,7 +37,7 @@ export const proof: Proof = {
   claims: [
     { id: 'gd-ode-rate', statement: 'loss ≤ C·exp(−2λ0 t) for ė = −H∞e', method: 'gd', regime: 'ode', assert: { kind: 'linear', rate: '2*lambda0' }, instances: SMALL },
     { id: 'gd-discrete-rate', statement: 'linearised GD: loss rate −2 ln(1 − ηλ0)/η per unit t = kη', method: 'gd', regime: 'discrete', assert: { kind: 'linear', rate: '-2*log(1-eta*lambda0)/eta' }, instances: SMALL },
-    { id: 'gd-network-rate', statement: 'real training: loss ≤ C·exp(−λ0 t) at width m', method: 'gd', regime: 'network', assert: { kind: 'linear', rate: 'lambda0' }, instances: { data: 'sphere', n: [4, 6], d: [3, 5], width: [6000, 10000], runs: 2 } },
+    { id: 'gd-network-rate', statement: 'real training: loss ≤ C·exp(−λ0 t) at width m', method: 'gd', regime: 'network', assert: { kind: 'linear', rate: 'lambda0' }, instances: { data: 'sphere', n: [4, 6], d: [5, 8], width: [12000, 20000], runs: 2 } },
   ],
   properties: [gdDiscreteRateProperty('real net (m = 8000): per-step loss rate = −2 ln(1 − ηλ_min(H(t))) within 5%')],
   twins: [

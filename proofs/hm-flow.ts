@@ -21,7 +21,7 @@ export const proof: Proof = {
   guarantee: 'asymptotic',
   reference: 'Bu, Xu & Chen, AISTATS 2021, §6; Kovachki & Stuart, JMLR 2021 (fixed momentum → rescaled flow)',
   hypotheses: ['β1 + β2 < 1', 'fixed β1, β2 with η → 0, t = kη', 'λ0 > 0'],
-  defaultRuns: 6,
+  defaultRuns: 10,
   symbolic: () => checkOdeTerms('hm', { "X'": '1', grad: '1/(1-beta1-beta2)' }, 'low', 'weight').obligations,
   claims: [
     { id: 'hm-ode-rate', statement: 'loss rate 2λ0/(1 − β1 − β2) in the ODE limit', method: 'hm', params: BETAS, regime: 'ode', assert: { kind: 'linear', rate: '2*lambda0/(1-beta1-beta2)' }, instances: SMALL },

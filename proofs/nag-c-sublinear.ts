@@ -24,7 +24,7 @@ export const proof: Proof = {
   guarantee: 'asymptotic',
   reference: 'Su, Boyd & Candès, JMLR 2016; Bu, Xu & Chen, AISTATS 2021, §5',
   hypotheses: ['λ0 > 0', 't = k√s, s → 0 (ODE regime)', 'NTK regime (frozen kernel)'],
-  defaultRuns: 6,
+  defaultRuns: 10,
   symbolic: () => [
     ...checkOdeTerms('nag-c', { "X''": '1', "X'": 'r/t', grad: '1' }, 'low', 'weight').obligations,
     ...checkOdeTerms('nag-c', { "X''": '1', "X'": 'r/t', grad: '1' }, 'low', 'output').obligations,

@@ -24,7 +24,7 @@ export const proof: Proof = {
   guarantee: 'upper bound',
   reference: 'Shi, Du, Jordan & Su, Math. Programming 2022 (arXiv:1810.08907); Liu et al. 2022 (arXiv:2208.03941)',
   hypotheses: ['μ = λ0 (strong convexity of the output-space loss)', 't = k√s', 'NTK regime'],
-  defaultRuns: 6,
+  defaultRuns: 10,
   symbolic: () => [
     ...checkOdeTerms('nag-sc', { "X''": '1', "X'": '2*sqrt(mu)', grad: '1' }, 'low', 'weight').obligations,
     ...checkOdeTerms('nag-sc', { "X''": '1', "X'": '2*sqrt(mu)', 'hess*X\'': 'sqrt(s)', grad: '1 + sqrt(mu*s)' }, 'high', 'output').obligations,

@@ -29,7 +29,7 @@ export const proof: Proof = {
   guarantee: 'asymptotic',
   reference: 'Du, Zhai, Póczos & Singh, ICLR 2019 (arXiv:1810.02054), Theorem 3.1 and Lemma 3.1',
   hypotheses: ['‖x_i‖ = 1', 'no two inputs parallel', 'w_r(0) ~ N(0, I), a_r ~ unif{±1}'],
-  defaultRuns: 4,
+  defaultRuns: 6,
   properties: [
     {
       name: 'λ0 > 0 when no two inputs are parallel',

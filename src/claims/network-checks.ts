@@ -41,7 +41,8 @@ export function gdDiscreteRateProperty(name: string, factor = 1, tolerance = 0.0
     check: ({ runs, seed }) => checkProperty(name, netSample, async (sample) => {
       const data = loadData(`sphere:n=${sample.n},d=${sample.d},seed=${sample.seed}`, { normalize: true });
       const { values } = symmetricEigen(gramInfinity(data), data.n);
-      const steps = Math.min(3000, Math.ceil(12 / (defaultEta(values[values.length - 1]) * values[0])));
+      // long enough for the slowest mode to dominate (loss ~e^(−50)), short of the float64 floor of u − y
+      const steps = Math.min(4000, Math.ceil(25 / (defaultEta(values[values.length - 1]) * values[0])));
       const { traj: run, eta, lambda0 } = await trainOn(sample, 'gd', (_l, e) => ({ eta: e }), width, steps);
       if (run.status !== 'ok') return { status: 'inconclusive', detail: `training diverged at step ${run.divergedAt}` };
       const from = Math.floor(steps / 2);

@@ -5,12 +5,14 @@
  * 1. Divergence: a non-finite loss, or a late loss above `divergeFactor` × the initial loss → 'diverged'.
  * 2. Floor: points below `floor` × the largest loss are dropped (floating-point noise, not decay).
  * 3. Window: the late window t ∈ [windowStart·T, T] (T the last time, t > 0 only; default: last 3/4).
- * 4. Envelope: when the loss oscillates in the window (≥ 3 interior local maxima), only its local
- *    maxima are kept (the upper envelope: NAG, underdamped HB, Bessel-like cos² factors).
+ * 4. Envelope: when the loss oscillates in the window (≥ 8 interior local maxima), only its local
+ *    maxima are kept (the upper envelope: NAG, underdamped HB, Bessel-like cos² factors); with 3 to 7
+ *    maxima, the records from the right (points above every later point) are kept instead.
  * 5. Stalled: ln L falls by less than `stallDrop` across the window → 'stalled'.
  * 6. Two fits on the window: ln L = a − c·t (exponential) and ln L = b − p·ln t (power law), with
  *    their RMS residuals; and the local-slope elasticity q: the window is cut into 4 sub-windows of
- *    equal length in ln t, each gets its local slope s_i of ln L against t, and q is the slope of
+ *    equal length in ln t (3 or 2 when an envelope has too few maxima), each gets its local slope s_i
+ *    of ln L against t, and q is the slope of
  *    ln|s_i| against ln t_i. For exp(−ct) the slope in t is constant (q = 0); for t^(−p) the slope
  *    in ln t is constant, so the slope in t goes like 1/t (q = −1).
  * 7. Decision: 'linear' when q > −0.35 and the exponential fit is not worse than the power fit;
@@ -161,12 +163,20 @@ export function classifyDecay(t: ArrayLike<number>, loss: ArrayLike<number>, opt
   let envelope = false;
   let ex = ts;
   let ey = ls;
-  if (maxima.length >= 3) {
+  if (maxima.length >= 8) {
     envelope = true;
     ex = maxima.map((i) => ts[i]);
     ey = maxima.map((i) => ls[i]);
-  } else if (maxima.length > 0) {
-    // One or two bumps: not an oscillation we can follow; keep all points.
+  } else if (maxima.length >= 3) {
+    // A few oscillations only: the records from the right (points above everything after them) form
+    // a non-increasing upper envelope with enough points to fit.
+    envelope = true;
+    const keep: number[] = [];
+    let best = -Infinity;
+    for (let i = ls.length - 1; i >= 0; i--) if (ls[i] > best) { best = ls[i]; keep.push(i); }
+    keep.reverse();
+    ex = keep.map((i) => ts[i]);
+    ey = keep.map((i) => ls[i]);
   }
   const lnL = ey.map(Math.log);
   const lnT = ex.map(Math.log);
@@ -182,7 +192,8 @@ export function classifyDecay(t: ArrayLike<number>, loss: ArrayLike<number>, opt
   if (ex.length < 8) return { kind: 'undecided', window, quality: quality(), reason: `only ${ex.length} envelope maxima in the window` };
 
   // 6. elasticity of the local slope over 4 sub-windows equal in ln t
-  const elasticity = localSlopeElasticity(ex, lnL, 4);
+  // 4 sub-windows; fewer when an envelope has too few maxima for 4 (each needs 2 points).
+  const elasticity = localSlopeElasticity(ex, lnL, 4) ?? localSlopeElasticity(ex, lnL, 3) ?? localSlopeElasticity(ex, lnL, 2);
 
   function quality(): DecayQuality {
     return {

@@ -138,7 +138,9 @@ export function discreteRegime(method: string | MethodSpec, params: Record<strin
     const h = timeOf(parsed.start + 1) - timeOf(parsed.start);
     K = Math.ceil((horizon.t - timeOf(parsed.start)) / h);
   } else K = Math.ceil(60 / (eta * inst.lambda0));
-  K = Math.max(16, Math.min(K, MAX_DISCRETE_STEPS));
+  // At least 2000 steps unless a horizon was given: fast instances stop at the floor anyway, and an
+  // oscillating run needs enough periods for its envelope.
+  K = Math.max(horizon ? 16 : 2000, Math.min(K, MAX_DISCRETE_STEPS));
   const stepper = compiled.stepper(Float64Array.from(inst.e0Modes));
   const loss: number[] = [];
   const t: number[] = [];

@@ -184,7 +184,10 @@ export async function runClaim(claim: Claim, opts: RunOptions = {}): Promise<Cla
     theory: claimedVals.length > 0 ? `${fmt(Math.min(...claimedVals))}…${fmt(Math.max(...claimedVals))}` : undefined,
   };
   const crossovers = outcomes.map((o) => o.decay?.crossover).filter((c): c is number => c !== undefined && Number.isFinite(c)).sort((x, y) => x - y);
-  if (claim.regime !== 'ode' && crossovers.length > 0 && outcomes.some((o) => o.decay?.kind === 'linear' && o.decay.crossover !== undefined && (o.decay.quality?.windowLogSlope ?? 0) < 0)) {
+  // A crossover is reported for methods with step-dependent coefficients (NAG-C's (k−1)/(k+r−1)):
+  // their fixed-step runs leave a polynomial regime; for the others p/c only measures mode mixing.
+  const stepDependent = resolveMethod(claim.method).equations.some((eq) => eq.terms.some((t) => /\bk\b/.test(t.coef)) || eq.grads.some((g) => g.arg.some((t) => /\bk\b/.test(t.coef))));
+  if (claim.regime !== 'ode' && stepDependent && crossovers.length > 0 && outcomes.some((o) => o.decay?.kind === 'linear' && o.decay.crossover !== undefined)) {
     numeric.detail += `; polynomial-to-linear crossover t* = p/c at median t = ${fmt(crossovers[Math.floor(crossovers.length / 2)])}`;
   }
   const obligations = [numeric];
