@@ -4,6 +4,7 @@
  */
 import type { Dataset } from '../data/types.ts';
 import type { Network } from './types.ts';
+import { sparseRows } from '../data/sparse.ts';
 
 export interface FastProblem {
   n: number;
@@ -30,7 +31,7 @@ export interface FastProblem {
    * (the skipped terms are ±0), and MNIST digits are ~80% zeros.
    */
   csr: { xp: Int32Array; xc: Int32Array; xv: Float64Array };
-  /** More than 5% of X is non-zero: the hot kernels loop densely (faster than gathers, measured on MNIST at 19%). */
+  /** The hot kernels loop densely (the direct engine's rule, src/data/sparse.ts: sparse when ≤ 50% non-zero and d ≥ 16). */
   dense: boolean;
 }
 
@@ -130,6 +131,6 @@ export function fastProblem(net: Network, data: Dataset): FastProblem {
     n, d, m: net.m, X, y, a: net.a, invSqrtM: 1 / Math.sqrt(net.m), gram, xNorm, invXNorm,
     xSpectralBound: Math.sqrt(lambdaMaxBound) * (1 + 1e-12),
     csr,
-    dense: csr.xv.length > 0.05 * n * d,
+    dense: sparseRows(data) === null,
   };
 }
