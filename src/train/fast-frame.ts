@@ -46,8 +46,7 @@ export class DualFrame {
   readonly mask: Uint8Array;
   /** Margins min_i |w_r(Q)·x_i|/‖x_i‖ at Q. */
   readonly margin: Float64Array;
-  /** The same, sorted ascending (how many rows a rebuild would keep near). */
-  readonly sortedMargins: Float64Array;
+
   /** Position of a row in the near block, −1 for far rows. */
   readonly nearIndex: Int32Array;
   /** Near rows in block order. */
@@ -77,7 +76,7 @@ export class DualFrame {
     this.P = fields.P;
     this.mask = fields.mask;
     this.margin = fields.margin;
-    this.sortedMargins = Float64Array.from(fields.margin).sort();
+
     this.nearIndex = fields.nearIndex;
     this.near = fields.near;
     this.hFar = fields.hFar;
@@ -264,19 +263,6 @@ export class DualFrame {
       if (s > best) best = s;
     }
     return Math.sqrt(best);
-  }
-
-  /** Number of rows whose margin at Q is below t (an upper bound on the near rows of a rebuild at a point within bound t − τ of Q). */
-  rowsBelow(t: number): number {
-    const a = this.sortedMargins;
-    let lo = 0;
-    let hi = a.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (a[mid] < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 
   /** W(z), m*d. */

@@ -99,8 +99,8 @@ export function runFastLoop(opts: FastLoopOptions): FastLoopResult {
   let frameLimit = maxFrameSteps;
   let allNearSpan = 8;
   let nearAtBuild = 0;
-  /** Coordinates of the frame's base point Q (e_0). */
-  let baseRef = new Float64Array(0);
+  /** Drift per step when the frame was built. */
+  let driftAtBuild = 0;
   let excessCost = 0;
 
   /** A frame at base weights with its ledger (the base's coordinates are e_0). */
@@ -123,9 +123,9 @@ export function runFastLoop(opts: FastLoopOptions): FastLoopResult {
       const ref = new Float64Array(frame.offNear);
       ref[0] = 1;
       ledger.add(ref, rows, margins);
-      baseRef = ref;
     }
     nearAtBuild = frame.near.length;
+    driftAtBuild = drift;
     excessCost = 0;
     if (frame.allNear) {
       frameLimit = allNearSpan;
@@ -249,14 +249,13 @@ export function runFastLoop(opts: FastLoopOptions): FastLoopResult {
       done = step;
       break;
     }
-    // Rebuild when the near rows and refreshes since the last rebuild cost more than one, or when a
-    // rebuild now would leave far fewer near rows (estimated from the base margins: rows within
-    // 3 drifts of a flip after moving bound(x − Q)) over the next ~32 steps.
+    // Rebuild when the near rows and refreshes since the last rebuild cost more than one, or when the
+    // drift has fallen well below the one the near set was chosen for (3 × drift at the rebuild) and
+    // the near rows cost more than a rebuild over the next 32 steps.
     const rebuildCost = (2 * frame.slots + 3) * m;
     let rebuildNow = k - frameStart >= frameLimit || excessCost > rebuildCost;
-    if (!rebuildNow && !frame.allNear && (k - frameStart) % 8 === 7) {
-      const fewer = frame.near.length - frame.rowsBelow(3 * drift + 2 * frame.boundBetween(stepper.x, baseRef));
-      rebuildNow = 2 * fewer * evalsPerStep * 32 > rebuildCost;
+    if (!rebuildNow && !frame.allNear && (k - frameStart) % 8 === 7 && drift < driftAtBuild / 4) {
+      rebuildNow = 2 * frame.near.length * evalsPerStep * 32 > rebuildCost;
     }
     if (rebuildNow) fullRebuild(k, false);
     refresh(ahead * drift);
