@@ -81,10 +81,11 @@ export function companionBuilder(method: MethodRef, params: ParamValues, k?: num
     };
     const st = compiled.stepper(new Float64Array(D));
     st.step(oracle); // warm-up: now at k = K with every sequence defined
+    const unit = new Float64Array(D);
     layout.forEach((e, j) => {
-      const v = st.value(e.name, K - e.back);
-      v.fill(0);
-      v[j] = 1;
+      unit.fill(0);
+      unit[j] = 1;
+      st.setValue(e.name, K - e.back, unit);
     });
     st.step(oracle);
     const T = Matrix.zeros(D, D);

@@ -209,6 +209,26 @@ export class Stepper {
     }
   }
 
+  /**
+   * Overwrite the held value of sequence `name` at iteration `index` (within the kept history) and
+   * forget any gradient cached there. Used to build companion matrices from unit history states.
+   */
+  setValue(name: string, index: number, values: ArrayLike<number>): void {
+    if (values.length !== this.dim) throw new RangeError(`setValue: expected ${this.dim} values, got ${values.length}`);
+    const h = this.hist.get(name);
+    const newest = this.histIndex.get(name);
+    if (!h || newest === undefined || newest - index < 0 || newest - index >= h.length) {
+      throw new RangeError(`setValue: ${name}[${index}] is not in the kept history`);
+    }
+    h[newest - index].set(values);
+    const key = `${name}@${index}`;
+    const cached = this.gradCache.get(key);
+    if (cached) {
+      this.gradCache.delete(key);
+      this.spare.push(cached);
+    }
+  }
+
   /** One iteration: x[k] → x[k+1]. */
   step(grad: GradOracle): void {
     const k = this.k;

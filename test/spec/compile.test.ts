@@ -101,3 +101,19 @@ describe('parameters', () => {
     expect(later.k).toBe(2);
   });
 });
+
+describe('setValue', () => {
+  it('overwrites a history value and drops the gradient cached there', () => {
+    const st = compileMethod('hb', { eta: 0.1, beta: 0.5 }).stepper(Float64Array.of(1));
+    let calls = 0;
+    const g = (z: Float64Array, o: Float64Array) => { calls++; o[0] = z[0]; };
+    st.step(g);
+    st.setValue('x', 1, [2]);
+    st.setValue('x', 0, [3]);
+    st.step(g); // x2 = 2 - 0.1*2 + 0.5*(2 - 3)
+    expect(st.x[0]).toBeCloseTo(1.3, 15);
+    expect(calls).toBe(2);
+    expect(() => st.setValue('x', 5, [1])).toThrow(/not in the kept history/);
+    expect(() => st.setValue('x', 2, [1, 2])).toThrow(/expected 1 values/);
+  });
+});
