@@ -62,6 +62,7 @@ export class DualFrame {
   readonly rowScale: number;
   /** Masks of near rows at the last evaluated point (|N|*n). */
   nearMask: Uint8Array;
+  private readonly dsScratch: Float64Array;
   /** Number of frames built before this one with incremental H_far updates. */
   readonly generation: number;
 
@@ -87,6 +88,7 @@ export class DualFrame {
     this.offNear = this.slots + this.p.n;
     this.dim = this.offNear + this.near.length * this.p.d;
     this.nearMask = new Uint8Array(this.near.length * this.p.n);
+    this.dsScratch = new Float64Array(this.p.n);
   }
 
   /**
@@ -94,16 +96,30 @@ export class DualFrame {
    * slots + n coordinates of ref are read).
    */
   boundBetween(z: Float64Array, ref: Float64Array): number {
-    const { n, invSqrtM, xSpectralBound } = this.p;
+    const { n, invSqrtM, xSpectralBound, gram, invXNorm } = this.p;
     let b = 0;
     for (let j = 0; j < this.slots; j++) b += Math.abs(z[j] - ref[j]) * this.rhoBound[j];
-    let ss = 0;
     const o = this.offS;
+    const ds = this.dsScratch;
+    let ss = 0;
     for (let i = 0; i < n; i++) {
-      const v = z[o + i] - ref[o + i];
+      const v = Math.abs(z[o + i] - ref[o + i]);
+      ds[i] = v;
       ss += v * v;
     }
-    return (b + xSpectralBound * Math.sqrt(ss) * invSqrtM) * (1 + 1e-12);
+    // The s-part moves w_r·x_i by (a_r/√m) Σ_j M_rj Δs_j x_i·x_j: at most Σ_j |G_ij||Δs_j|/√m, and
+    // ‖w_r‖-wise at most ‖X‖₂‖Δs‖/√m; per unit ‖x_i‖, the smaller of the two.
+    let perPoint = 0;
+    for (let i = 0; i < n; i++) {
+      const ix = invXNorm[i];
+      if (ix === 0) continue;
+      const go = i * n;
+      let acc = 0;
+      for (let j = 0; j < n; j++) acc += Math.abs(gram[go + j]) * ds[j];
+      if (acc * ix > perPoint) perPoint = acc * ix;
+    }
+    const sPart = Math.min(xSpectralBound * Math.sqrt(ss), perPoint) * invSqrtM;
+    return (b + sPart) * (1 + 1e-12);
   }
 
   /** A margin as stored in the ledger: lowered by the rounding safety. */
