@@ -91,7 +91,7 @@ export function lineChartSpec(opts: LineChartOptions): TopLevelSpec {
   const yScale = opts.y.scale === 'log' ? ({ type: 'log' } as const) : ({ type: 'linear', zero: false, nice: true } as const);
   const color = { field: 'series', type: 'nominal', title: null, scale: { domain: names } } as const;
   const enc = {
-    x: { field: 'x', type: 'quantitative', title: opts.x.label, scale: xScale, axis: { format: opts.x.scale === 'log' ? '~g' : '~s' } },
+    x: { field: 'x', type: 'quantitative', title: opts.x.label, scale: xScale, axis: { format: '~g' } },
     y: { field: 'y', type: 'quantitative', title: opts.y.label, scale: yScale, axis: { format: opts.y.scale === 'log' ? '~e' : '~g' } },
     color,
     order: { field: 'order', type: 'quantitative' },
