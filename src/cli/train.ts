@@ -186,11 +186,18 @@ function summary(t: Trajectory, data: { source: string; n: number; d: number; no
     const inWin = t.probes.filter((p) => p.step >= window[0] && p.step <= window[1]);
     if (t.method === 'gd' && t.rate && inWin.length > 0) {
       const lm = inWin.reduce((s, p) => s + p.lambdaMin, 0) / inWin.length;
-      const predicted = 2 * Math.log(Math.abs(1 - eta * lm));
-      const rel = Math.abs(t.rate.perStep - predicted) / Math.abs(predicted);
-      out.push(`gd theory:     2·ln(1 − η·λ_min(H)) = ${fmt(predicted)} per step with λ_min(H) = ${fmt(lm)} (mean over the rate window); measured ${fmt(t.rate.perStep)}, ${fmt(100 * rel, 3)}% apart`);
-      if (rel > 0.05 && t.rate.perStep < predicted) {
-        out.push('               (the loss falls faster than the slowest mode allows: that mode does not dominate the error yet; run more steps)');
+      const lM = inWin.reduce((s, p) => s + p.lambdaMax, 0) / inWin.length;
+      const rel = (predicted: number): number => Math.abs(t.rate!.perStep - predicted) / Math.abs(predicted);
+      if (eta * lM < 2) {
+        const predicted = 2 * Math.log(Math.abs(1 - eta * lm));
+        out.push(`gd theory:     2·ln(1 − η·λ_min(H)) = ${fmt(predicted)} per step with λ_min(H) = ${fmt(lm)} (mean over the rate window); measured ${fmt(t.rate.perStep)}, ${fmt(100 * rel(predicted), 3)}% apart`);
+        if (rel(predicted) > 0.05 && t.rate.perStep < predicted) {
+          out.push('               (the loss falls faster than the slowest mode allows: that mode does not dominate the error yet; run more steps)');
+        }
+      } else {
+        // Beyond the linear stability edge the largest mode decides: |1 − ηλ_max| > 1 grows.
+        const predicted = 2 * Math.log(Math.abs(1 - eta * lM));
+        out.push(`gd theory:     η·λ_max(H) = ${fmt(eta * lM)} ≥ 2: the linearised step is unstable; 2·ln|1 − η·λ_max(H)| = ${fmt(predicted)} per step with λ_max(H) = ${fmt(lM)}; measured ${fmt(t.rate.perStep)}, ${fmt(100 * rel(predicted), 3)}% apart`);
       }
     }
     const last = t.probes[t.probes.length - 1];
