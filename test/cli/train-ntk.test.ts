@@ -57,6 +57,9 @@ describe('dynview train end to end', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/diverged at step \d+/);
     expect(r.stdout).not.toMatch(/NaN|Infinity/);
+    // Beyond the stability edge the summary compares with the unstable largest mode, not λ_min.
+    expect(r.stdout).toMatch(/≥ 2: the linearised step is unstable/);
+    expect(r.stdout).not.toMatch(/2·ln\(1 − η·λ_min\(H\)\)/);
     const j = JSON.parse(readFileSync(json, 'utf8'));
     expect(j.status).toBe('diverged');
     expect(typeof j.divergedAt).toBe('number');
