@@ -4,7 +4,7 @@
  */
 import type { Dataset } from '../data/types.ts';
 import type { Network } from './types.ts';
-import { sparseRows } from '../data/sparse.ts';
+import { compressRows, sparseRows } from '../data/sparse.ts';
 
 export interface FastProblem {
   n: number;
@@ -35,26 +35,10 @@ export interface FastProblem {
   dense: boolean;
 }
 
+/** X in the field names of the fast kernels (the shared CSR builder of src/data/sparse.ts). */
 export function toCsr(X: Float64Array, n: number, d: number): { xp: Int32Array; xc: Int32Array; xv: Float64Array } {
-  let nnz = 0;
-  for (let p = 0; p < n * d; p++) if (X[p] !== 0) nnz++;
-  const xp = new Int32Array(n + 1);
-  const xc = new Int32Array(nnz);
-  const xv = new Float64Array(nnz);
-  let h = 0;
-  for (let i = 0; i < n; i++) {
-    xp[i] = h;
-    for (let t = 0; t < d; t++) {
-      const v = X[i * d + t];
-      if (v !== 0) {
-        xc[h] = t;
-        xv[h] = v;
-        h++;
-      }
-    }
-  }
-  xp[n] = h;
-  return { xp, xc, xv };
+  const { start, col, val } = compressRows(X, n, d);
+  return { xp: start, xc: col, xv: val };
 }
 
 export function gramMatrix(X: Float64Array, n: number, d: number): Float64Array {

@@ -22,6 +22,7 @@
 import { Rng } from '../util/rng.ts';
 import type { Dataset } from '../data/types.ts';
 import type { GradOracle } from '../spec/compile.ts';
+import { compressRows } from '../data/sparse.ts';
 
 /** Compressed sparse rows of an n×d row-major matrix. */
 export interface CsrMatrix {
@@ -33,21 +34,8 @@ export interface CsrMatrix {
 }
 
 export function toCsr(X: Float64Array, n: number, d: number): CsrMatrix {
-  let nnz = 0;
-  for (let p = 0; p < n * d; p++) if (X[p] !== 0) nnz++;
-  const rowPtr = new Int32Array(n + 1);
-  const col = new Int32Array(nnz);
-  const val = new Float64Array(nnz);
-  let q = 0;
-  for (let i = 0; i < n; i++) {
-    rowPtr[i] = q;
-    for (let j = 0; j < d; j++) {
-      const v = X[i * d + j];
-      if (v !== 0) { col[q] = j; val[q] = v; q++; }
-    }
-  }
-  rowPtr[n] = q;
-  return { n, d, rowPtr, col, val };
+  const { start, col, val } = compressRows(X, n, d);
+  return { n, d, rowPtr: start, col, val };
 }
 
 export type BiasInit = 'pytorch' | 'zero';
