@@ -98,9 +98,12 @@ export class CompiledMethod {
   readonly params: ParamValues;
   readonly equations: Array<{ target: string; shift: 0 | 1; text: string; terms: CompiledTerm[]; grads: Array<{ id: number; pure: SeqRef | null; arg: CompiledTerm[] }> }>;
 
+  private readonly scope: Record<string, number>;
+
   constructor(parsed: ParsedSpec, params: ParamValues) {
     this.parsed = parsed;
     this.params = resolveParams(parsed, params);
+    this.scope = { ...this.params, k: 0 };
     this.equations = parsed.equations.map((eq) => ({
       target: eq.target,
       shift: eq.shift,
@@ -112,7 +115,13 @@ export class CompiledMethod {
 
   /** Coefficient value of a term at iteration k (throws on a non-finite value). */
   coef(term: CompiledTerm, k: number, eqText: string): number {
-    const v = term.constant ?? (term.fn.evaluate({ ...this.params, k }) as number);
+    let v: number;
+    if (term.constant !== null) v = term.constant;
+    else {
+      // One scope object reused for every k-dependent coefficient (no copy per evaluation).
+      this.scope.k = k;
+      v = term.fn.evaluate(this.scope) as number;
+    }
     if (typeof v !== 'number' || !Number.isFinite(v)) {
       throw new SpecError(`method '${this.parsed.spec.name}': coefficient ${term.text} of '${eqText}' is not finite at k = ${k} (set "start" in the spec to begin later)`);
     }
