@@ -90,7 +90,9 @@ export interface BenchReport {
 
 export function cpuModel(): string {
   try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
     if (line) return line.split(':')[1].trim();
   } catch {
     // not Linux: fall back to os.cpus()
@@ -127,13 +129,25 @@ export function runNumpyJobs(data: Dataset, jobs: NumpyJob[], python = 'python3'
   for (let i = 0; i < data.n; i++) X.push(Array.from(data.X.subarray(i * data.d, (i + 1) * data.d)));
   const payload = {
     jobs: jobs.map((j) => ({
-      X, y: Array.from(data.y), width: j.c.width, method: j.c.method, params: j.c.params, steps: j.steps, seed: 1,
-      warmup: j.warmup ?? 1, ...(j.W0 && j.a ? { W0: Array.from(j.W0), a: Array.from(j.a) } : {}),
+      X,
+      y: Array.from(data.y),
+      width: j.c.width,
+      method: j.c.method,
+      params: j.c.params,
+      steps: j.steps,
+      seed: 1,
+      warmup: j.warmup ?? 1,
+      ...(j.W0 && j.a ? { W0: Array.from(j.W0), a: Array.from(j.a) } : {}),
     })),
   };
-  const res = spawnSync(python, [REFERENCE], { input: JSON.stringify(payload), encoding: 'utf8', maxBuffer: 1 << 28 });
+  const res = spawnSync(python, [REFERENCE], {
+    input: JSON.stringify(payload),
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   if (res.error) throw new BenchError(`cannot run ${python}: ${res.error.message}`);
-  if (res.status !== 0) throw new BenchError(`bench/reference.py failed: ${(res.stderr || '').trim().split('\n').pop()}`);
+  if (res.status !== 0)
+    throw new BenchError(`bench/reference.py failed: ${(res.stderr || '').trim().split('\n').pop()}`);
   return JSON.parse(res.stdout) as NumpyResult[];
 }
 
@@ -143,7 +157,11 @@ export function runNumpy(data: Dataset, c: BenchCase, steps: number, python = 'p
 }
 
 /** Time the fast engine's loop over the whole run (setup included, no probes). */
-export function runDynviewFast(data: Dataset, c: BenchCase, steps: number): { stepsPerSecond: number; finalLoss: number; stats: FastLoopStats } {
+export function runDynviewFast(
+  data: Dataset,
+  c: BenchCase,
+  steps: number,
+): { stepsPerSecond: number; finalLoss: number; stats: FastLoopStats } {
   const t0 = performance.now();
   const r = runFastLoop({ data, width: c.width, method: c.method, params: c.params, steps, seed: 1 });
   const sec = (performance.now() - t0) / 1000;
@@ -154,7 +172,17 @@ export function runDynviewFast(data: Dataset, c: BenchCase, steps: number): { st
 export function runDynviewDirect(data: Dataset, c: BenchCase, steps: number): number | null {
   if (steps < 2) return null;
   const marks: Array<[number, number]> = [];
-  runDirect({ data, width: c.width, method: c.method, params: c.params, steps, seed: 1, probeEvery: 0, engine: 'direct', onProgress: (done) => marks.push([done, performance.now()]) });
+  runDirect({
+    data,
+    width: c.width,
+    method: c.method,
+    params: c.params,
+    steps,
+    seed: 1,
+    probeEvery: 0,
+    engine: 'direct',
+    onProgress: (done) => marks.push([done, performance.now()]),
+  });
   const inner = marks.filter(([k]) => k < steps || marks.length <= 2);
   if (inner.length < 2) return null;
   const [k0, t0] = inner[0];
@@ -173,7 +201,13 @@ export interface BenchOptions {
 
 export function runBench(opts: BenchOptions): BenchReport {
   const chosen = opts.cases ? BENCH_CASES.filter((c) => opts.cases!.includes(c.id)) : BENCH_CASES;
-  const machine: MachineInfo = { cpu: cpuModel(), cores: cpus().length, node: process.version, numpy: null, loadAverage: loadavg()[0] };
+  const machine: MachineInfo = {
+    cpu: cpuModel(),
+    cores: cpus().length,
+    node: process.version,
+    numpy: null,
+    loadAverage: loadavg()[0],
+  };
   const rows: BenchRow[] = [];
   for (const c of chosen) {
     const steps = opts.quick ? c.quickSteps : c.steps;
@@ -207,21 +241,35 @@ export function runBench(opts: BenchOptions): BenchReport {
   return { machine, quick: opts.quick, rows };
 }
 
-const f3 = (v: number | null): string => (v === null ? '—' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toPrecision(2));
+const f3 = (v: number | null): string =>
+  v === null ? '—' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toPrecision(2);
 
 /** The human table. */
 export function formatBench(r: BenchReport): string {
   const head = ['case', 'steps', 'numpy steps/s', 'dynview steps/s', 'ratio', 'engine', 'direct steps/s'];
-  const body = r.rows.map((x) => [x.title, String(x.steps), f3(x.numpyStepsPerSecond), f3(x.dynviewStepsPerSecond), `${x.ratio.toFixed(2)}×`, x.engine, f3(x.directStepsPerSecond)]);
+  const body = r.rows.map((x) => [
+    x.title,
+    String(x.steps),
+    f3(x.numpyStepsPerSecond),
+    f3(x.dynviewStepsPerSecond),
+    `${x.ratio.toFixed(2)}×`,
+    x.engine,
+    f3(x.directStepsPerSecond),
+  ]);
   const widths = head.map((h, j) => Math.max(h.length, ...body.map((b) => b[j].length)));
-  const line = (cells: string[]): string => cells.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
+  const line = (cells: string[]): string =>
+    cells.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
   const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
   const m = r.machine;
   out.push('');
-  out.push(`machine: ${m.cpu}, ${m.cores} cores, node ${m.node}, numpy ${m.numpy ?? '?'}, load average ${m.loadAverage.toFixed(2)} at start${r.quick ? ' (--quick)' : ''}`);
+  out.push(
+    `machine: ${m.cpu}, ${m.cores} cores, node ${m.node}, numpy ${m.numpy ?? '?'}, load average ${m.loadAverage.toFixed(2)} at start${r.quick ? ' (--quick)' : ''}`,
+  );
   for (const x of r.rows) {
     const s = x.fast;
-    out.push(`${x.id}: fast engine ${s.frames} frames, mean ${s.meanNearRows.toFixed(0)} near rows, ${s.allNearSteps}/${x.steps} all-near steps, ${s.redoneSteps} redone, ${s.refreshedRows} rows refreshed`);
+    out.push(
+      `${x.id}: fast engine ${s.frames} frames, mean ${s.meanNearRows.toFixed(0)} near rows, ${s.allNearSteps}/${x.steps} all-near steps, ${s.redoneSteps} redone, ${s.refreshedRows} rows refreshed`,
+    );
   }
   return out.join('\n');
 }

@@ -8,4 +8,12 @@ import { proof as widthDrift } from './width-drift.ts';
 import { proof as hmFlow } from './hm-flow.ts';
 import { proof as nagSc } from './nag-sc.ts';
 
-export const BUILTIN_PROOFS: Proof[] = [ntkInit, gdLinear, hbLinear, nagCSublinear, widthDrift, hmFlow, nagSc];
+export const BUILTIN_PROOFS: Proof[] = [
+  ntkInit,
+  gdLinear,
+  hbLinear,
+  nagCSublinear,
+  widthDrift,
+  hmFlow,
+  nagSc,
+];

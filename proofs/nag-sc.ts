@@ -18,26 +18,75 @@ const SMALL = { data: 'sphere', n: [4, 12], d: [3, 8] };
 export const proof: Proof = {
   id: 'nag-sc',
   title: 'NAG-SC: linear at rate ~√λ0; its high-resolution ODE differs from heavy ball by √s H ė',
-  statement: 'NAG-SC with μ = λ0 converges linearly at loss rate 2√λ0 in the ODE limit; its high-resolution ODE has the extra term √s∇²L Ẋ that distinguishes it from heavy ball.',
+  statement:
+    'NAG-SC with μ = λ0 converges linearly at loss rate 2√λ0 in the ODE limit; its high-resolution ODE has the extra term √s∇²L Ẋ that distinguishes it from heavy ball.',
   latex: String.raw`\ddot X + 2\sqrt{\mu}\dot X + \sqrt{s}\,\nabla^2 L(X)\dot X + (1 + \sqrt{\mu s})\nabla L(X) = 0`,
   method: 'nag-sc',
   guarantee: 'upper bound',
-  reference: 'Shi, Du, Jordan & Su, Math. Programming 2022 (arXiv:1810.08907); Liu et al. 2022 (arXiv:2208.03941)',
+  reference:
+    'Shi, Du, Jordan & Su, Math. Programming 2022 (arXiv:1810.08907); Liu et al. 2022 (arXiv:2208.03941)',
   hypotheses: ['μ = λ0 (strong convexity of the output-space loss)', 't = k√s', 'NTK regime'],
   defaultRuns: 10,
   symbolic: () => [
     ...checkOdeTerms('nag-sc', { "X''": '1', "X'": '2*sqrt(mu)', grad: '1' }, 'low', 'weight').obligations,
-    ...checkOdeTerms('nag-sc', { "X''": '1', "X'": '2*sqrt(mu)', 'hess*X\'': 'sqrt(s)', grad: '1 + sqrt(mu*s)' }, 'high', 'output').obligations,
-    checkIdentity('heavy ball has no Hessian damping at high resolution (the term that distinguishes NAG-SC)', '0', deriveOde('hb', { resolution: 'high' }).terms["hess*X'"] ?? '0'),
+    ...checkOdeTerms(
+      'nag-sc',
+      { "X''": '1', "X'": '2*sqrt(mu)', "hess*X'": 'sqrt(s)', grad: '1 + sqrt(mu*s)' },
+      'high',
+      'output',
+    ).obligations,
+    checkIdentity(
+      'heavy ball has no Hessian damping at high resolution (the term that distinguishes NAG-SC)',
+      '0',
+      deriveOde('hb', { resolution: 'high' }).terms["hess*X'"] ?? '0',
+    ),
   ],
   claims: [
-    { id: 'nag-sc-ode-rate', statement: 'μ = λ0: loss ≤ C·exp(−2√λ0 t)', method: 'nag-sc', params: { mu: 'lambda0' }, regime: 'ode', assert: { kind: 'linear', rate: '2*sqrt(lambda0)' }, instances: SMALL },
-    { id: 'nag-sc-discrete-rate', statement: 'discrete, s = 1/(2λmax), μ = λ0: loss rate ≥ √λ0 per unit t = k√s', method: 'nag-sc', params: { mu: 'lambda0' }, regime: 'discrete', assert: { kind: 'linear', rate: 'sqrt(lambda0)' }, instances: SMALL },
+    {
+      id: 'nag-sc-ode-rate',
+      statement: 'μ = λ0: loss ≤ C·exp(−2√λ0 t)',
+      method: 'nag-sc',
+      params: { mu: 'lambda0' },
+      regime: 'ode',
+      assert: { kind: 'linear', rate: '2*sqrt(lambda0)' },
+      instances: SMALL,
+    },
+    {
+      id: 'nag-sc-discrete-rate',
+      statement: 'discrete, s = 1/(2λmax), μ = λ0: loss rate ≥ √λ0 per unit t = k√s',
+      method: 'nag-sc',
+      params: { mu: 'lambda0' },
+      regime: 'discrete',
+      assert: { kind: 'linear', rate: 'sqrt(lambda0)' },
+      instances: SMALL,
+    },
   ],
-  properties: [nagScOverHbProperty('discrete: NAG-SC is faster per step than heavy ball with the same s and β (rate ratio > 1)', 1.0)],
+  properties: [
+    nagScOverHbProperty(
+      'discrete: NAG-SC is faster per step than heavy ball with the same s and β (rate ratio > 1)',
+      1.0,
+    ),
+  ],
   twins: [
     nagScOverHbProperty('FALSE TWIN: discrete NAG-SC is 1.5× faster per step than heavy ball', 1.5),
-    { id: 'nag-sc-rate-too-fast', statement: 'FALSE: loss rate 4√λ0 in the ODE limit', method: 'nag-sc', params: { mu: 'lambda0' }, regime: 'ode', assert: { kind: 'linear', rate: '4*sqrt(lambda0)' }, instances: SMALL },
-    { id: 'nag-sc-high-res-like-hb', statement: 'FALSE: NAG-SC\'s high-resolution ODE has no Hessian term (same as heavy ball)', method: 'nag-sc', assert: { kind: 'ode', resolution: 'high', terms: { "X''": '1', "X'": '2*sqrt(mu)', grad: '1 + sqrt(mu*s)' } } },
+    {
+      id: 'nag-sc-rate-too-fast',
+      statement: 'FALSE: loss rate 4√λ0 in the ODE limit',
+      method: 'nag-sc',
+      params: { mu: 'lambda0' },
+      regime: 'ode',
+      assert: { kind: 'linear', rate: '4*sqrt(lambda0)' },
+      instances: SMALL,
+    },
+    {
+      id: 'nag-sc-high-res-like-hb',
+      statement: "FALSE: NAG-SC's high-resolution ODE has no Hessian term (same as heavy ball)",
+      method: 'nag-sc',
+      assert: {
+        kind: 'ode',
+        resolution: 'high',
+        terms: { "X''": '1', "X'": '2*sqrt(mu)', grad: '1 + sqrt(mu*s)' },
+      },
+    },
   ],
 };

@@ -33,21 +33,42 @@ export const proof: Proof = {
   properties: [
     {
       name: 'λ0 > 0 when no two inputs are parallel',
-      check: ({ runs, seed }) => checkProperty(
-        'λ0 > 0 when no two inputs are parallel',
-        fc.record({ n: integerIn([3, 24]), d: integerIn([2, 10]), seed: seedArbitrary }),
-        async ({ n, d, seed: s }) => {
-          const data = loadData(`sphere:n=${n},d=${d},seed=${s}`, { normalize: true });
-          if (parallelPairs(data, 1).length > 0) return { status: 'inconclusive', detail: 'two inputs are parallel: the hypothesis fails' };
-          const lambda0 = symmetricEigen(gramInfinity(data), n).values[0];
-          return { status: lambda0 > 0 ? 'pass' : 'fail', computed: lambda0, theory: 0, detail: `λ0 = ${lambda0.toExponential(3)} (theory: > 0)` };
-        },
-        { runs: runs * 4, seed },
-      ),
+      check: ({ runs, seed }) =>
+        checkProperty(
+          'λ0 > 0 when no two inputs are parallel',
+          fc.record({ n: integerIn([3, 24]), d: integerIn([2, 10]), seed: seedArbitrary }),
+          async ({ n, d, seed: s }) => {
+            const data = loadData(`sphere:n=${n},d=${d},seed=${s}`, { normalize: true });
+            if (parallelPairs(data, 1).length > 0)
+              return { status: 'inconclusive', detail: 'two inputs are parallel: the hypothesis fails' };
+            const lambda0 = symmetricEigen(gramInfinity(data), n).values[0];
+            return {
+              status: lambda0 > 0 ? 'pass' : 'fail',
+              computed: lambda0,
+              theory: 0,
+              detail: `λ0 = ${lambda0.toExponential(3)} (theory: > 0)`,
+            };
+          },
+          { runs: runs * 4, seed },
+        ),
     },
-    widthLawProperty({ name: '‖H(W0) − H∞‖₂ ∝ m^(−1/2)', kind: 'init-kernel', claimedExponent: -0.5, widths: WIDTHS, n: [4, 16], d: [3, 10] }),
+    widthLawProperty({
+      name: '‖H(W0) − H∞‖₂ ∝ m^(−1/2)',
+      kind: 'init-kernel',
+      claimedExponent: -0.5,
+      widths: WIDTHS,
+      n: [4, 16],
+      d: [3, 10],
+    }),
   ],
   twins: [
-    widthLawProperty({ name: 'FALSE TWIN: ‖H(W0) − H∞‖₂ ∝ 1/m', kind: 'init-kernel', claimedExponent: -1, widths: WIDTHS, n: [4, 16], d: [3, 10] }),
+    widthLawProperty({
+      name: 'FALSE TWIN: ‖H(W0) − H∞‖₂ ∝ 1/m',
+      kind: 'init-kernel',
+      claimedExponent: -1,
+      widths: WIDTHS,
+      n: [4, 16],
+      d: [3, 10],
+    }),
   ],
 };

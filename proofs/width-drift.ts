@@ -27,10 +27,30 @@ export const proof: Proof = {
   properties: [
     // An O(m^(−1/2)) upper bound: the measured slope is typically ≈ −3/4 (activation flips ∝ 1/√m
     // that largely cancel), so the check is one-sided.
-    widthLawProperty({ name: 'sup_t ‖H(t) − H(0)‖₂ = O(m^(−1/2))', kind: 'kernel-drift', claimedExponent: -0.5, sense: 'at-least', tolerance: 0.1, ...GEN }),
-    widthLawProperty({ name: 'max_r ‖w_r(t) − w_r(0)‖ = O(m^(−1/2))', kind: 'weight-drift', claimedExponent: -0.5, sense: 'at-least', tolerance: 0.15, ...GEN }),
+    widthLawProperty({
+      name: 'sup_t ‖H(t) − H(0)‖₂ = O(m^(−1/2))',
+      kind: 'kernel-drift',
+      claimedExponent: -0.5,
+      sense: 'at-least',
+      tolerance: 0.1,
+      ...GEN,
+    }),
+    widthLawProperty({
+      name: 'max_r ‖w_r(t) − w_r(0)‖ = O(m^(−1/2))',
+      kind: 'weight-drift',
+      claimedExponent: -0.5,
+      sense: 'at-least',
+      tolerance: 0.15,
+      ...GEN,
+    }),
   ],
   twins: [
-    widthLawProperty({ name: 'FALSE TWIN: max_r ‖w_r(t) − w_r(0)‖ = O(1/m)', kind: 'weight-drift', claimedExponent: -1, sense: 'at-least', ...GEN }),
+    widthLawProperty({
+      name: 'FALSE TWIN: max_r ‖w_r(t) − w_r(0)‖ = O(1/m)',
+      kind: 'weight-drift',
+      claimedExponent: -1,
+      sense: 'at-least',
+      ...GEN,
+    }),
   ],
 };

@@ -11,7 +11,11 @@ import { loadData } from '../src/data/load.ts';
 import { Rng } from '../src/util/rng.ts';
 
 /** Lanczos with full reorthogonalisation; stops when both extremes move < tol (relative) over 10 steps. */
-function lanczosExtremes(A: Float64Array, n: number, tol = 1e-14): { min: number; max: number; iterations: number } {
+function lanczosExtremes(
+  A: Float64Array,
+  n: number,
+  tol = 1e-14,
+): { min: number; max: number; iterations: number } {
   const rng = new Rng(1);
   const Q: Float64Array[] = [];
   let q = new Float64Array(n);
@@ -47,7 +51,8 @@ function lanczosExtremes(A: Float64Array, n: number, tol = 1e-14): { min: number
       const ev = tridiagonalEigenvalues(Float64Array.from(alpha), Float64Array.from(beta));
       const cur = { min: ev[0], max: ev[ev.length - 1] };
       const scale = Math.max(Math.abs(cur.min), Math.abs(cur.max));
-      if (Math.abs(cur.min - prev.min) <= tol * scale && Math.abs(cur.max - prev.max) <= tol * scale) return { ...cur, iterations: j + 1 };
+      if (Math.abs(cur.min - prev.min) <= tol * scale && Math.abs(cur.max - prev.max) <= tol * scale)
+        return { ...cur, iterations: j + 1 };
       prev = cur;
       if (nq === 0 || j === n - 1) return { ...cur, iterations: j + 1 };
     }
@@ -62,9 +67,17 @@ const sizes = process.argv.slice(2).map(Number);
 for (const n of sizes.length ? sizes : [200, 1000]) {
   const rng = new Rng(n);
   const gauss = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) { const v = rng.normal(); gauss[i * n + j] = v; gauss[j * n + i] = v; }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) {
+      const v = rng.normal();
+      gauss[i * n + j] = v;
+      gauss[j * n + i] = v;
+    }
   const hinf = gramInfinity(loadData(`sphere:n=${n},d=10,seed=1`));
-  for (const [name, A] of [['gaussian', gauss], ['H∞ sphere d=10', hinf]] as const) {
+  for (const [name, A] of [
+    ['gaussian', gauss],
+    ['H∞ sphere d=10', hinf],
+  ] as const) {
     let t = performance.now();
     const ours = symmetricEigenvalues(A, n);
     const tOurs = (performance.now() - t) / 1000;
@@ -85,6 +98,8 @@ for (const n of sizes.length ? sizes : [200, 1000]) {
       for (let i = 0; i < n; i++) diff = Math.max(diff, Math.abs(mv[i] - ours[i]));
       ml = `  ml-matrix EVD ${tMl.toFixed(3)} s (max|Δλ| ${diff.toExponential(1)})`;
     }
-    console.log(`n=${n} ${name}: householder+QL ${tOurs.toFixed(3)} s; lanczos extremes ${tLz.toFixed(3)} s in ${lz.iterations} its (rel err min ${relMin.toExponential(1)}, max ${relMax.toExponential(1)}); κ=${(ours[n - 1] / ours[0]).toExponential(2)}${ml}`);
+    console.log(
+      `n=${n} ${name}: householder+QL ${tOurs.toFixed(3)} s; lanczos extremes ${tLz.toFixed(3)} s in ${lz.iterations} its (rel err min ${relMin.toExponential(1)}, max ${relMax.toExponential(1)}); κ=${(ours[n - 1] / ours[0]).toExponential(2)}${ml}`,
+    );
   }
 }

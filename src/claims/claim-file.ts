@@ -16,8 +16,40 @@ export class ClaimError extends Error {
 
 export const DATA_KINDS = ['sphere', 'paper-synthetic'] as const;
 export const REGIMES: Regime[] = ['ode', 'discrete', 'network'];
-const FUNCTIONS = new Set(['sqrt', 'exp', 'log', 'sin', 'cos', 'tan', 'abs', 'pow', 'min', 'max', 'floor', 'ceil', 'cbrt', 'atan', 'asin', 'acos', 'sinh', 'cosh', 'tanh']);
-const CLAIM_FIELDS = new Set(['id', 'statement', 'latex', 'reference', 'method', 'params', 'regime', 'assert', 'instances', 'driftBound', 'lambda0Min']);
+const FUNCTIONS = new Set([
+  'sqrt',
+  'exp',
+  'log',
+  'sin',
+  'cos',
+  'tan',
+  'abs',
+  'pow',
+  'min',
+  'max',
+  'floor',
+  'ceil',
+  'cbrt',
+  'atan',
+  'asin',
+  'acos',
+  'sinh',
+  'cosh',
+  'tanh',
+]);
+const CLAIM_FIELDS = new Set([
+  'id',
+  'statement',
+  'latex',
+  'reference',
+  'method',
+  'params',
+  'regime',
+  'assert',
+  'instances',
+  'driftBound',
+  'lambda0Min',
+]);
 const INSTANCE_FIELDS = new Set(['data', 'n', 'd', 'width', 'eta', 'runs', 'horizon']);
 
 export const DEFAULT_INSTANCES: InstanceRanges = {
@@ -41,15 +73,21 @@ function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function parseRange(where: string, v: unknown, opts: { integer?: boolean; min?: number; positive?: boolean } = {}): Range {
+function parseRange(
+  where: string,
+  v: unknown,
+  opts: { integer?: boolean; min?: number; positive?: boolean } = {},
+): Range {
   let r: Range;
   if (typeof v === 'number') r = [v, v];
-  else if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number')) r = [v[0] as number, v[1] as number];
+  else if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number'))
+    r = [v[0] as number, v[1] as number];
   else throw new ClaimError(`${where} must be a number or a range [lo, hi]`);
   if (!r.every(Number.isFinite)) throw new ClaimError(`${where} must be finite`);
   if (r[0] > r[1]) throw new ClaimError(`${where}: empty range [${r[0]}, ${r[1]}]`);
   if (opts.integer && !r.every(Number.isInteger)) throw new ClaimError(`${where} must be integers`);
-  if (opts.integer && Math.ceil(r[0]) > Math.floor(r[1])) throw new ClaimError(`${where}: empty range [${r[0]}, ${r[1]}]`);
+  if (opts.integer && Math.ceil(r[0]) > Math.floor(r[1]))
+    throw new ClaimError(`${where}: empty range [${r[0]}, ${r[1]}]`);
   if (opts.min !== undefined && r[0] < opts.min) throw new ClaimError(`${where} must be ≥ ${opts.min}`);
   if (opts.positive && !(r[0] > 0)) throw new ClaimError(`${where} must be positive`);
   return r;
@@ -86,17 +124,24 @@ function parseAssert(raw: unknown, allowedSymbols: Set<string>): Assertion {
   if (!isObject(raw)) throw new ClaimError(`'assert' must be an object with a 'kind'`);
   const kind = raw.kind;
   const tolerance = raw.tolerance === undefined ? DEFAULT_TOLERANCE : raw.tolerance;
-  if (typeof tolerance !== 'number' || !(tolerance >= 0 && tolerance < 1)) throw new ClaimError(`assert.tolerance must be a number in [0, 1)`);
+  if (typeof tolerance !== 'number' || !(tolerance >= 0 && tolerance < 1))
+    throw new ClaimError(`assert.tolerance must be a number in [0, 1)`);
   const checkExpr = (field: string, v: unknown): string => {
     const text = typeof v === 'number' ? String(v) : v;
-    if (typeof text !== 'string' || text.trim() === '') throw new ClaimError(`assert.${field} must be an expression string or a number`);
+    if (typeof text !== 'string' || text.trim() === '')
+      throw new ClaimError(`assert.${field} must be an expression string or a number`);
     for (const s of expressionSymbols(`assert.${field}`, text)) {
-      if (!allowedSymbols.has(s)) throw new ClaimError(`assert.${field}: unknown symbol '${s}' in '${text}' (allowed: ${[...allowedSymbols].join(', ')})`);
+      if (!allowedSymbols.has(s))
+        throw new ClaimError(
+          `assert.${field}: unknown symbol '${s}' in '${text}' (allowed: ${[...allowedSymbols].join(', ')})`,
+        );
     }
     return text;
   };
   const only = (fields: string[]) => {
-    for (const k of Object.keys(raw)) if (!fields.includes(k)) throw new ClaimError(`assert: unknown field '${k}' for kind '${String(kind)}'`);
+    for (const k of Object.keys(raw))
+      if (!fields.includes(k))
+        throw new ClaimError(`assert: unknown field '${k}' for kind '${String(kind)}'`);
   };
   if (kind === 'linear') {
     only(['kind', 'rate', 'tolerance']);
@@ -108,19 +153,23 @@ function parseAssert(raw: unknown, allowedSymbols: Set<string>): Assertion {
   }
   if (kind === 'ode') {
     only(['kind', 'terms', 'resolution', 'space']);
-    if (!isObject(raw.terms) || Object.keys(raw.terms).length === 0) throw new ClaimError(`assert.terms must be a non-empty object of term → coefficient`);
+    if (!isObject(raw.terms) || Object.keys(raw.terms).length === 0)
+      throw new ClaimError(`assert.terms must be a non-empty object of term → coefficient`);
     const terms: Record<string, string> = {};
     for (const [k, v] of Object.entries(raw.terms)) {
-      if (!/^(X'+|grad|hess\*X')$/.test(k)) throw new ClaimError(`assert.terms: unknown term '${k}' (X', X'', …, grad, hess*X')`);
+      if (!/^(X'+|grad|hess\*X')$/.test(k))
+        throw new ClaimError(`assert.terms: unknown term '${k}' (X', X'', …, grad, hess*X')`);
       const text = typeof v === 'number' ? String(v) : v;
       if (typeof text !== 'string') throw new ClaimError(`assert.terms['${k}'] must be an expression string`);
       expressionSymbols(`assert.terms['${k}']`, text);
       terms[k] = text;
     }
     const resolution = raw.resolution ?? 'low';
-    if (resolution !== 'low' && resolution !== 'high') throw new ClaimError(`assert.resolution must be 'low' or 'high'`);
+    if (resolution !== 'low' && resolution !== 'high')
+      throw new ClaimError(`assert.resolution must be 'low' or 'high'`);
     const space = raw.space ?? 'weight';
-    if (space !== 'weight' && space !== 'output') throw new ClaimError(`assert.space must be 'weight' or 'output'`);
+    if (space !== 'weight' && space !== 'output')
+      throw new ClaimError(`assert.space must be 'weight' or 'output'`);
     return { kind, terms, resolution, space };
   }
   throw new ClaimError(`assert.kind must be 'linear', 'sublinear' or 'ode', got '${String(kind)}'`);
@@ -129,9 +178,11 @@ function parseAssert(raw: unknown, allowedSymbols: Set<string>): Assertion {
 function parseHorizon(raw: unknown): Horizon {
   if (!isObject(raw)) throw new ClaimError(`instances.horizon must be {"t": T} or {"steps": K}`);
   const keys = Object.keys(raw);
-  if (keys.length !== 1 || !(keys[0] === 't' || keys[0] === 'steps')) throw new ClaimError(`instances.horizon must be {"t": T} or {"steps": K}`);
+  if (keys.length !== 1 || !(keys[0] === 't' || keys[0] === 'steps'))
+    throw new ClaimError(`instances.horizon must be {"t": T} or {"steps": K}`);
   const v = raw[keys[0]];
-  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new ClaimError(`instances.horizon.${keys[0]} must be a positive number`);
+  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v))
+    throw new ClaimError(`instances.horizon.${keys[0]} must be a positive number`);
   if (keys[0] === 'steps') {
     if (!Number.isInteger(v)) throw new ClaimError(`instances.horizon.steps must be an integer`);
     return { steps: v };
@@ -142,20 +193,26 @@ function parseHorizon(raw: unknown): Horizon {
 function parseInstances(raw: unknown): InstanceRanges {
   if (raw === undefined) return { ...DEFAULT_INSTANCES };
   if (!isObject(raw)) throw new ClaimError(`'instances' must be an object`);
-  for (const k of Object.keys(raw)) if (!INSTANCE_FIELDS.has(k)) throw new ClaimError(`instances: unknown field '${k}' (fields: ${[...INSTANCE_FIELDS].join(', ')})`);
+  for (const k of Object.keys(raw))
+    if (!INSTANCE_FIELDS.has(k))
+      throw new ClaimError(`instances: unknown field '${k}' (fields: ${[...INSTANCE_FIELDS].join(', ')})`);
   const out: InstanceRanges = { ...DEFAULT_INSTANCES };
   if (raw.data !== undefined) {
     if (typeof raw.data !== 'string' || !(DATA_KINDS as readonly string[]).includes(raw.data)) {
-      throw new ClaimError(`instances.data must be one of ${DATA_KINDS.join(', ')}, got '${String(raw.data)}'`);
+      throw new ClaimError(
+        `instances.data must be one of ${DATA_KINDS.join(', ')}, got '${String(raw.data)}'`,
+      );
     }
     out.data = raw.data;
   }
   if (raw.n !== undefined) out.n = parseRange('instances.n', raw.n, { integer: true, min: 2 });
   if (raw.d !== undefined) out.d = parseRange('instances.d', raw.d, { integer: true, min: 2 });
-  if (raw.width !== undefined) out.width = parseRange('instances.width', raw.width, { integer: true, min: 1 });
+  if (raw.width !== undefined)
+    out.width = parseRange('instances.width', raw.width, { integer: true, min: 1 });
   if (raw.eta !== undefined) out.eta = parseRange('instances.eta', raw.eta, { positive: true });
   if (raw.runs !== undefined) {
-    if (typeof raw.runs !== 'number' || !Number.isInteger(raw.runs) || raw.runs < 1) throw new ClaimError(`instances.runs must be an integer ≥ 1`);
+    if (typeof raw.runs !== 'number' || !Number.isInteger(raw.runs) || raw.runs < 1)
+      throw new ClaimError(`instances.runs must be an integer ≥ 1`);
     out.runs = raw.runs;
   }
   if (raw.horizon !== undefined) out.horizon = parseHorizon(raw.horizon);
@@ -165,8 +222,11 @@ function parseInstances(raw: unknown): InstanceRanges {
 /** Validate a claim object (already JSON-parsed). */
 export function parseClaim(raw: unknown): Claim {
   if (!isObject(raw)) throw new ClaimError('a claim must be a JSON object');
-  for (const k of Object.keys(raw)) if (!CLAIM_FIELDS.has(k)) throw new ClaimError(`unknown field '${k}' (fields: ${[...CLAIM_FIELDS].join(', ')})`);
-  if (typeof raw.id !== 'string' || !/^[A-Za-z0-9_.:-]+$/.test(raw.id)) throw new ClaimError(`'id' must be a non-empty identifier (letters, digits, - _ . :)`);
+  for (const k of Object.keys(raw))
+    if (!CLAIM_FIELDS.has(k))
+      throw new ClaimError(`unknown field '${k}' (fields: ${[...CLAIM_FIELDS].join(', ')})`);
+  if (typeof raw.id !== 'string' || !/^[A-Za-z0-9_.:-]+$/.test(raw.id))
+    throw new ClaimError(`'id' must be a non-empty identifier (letters, digits, - _ . :)`);
   const id = raw.id;
   const statement = raw.statement === undefined ? id : raw.statement;
   if (typeof statement !== 'string') throw new ClaimError(`'statement' must be a string`);
@@ -191,10 +251,14 @@ export function parseClaim(raw: unknown): Claim {
   if (raw.params !== undefined) {
     if (!isObject(raw.params)) throw new ClaimError(`'params' must be an object`);
     for (const [k, v] of Object.entries(raw.params)) {
-      if (!paramNames.includes(k)) throw new ClaimError(`params: method has no parameter '${k}' (parameters: ${paramNames.join(', ')})`);
+      if (!paramNames.includes(k))
+        throw new ClaimError(`params: method has no parameter '${k}' (parameters: ${paramNames.join(', ')})`);
       if (typeof v === 'string') {
         for (const sym of expressionSymbols(`params.${k}`, v)) {
-          if (!PARAM_EXPRESSION_SYMBOLS.includes(sym)) throw new ClaimError(`params.${k}: unknown symbol '${sym}' in '${v}' (allowed: ${PARAM_EXPRESSION_SYMBOLS.join(', ')})`);
+          if (!PARAM_EXPRESSION_SYMBOLS.includes(sym))
+            throw new ClaimError(
+              `params.${k}: unknown symbol '${sym}' in '${v}' (allowed: ${PARAM_EXPRESSION_SYMBOLS.join(', ')})`,
+            );
         }
         params[k] = v;
         continue;
@@ -205,7 +269,8 @@ export function parseClaim(raw: unknown): Claim {
   }
   // regime
   const regime = raw.regime ?? 'ode';
-  if (typeof regime !== 'string' || !(REGIMES as string[]).includes(regime)) throw new ClaimError(`'regime' must be one of ${REGIMES.join(', ')}, got '${String(regime)}'`);
+  if (typeof regime !== 'string' || !(REGIMES as string[]).includes(regime))
+    throw new ClaimError(`'regime' must be one of ${REGIMES.join(', ')}, got '${String(regime)}'`);
   const allowed = new Set(['lambda0', 'lambdaMax', 'n', 'd', 'eta', 'm', ...paramNames]);
   const assert = parseAssert(raw.assert, allowed);
   const instances = parseInstances(raw.instances);
@@ -216,9 +281,17 @@ export function parseClaim(raw: unknown): Claim {
     return v;
   };
   return {
-    id, statement, latex: raw.latex as string | undefined, reference: raw.reference as string | undefined,
-    method, params, regime: regime as Regime, assert, instances,
-    driftBound: num('driftBound', 0.25), lambda0Min: num('lambda0Min', 1e-6),
+    id,
+    statement,
+    latex: raw.latex as string | undefined,
+    reference: raw.reference as string | undefined,
+    method,
+    params,
+    regime: regime as Regime,
+    assert,
+    instances,
+    driftBound: num('driftBound', 0.25),
+    lambda0Min: num('lambda0Min', 1e-6),
   };
 }
 

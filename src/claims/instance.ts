@@ -65,5 +65,14 @@ export function buildInstance(inst: Instance): InstanceData {
     for (let i = 0; i < n; i++) s += vectors[i * n + j] * e0[i];
     e0Modes[j] = s;
   }
-  return { data, hInf, eigenvalues: values, eigenvectors: vectors, lambda0: values[0], lambdaMax: values[n - 1], e0, e0Modes };
+  return {
+    data,
+    hInf,
+    eigenvalues: values,
+    eigenvectors: vectors,
+    lambda0: values[0],
+    lambdaMax: values[n - 1],
+    e0,
+    e0Modes,
+  };
 }

@@ -25,8 +25,19 @@ interface OdexSolver {
   relativeTolerance: number;
   denseOutput: boolean;
   maxSteps: number;
-  solve(f: (x: number, y: number[]) => number[], x0: number, y0: number[], xEnd: number,
-    out?: (nr: number, xOld: number, x: number, y: number[], dense?: (c: number, x: number) => number) => boolean | void): unknown;
+  solve(
+    f: (x: number, y: number[]) => number[],
+    x0: number,
+    y0: number[],
+    xEnd: number,
+    out?: (
+      nr: number,
+      xOld: number,
+      x: number,
+      y: number[],
+      dense?: (c: number, x: number) => number,
+    ) => boolean | void,
+  ): unknown;
 }
 const { Solver } = createRequire(import.meta.url)('odex') as { Solver: new (n: number) => OdexSolver };
 

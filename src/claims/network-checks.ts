@@ -18,15 +18,34 @@ export function realNetRuns(runs: number): number {
   return Math.max(1, Math.ceil(runs / 3));
 }
 
-interface NetSample { n: number; d: number; seed: number }
+interface NetSample {
+  n: number;
+  d: number;
+  seed: number;
+}
 const netSample = fc.record({ n: integerIn([4, 6]), d: integerIn([3, 5]), seed: seedArbitrary });
 
-async function trainOn(sample: NetSample, method: string, params: (lambda0: number, eta: number) => Record<string, number>, width: number, steps: number, etaScale = 1) {
+async function trainOn(
+  sample: NetSample,
+  method: string,
+  params: (lambda0: number, eta: number) => Record<string, number>,
+  width: number,
+  steps: number,
+  etaScale = 1,
+) {
   const { train } = await import('../train/trainer.ts');
   const data = loadData(`sphere:n=${sample.n},d=${sample.d},seed=${sample.seed}`, { normalize: true });
   const { values } = symmetricEigen(gramInfinity(data), data.n);
   const eta = defaultEta(values[values.length - 1]) * etaScale;
-  const traj = train({ data, width, method, params: params(values[0], eta), steps, seed: sample.seed + 1, probeEvery: Math.max(1, Math.floor(steps / 8)) });
+  const traj = train({
+    data,
+    width,
+    method,
+    params: params(values[0], eta),
+    steps,
+    seed: sample.seed + 1,
+    probeEvery: Math.max(1, Math.floor(steps / 8)),
+  });
   return { traj, eta, lambda0: values[0] };
 }
 
@@ -35,31 +54,56 @@ async function trainOn(sample: NetSample, method: string, params: (lambda0: numb
  * (λ_min of the empirical kernel at the last probe), within `tolerance` relative. A false twin
  * passes `factor` ≠ 1 (the claimed rate is factor × the theory).
  */
-export function gdDiscreteRateProperty(name: string, factor = 1, tolerance = 0.05, width = 8000): NumericProperty {
+export function gdDiscreteRateProperty(
+  name: string,
+  factor = 1,
+  tolerance = 0.05,
+  width = 8000,
+): NumericProperty {
   return {
     name,
-    check: ({ runs, seed }) => checkProperty(name, netSample, async (sample) => {
-      const data = loadData(`sphere:n=${sample.n},d=${sample.d},seed=${sample.seed}`, { normalize: true });
-      const { values } = symmetricEigen(gramInfinity(data), data.n);
-      // long enough for the slowest mode to dominate (loss ~e^(−50)), short of the float64 floor of u − y
-      const steps = Math.min(4000, Math.ceil(25 / (defaultEta(values[values.length - 1]) * values[0])));
-      const { traj: run, eta, lambda0 } = await trainOn(sample, 'gd', (_l, e) => ({ eta: e }), width, steps);
-      if (run.status !== 'ok') return { status: 'inconclusive', detail: `training diverged at step ${run.divergedAt}` };
-      const from = Math.floor(steps / 2);
-      const ks: number[] = [];
-      const ls: number[] = [];
-      for (let k = from; k <= steps; k++) if (run.loss[k] > 0) { ks.push(k); ls.push(Math.log(run.loss[k])); }
-      if (ks.length < 10) return { status: 'inconclusive', detail: 'the loss reached the floating-point floor too early' };
-      const measured = -linearFit(ks, ls).slope;
-      const lambdaMin = run.probes[run.probes.length - 1].lambdaMin;
-      const theory = -2 * Math.log(1 - eta * lambdaMin);
-      const claimed = factor * theory;
-      const ok = Math.abs(measured - claimed) <= tolerance * claimed;
-      return {
-        status: ok ? 'pass' : 'fail', computed: measured, theory: claimed,
-        detail: `width ${width}, η = ${eta.toPrecision(3)}: per-step loss rate ${measured.toPrecision(4)} vs ${factor === 1 ? '' : `${factor} × `}−2 ln(1 − ηλ_min(H(t))) = ${claimed.toPrecision(4)} (λ_min(H(t)) = ${lambdaMin.toPrecision(4)}, λ0 = ${lambda0.toPrecision(4)})`,
-      };
-    }, { runs: realNetRuns(runs), seed }),
+    check: ({ runs, seed }) =>
+      checkProperty(
+        name,
+        netSample,
+        async (sample) => {
+          const data = loadData(`sphere:n=${sample.n},d=${sample.d},seed=${sample.seed}`, {
+            normalize: true,
+          });
+          const { values } = symmetricEigen(gramInfinity(data), data.n);
+          // long enough for the slowest mode to dominate (loss ~e^(−50)), short of the float64 floor of u − y
+          const steps = Math.min(4000, Math.ceil(25 / (defaultEta(values[values.length - 1]) * values[0])));
+          const {
+            traj: run,
+            eta,
+            lambda0,
+          } = await trainOn(sample, 'gd', (_l, e) => ({ eta: e }), width, steps);
+          if (run.status !== 'ok')
+            return { status: 'inconclusive', detail: `training diverged at step ${run.divergedAt}` };
+          const from = Math.floor(steps / 2);
+          const ks: number[] = [];
+          const ls: number[] = [];
+          for (let k = from; k <= steps; k++)
+            if (run.loss[k] > 0) {
+              ks.push(k);
+              ls.push(Math.log(run.loss[k]));
+            }
+          if (ks.length < 10)
+            return { status: 'inconclusive', detail: 'the loss reached the floating-point floor too early' };
+          const measured = -linearFit(ks, ls).slope;
+          const lambdaMin = run.probes[run.probes.length - 1].lambdaMin;
+          const theory = -2 * Math.log(1 - eta * lambdaMin);
+          const claimed = factor * theory;
+          const ok = Math.abs(measured - claimed) <= tolerance * claimed;
+          return {
+            status: ok ? 'pass' : 'fail',
+            computed: measured,
+            theory: claimed,
+            detail: `width ${width}, η = ${eta.toPrecision(3)}: per-step loss rate ${measured.toPrecision(4)} vs ${factor === 1 ? '' : `${factor} × `}−2 ln(1 − ηλ_min(H(t))) = ${claimed.toPrecision(4)} (λ_min(H(t)) = ${lambdaMin.toPrecision(4)}, λ0 = ${lambda0.toPrecision(4)})`,
+          };
+        },
+        { runs: realNetRuns(runs), seed },
+      ),
   };
 }
 
@@ -70,16 +114,32 @@ export function gdDiscreteRateProperty(name: string, factor = 1, tolerance = 0.0
 export function neglectedTermsProperty(name: string, bound: number, width = 8000): NumericProperty {
   return {
     name,
-    check: ({ runs, seed }) => checkProperty(name, netSample, async (sample) => {
-      const { traj } = await trainOn(sample, 'hb', (l0, e) => ({ eta: e, gamma: 2 * Math.sqrt(l0) }), width, 800, 0.25);
-      if (traj.status !== 'ok') return { status: 'inconclusive', detail: `training diverged at step ${traj.divergedAt}` };
-      const est = neglectedTermsEstimate(traj.probes);
-      if (!est) return { status: 'inconclusive', detail: 'no probes' };
-      const ok = est.relativeNeglected <= bound;
-      return {
-        status: ok ? 'pass' : 'fail', computed: est.relativeNeglected, theory: bound,
-        detail: `width ${width}: neglected/kept = ${est.relativeNeglected.toExponential(3)} (${est.source}) at step ${est.atStep}, max ‖H(t) − H(0)‖₂ = ${est.maxKernelDrift.toExponential(3)}; bound ${bound}`,
-      };
-    }, { runs: realNetRuns(runs), seed }),
+    check: ({ runs, seed }) =>
+      checkProperty(
+        name,
+        netSample,
+        async (sample) => {
+          const { traj } = await trainOn(
+            sample,
+            'hb',
+            (l0, e) => ({ eta: e, gamma: 2 * Math.sqrt(l0) }),
+            width,
+            800,
+            0.25,
+          );
+          if (traj.status !== 'ok')
+            return { status: 'inconclusive', detail: `training diverged at step ${traj.divergedAt}` };
+          const est = neglectedTermsEstimate(traj.probes);
+          if (!est) return { status: 'inconclusive', detail: 'no probes' };
+          const ok = est.relativeNeglected <= bound;
+          return {
+            status: ok ? 'pass' : 'fail',
+            computed: est.relativeNeglected,
+            theory: bound,
+            detail: `width ${width}: neglected/kept = ${est.relativeNeglected.toExponential(3)} (${est.source}) at step ${est.atStep}, max ‖H(t) − H(0)‖₂ = ${est.maxKernelDrift.toExponential(3)}; bound ${bound}`,
+          };
+        },
+        { runs: realNetRuns(runs), seed },
+      ),
   };
 }

@@ -106,7 +106,13 @@ export async function runProof(proof: Proof, opts: ProofRunOptions = {}): Promis
     tick('symbolic');
   }
   for (const claim of claims) {
-    const r = await runClaim(claim, { runs, seed, path: opts.path, keepTrajectories: 3, replayCommand: `dynview verify ${proof.id} --claim ${claim.id}` });
+    const r = await runClaim(claim, {
+      runs,
+      seed,
+      path: opts.path,
+      keepTrajectories: 3,
+      replayCommand: `dynview verify ${proof.id} --claim ${claim.id}`,
+    });
     claimRuns.push(r);
     for (const o of r.obligations) obligations.push({ ...o, name: `${claim.id}: ${o.name}` });
     tick(claim.id);
@@ -122,22 +128,46 @@ export async function runProof(proof: Proof, opts: ProofRunOptions = {}): Promis
   for (const t of twins) {
     if (isProperty(t)) {
       const r = await t.check({ runs, seed });
-      twinResults.push({ id: t.name, verdict: r.status === 'fail' ? 'refuted' : r.status === 'pass' ? 'supported' : 'inconclusive', detail: r.detail });
+      twinResults.push({
+        id: t.name,
+        verdict: r.status === 'fail' ? 'refuted' : r.status === 'pass' ? 'supported' : 'inconclusive',
+        detail: r.detail,
+      });
       tick(t.name);
     } else {
       const claim = parseClaim(t);
-      const r = await runClaim(claim, { runs, seed, path: opts.path, replayCommand: `dynview verify ${proof.id} --claim ${claim.id}` });
-      twinResults.push({ id: claim.id, verdict: r.verdict, detail: r.counterexample?.reason ?? r.evidence.summary, replay: r.counterexample?.replay });
+      const r = await runClaim(claim, {
+        runs,
+        seed,
+        path: opts.path,
+        replayCommand: `dynview verify ${proof.id} --claim ${claim.id}`,
+      });
+      twinResults.push({
+        id: claim.id,
+        verdict: r.verdict,
+        detail: r.counterexample?.reason ?? r.evidence.summary,
+        replay: r.counterexample?.replay,
+      });
       tick(claim.id);
     }
   }
   if (proof.plots) plots.push(...proof.plots(claimRuns));
   return {
-    id: proof.id, title: proof.title, statement: proof.statement, latex: proof.latex, guarantee: proof.guarantee,
-    reference: proof.reference, hypotheses: proof.hypotheses,
-    verdict: combineVerdict(obligations), obligations, claims: claimRuns, twins: twinResults,
+    id: proof.id,
+    title: proof.title,
+    statement: proof.statement,
+    latex: proof.latex,
+    guarantee: proof.guarantee,
+    reference: proof.reference,
+    hypotheses: proof.hypotheses,
+    verdict: combineVerdict(obligations),
+    obligations,
+    claims: claimRuns,
+    twins: twinResults,
     twinsRefuted: twinResults.every((t) => t.verdict === 'refuted'),
-    plots, seconds: (performance.now() - started) / 1000, seed,
+    plots,
+    seconds: (performance.now() - started) / 1000,
+    seed,
   };
 }
 
@@ -148,7 +178,14 @@ export async function runProof(proof: Proof, opts: ProofRunOptions = {}): Promis
 export async function checkProperty<T>(
   name: string,
   arb: fc.Arbitrary<T>,
-  predicate: (value: T) => Promise<{ status: 'pass' | 'fail' | 'inconclusive'; detail: string; computed?: number; theory?: number }>,
+  predicate: (
+    value: T,
+  ) => Promise<{
+    status: 'pass' | 'fail' | 'inconclusive';
+    detail: string;
+    computed?: number;
+    theory?: number;
+  }>,
   opts: { runs: number; seed: number },
 ): Promise<ObligationResult & { values: Array<{ value: T; computed?: number; theory?: number }> }> {
   const values: Array<{ value: T; computed?: number; theory?: number }> = [];
@@ -163,33 +200,54 @@ export async function checkProperty<T>(
       return { status: 'inconclusive', detail: `error: ${(err as Error).message.split('\n')[0]}` };
     }
   };
-  const details = await fc.check(fc.asyncProperty(arb, async (v) => {
-    const r = await safe(v);
-    if (main) {
-      values.push({ value: v, computed: r.computed, theory: r.theory });
-      if (r.status === 'inconclusive') inconclusive.push(r.detail);
-    }
-    if (r.status === 'fail') {
-      if (main) firstFail = r.detail;
-      main = false;
-      return false;
-    }
-    return true;
-  }), { seed: opts.seed, numRuns: opts.runs });
+  const details = await fc.check(
+    fc.asyncProperty(arb, async (v) => {
+      const r = await safe(v);
+      if (main) {
+        values.push({ value: v, computed: r.computed, theory: r.theory });
+        if (r.status === 'inconclusive') inconclusive.push(r.detail);
+      }
+      if (r.status === 'fail') {
+        if (main) firstFail = r.detail;
+        main = false;
+        return false;
+      }
+      return true;
+    }),
+    { seed: opts.seed, numRuns: opts.runs },
+  );
   const fmt = (x?: number) => (x === undefined || !Number.isFinite(x) ? undefined : Number(x.toPrecision(4)));
   const last = values[values.length - 1];
   if (details.failed && details.counterexample) {
     const shrunk = await safe(details.counterexample[0] as T);
     return {
-      name, kind: 'numeric', status: 'fail', values,
+      name,
+      kind: 'numeric',
+      status: 'fail',
+      values,
       detail: `counterexample ${JSON.stringify(details.counterexample[0])}: ${shrunk.detail} (first failure: ${firstFail}); replay with seed ${details.seed}, path ${details.counterexamplePath}`,
-      computed: fmt(shrunk.computed), theory: fmt(shrunk.theory),
+      computed: fmt(shrunk.computed),
+      theory: fmt(shrunk.theory),
     };
   }
   if (inconclusive.length > 0) {
-    return { name, kind: 'numeric', status: 'inconclusive', values, detail: `${inconclusive.length} of ${values.length} samples inconclusive: ${inconclusive[0]}` };
+    return {
+      name,
+      kind: 'numeric',
+      status: 'inconclusive',
+      values,
+      detail: `${inconclusive.length} of ${values.length} samples inconclusive: ${inconclusive[0]}`,
+    };
   }
-  return { name, kind: 'numeric', status: 'pass', values, detail: `${values.length} samples, 0 counterexamples; last: ${last ? (predicateDetail(last)) : ''}`, computed: fmt(last?.computed), theory: fmt(last?.theory) };
+  return {
+    name,
+    kind: 'numeric',
+    status: 'pass',
+    values,
+    detail: `${values.length} samples, 0 counterexamples; last: ${last ? predicateDetail(last) : ''}`,
+    computed: fmt(last?.computed),
+    theory: fmt(last?.theory),
+  };
 }
 
 function predicateDetail(v: { computed?: number; theory?: number }): string {
@@ -201,12 +259,19 @@ function predicateDetail(v: { computed?: number; theory?: number }): string {
 export function proofRunOptionsFromEnv(defaultRuns: number): ProofRunOptions {
   const runs = Number(process.env.DYNVIEW_RUNS ?? defaultRuns);
   const seed = Number(process.env.DYNVIEW_SEED ?? 1);
-  return { runs: Number.isInteger(runs) && runs > 0 ? runs : defaultRuns, seed: Number.isInteger(seed) ? seed : 1 };
+  return {
+    runs: Number.isInteger(runs) && runs > 0 ? runs : defaultRuns,
+    seed: Number.isInteger(seed) ? seed : 1,
+  };
 }
 
 /** One line per failing obligation or unrefuted twin (assertion messages in tests). */
 export function proofFailures(r: ProofResult): string {
-  const bad = r.obligations.filter((o) => o.status !== 'pass').map((o) => `${o.name}: ${o.status}: ${o.detail}`);
-  const twins = r.twins.filter((t) => t.verdict !== 'refuted').map((t) => `twin ${t.id}: ${t.verdict}: ${t.detail}`);
+  const bad = r.obligations
+    .filter((o) => o.status !== 'pass')
+    .map((o) => `${o.name}: ${o.status}: ${o.detail}`);
+  const twins = r.twins
+    .filter((t) => t.verdict !== 'refuted')
+    .map((t) => `twin ${t.id}: ${t.verdict}: ${t.detail}`);
   return [...bad, ...twins].join('\n');
 }

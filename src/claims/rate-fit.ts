@@ -80,11 +80,18 @@ export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>): LinFit {
   const n = x.length;
   let mx = 0;
   let my = 0;
-  for (let i = 0; i < n; i++) { mx += x[i]; my += y[i]; }
-  mx /= n; my /= n;
+  for (let i = 0; i < n; i++) {
+    mx += x[i];
+    my += y[i];
+  }
+  mx /= n;
+  my /= n;
   let sxx = 0;
   let sxy = 0;
-  for (let i = 0; i < n; i++) { sxx += (x[i] - mx) ** 2; sxy += (x[i] - mx) * (y[i] - my); }
+  for (let i = 0; i < n; i++) {
+    sxx += (x[i] - mx) ** 2;
+    sxy += (x[i] - mx) * (y[i] - my);
+  }
   const slope = sxx > 0 ? sxy / sxx : 0;
   const intercept = my - slope * mx;
   let ss = 0;
@@ -96,11 +103,23 @@ export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>): LinFit {
 function twoRegressorFit(u: number[], v: number[], y: number[]): { b: number; c: number } | null {
   const n = y.length;
   const mean = (z: number[]) => z.reduce((s, q) => s + q, 0) / n;
-  const mu = mean(u); const mv = mean(v); const my = mean(y);
-  let suu = 0; let svv = 0; let suv = 0; let suy = 0; let svy = 0;
+  const mu = mean(u);
+  const mv = mean(v);
+  const my = mean(y);
+  let suu = 0;
+  let svv = 0;
+  let suv = 0;
+  let suy = 0;
+  let svy = 0;
   for (let i = 0; i < n; i++) {
-    const du = u[i] - mu; const dv = v[i] - mv; const dy = y[i] - my;
-    suu += du * du; svv += dv * dv; suv += du * dv; suy += du * dy; svy += dv * dy;
+    const du = u[i] - mu;
+    const dv = v[i] - mv;
+    const dy = y[i] - my;
+    suu += du * du;
+    svv += dv * dv;
+    suv += du * dv;
+    suy += du * dy;
+    svy += dv * dy;
   }
   const det = suu * svv - suv * suv;
   if (!(Math.abs(det) > 1e-12 * suu * svv)) return null;
@@ -116,24 +135,35 @@ export function localMaxima(y: ArrayLike<number>): number[] {
   return out;
 }
 
-export function classifyDecay(t: ArrayLike<number>, loss: ArrayLike<number>, opts: ClassifyOptions = {}): DecayClassification {
+export function classifyDecay(
+  t: ArrayLike<number>,
+  loss: ArrayLike<number>,
+  opts: ClassifyOptions = {},
+): DecayClassification {
   const windowStart = opts.windowStart ?? 0.25;
   const floorRel = opts.floor ?? 1e-24;
   const stallDrop = opts.stallDrop ?? 0.1;
   const divergeFactor = opts.divergeFactor ?? 1e3;
   const n = Math.min(t.length, loss.length);
   const T = n > 0 ? t[n - 1] : 0;
-  const none = (kind: DecayKind, reason: string, window: [number, number] = [0, T]): DecayClassification => ({ kind, window, quality: null, reason });
+  const none = (kind: DecayKind, reason: string, window: [number, number] = [0, T]): DecayClassification => ({
+    kind,
+    window,
+    quality: null,
+    reason,
+  });
   if (n < 8) return none('undecided', `only ${n} points`);
 
   // 1. divergence
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(loss[i]) || !Number.isFinite(t[i])) return none('diverged', `non-finite loss at t = ${fmt(t[i])}`);
+    if (!Number.isFinite(loss[i]) || !Number.isFinite(t[i]))
+      return none('diverged', `non-finite loss at t = ${fmt(t[i])}`);
   }
   const L0 = loss[0];
   let maxLate = 0;
   for (let i = Math.floor(n / 2); i < n; i++) maxLate = Math.max(maxLate, loss[i]);
-  if (L0 > 0 && maxLate > divergeFactor * L0) return none('diverged', `loss grew to ${fmt(maxLate)} from ${fmt(L0)}`);
+  if (L0 > 0 && maxLate > divergeFactor * L0)
+    return none('diverged', `loss grew to ${fmt(maxLate)} from ${fmt(L0)}`);
 
   // 2. floor
   let Lmax = 0;
@@ -153,7 +183,10 @@ export function classifyDecay(t: ArrayLike<number>, loss: ArrayLike<number>, opt
   const ts: number[] = [];
   const ls: number[] = [];
   for (let i = 0; i <= last; i++) {
-    if (t[i] >= from && t[i] > 0 && loss[i] > 0) { ts.push(t[i]); ls.push(loss[i]); }
+    if (t[i] >= from && t[i] > 0 && loss[i] > 0) {
+      ts.push(t[i]);
+      ls.push(loss[i]);
+    }
   }
   const window: [number, number] = [ts[0] ?? from, Tend];
   if (ts.length < 8) return none('undecided', `only ${ts.length} points in the late window`, window);
@@ -173,7 +206,11 @@ export function classifyDecay(t: ArrayLike<number>, loss: ArrayLike<number>, opt
     envelope = true;
     const keep: number[] = [];
     let best = -Infinity;
-    for (let i = ls.length - 1; i >= 0; i--) if (ls[i] > best) { best = ls[i]; keep.push(i); }
+    for (let i = ls.length - 1; i >= 0; i--)
+      if (ls[i] > best) {
+        best = ls[i];
+        keep.push(i);
+      }
     keep.reverse();
     ex = keep.map((i) => ts[i]);
     ey = keep.map((i) => ls[i]);
@@ -185,15 +222,28 @@ export function classifyDecay(t: ArrayLike<number>, loss: ArrayLike<number>, opt
   const fitT = linearFit(ex, lnL);
   const fitLog = linearFit(lnT, lnL);
   const drop = -fitT.slope * (ex[ex.length - 1] - ex[0]);
-  if (drop < -Math.log(divergeFactor)) return none('diverged', `ln loss rises by ${fmt(-drop)} across the window`, window);
+  if (drop < -Math.log(divergeFactor))
+    return none('diverged', `ln loss rises by ${fmt(-drop)} across the window`, window);
   if (drop < stallDrop) {
-    return { kind: 'stalled', window, quality: quality(), reason: `ln loss falls by only ${fmt(drop)} across the window (< ${stallDrop})` };
+    return {
+      kind: 'stalled',
+      window,
+      quality: quality(),
+      reason: `ln loss falls by only ${fmt(drop)} across the window (< ${stallDrop})`,
+    };
   }
-  if (ex.length < 8) return { kind: 'undecided', window, quality: quality(), reason: `only ${ex.length} envelope maxima in the window` };
+  if (ex.length < 8)
+    return {
+      kind: 'undecided',
+      window,
+      quality: quality(),
+      reason: `only ${ex.length} envelope maxima in the window`,
+    };
 
   // 6. elasticity of the local slope over 4 sub-windows equal in ln t
   // 4 sub-windows; fewer when an envelope has too few maxima for 4 (each needs 2 points).
-  const elasticity = localSlopeElasticity(ex, lnL, 4) ?? localSlopeElasticity(ex, lnL, 3) ?? localSlopeElasticity(ex, lnL, 2);
+  const elasticity =
+    localSlopeElasticity(ex, lnL, 4) ?? localSlopeElasticity(ex, lnL, 3) ?? localSlopeElasticity(ex, lnL, 2);
 
   function quality(): DecayQuality {
     return {
@@ -207,7 +257,13 @@ export function classifyDecay(t: ArrayLike<number>, loss: ArrayLike<number>, opt
     };
   }
   const q: DecayQuality = { ...quality(), elasticity: elasticity ?? Number.NaN };
-  if (elasticity === null) return { kind: 'undecided', window, quality: { ...q, elasticity: 0 }, reason: 'local slopes do not all decrease (too few points per sub-window)' };
+  if (elasticity === null)
+    return {
+      kind: 'undecided',
+      window,
+      quality: { ...q, elasticity: 0 },
+      reason: 'local slopes do not all decrease (too few points per sub-window)',
+    };
 
   // 8. three-term fit for the asymptotic rate and the crossover
   const three = twoRegressorFit(ex, lnT, lnL);
@@ -228,24 +284,41 @@ export function classifyDecay(t: ArrayLike<number>, loss: ArrayLike<number>, opt
     const mid = (ex[0] + ex[ex.length - 1]) / 2;
     const lateX: number[] = [];
     const lateY: number[] = [];
-    ex.forEach((x, i) => { if (x >= mid) { lateX.push(x); lateY.push(lnL[i]); } });
+    ex.forEach((x, i) => {
+      if (x >= mid) {
+        lateX.push(x);
+        lateY.push(lnL[i]);
+      }
+    });
     const lateRate = lateX.length >= 3 ? -linearFit(lateX, lateY).slope : windowRate;
     const trusted = Number.isFinite(c3) && c3 > 0 && c3 < 2 * windowRate && c3 > 0.5 * windowRate;
     const rate = trusted ? Math.max(c3, lateRate) : lateRate;
     return {
-      kind: 'linear', rate, window, quality: q, crossover,
+      kind: 'linear',
+      rate,
+      window,
+      quality: q,
+      crossover,
       reason: `local slope in t is stable (elasticity ${fmt(elasticity)}), exponential fit residual ${fmt(fitT.rms)} ≤ power fit ${fmt(fitLog.rms)}`,
     };
   }
   if (elasticity < -0.65 && powerBetter) {
     return {
-      kind: 'sublinear', exponent: -fitLog.slope, window, quality: q, crossover,
+      kind: 'sublinear',
+      exponent: -fitLog.slope,
+      window,
+      quality: q,
+      crossover,
       reason: `local slope in t falls like 1/t (elasticity ${fmt(elasticity)}), power fit residual ${fmt(fitLog.rms)} ≤ exponential fit ${fmt(fitT.rms)}`,
     };
   }
   return {
-    kind: 'undecided', window, quality: q, crossover,
-    reason: `elasticity ${fmt(elasticity)} and residuals (exp ${fmt(fitT.rms)}, power ${fmt(fitLog.rms)}) do not agree on a kind` +
+    kind: 'undecided',
+    window,
+    quality: q,
+    crossover,
+    reason:
+      `elasticity ${fmt(elasticity)} and residuals (exp ${fmt(fitT.rms)}, power ${fmt(fitLog.rms)}) do not agree on a kind` +
       (crossover !== undefined ? `; a crossover near t = ${fmt(crossover)} is estimated` : ''),
   };
 }
@@ -267,7 +340,10 @@ export function localSlopeElasticity(x: number[], y: number[], k: number): numbe
     const ys: number[] = [];
     for (let i = 0; i < x.length; i++) {
       const lx = Math.log(x[i]);
-      if (lx >= lo - 1e-12 && (lx < hi || (j === k - 1 && lx <= hi + 1e-12))) { xs.push(x[i]); ys.push(y[i]); }
+      if (lx >= lo - 1e-12 && (lx < hi || (j === k - 1 && lx <= hi + 1e-12))) {
+        xs.push(x[i]);
+        ys.push(y[i]);
+      }
     }
     if (xs.length < 2) return null;
     const s = linearFit(xs, ys).slope;
@@ -280,5 +356,7 @@ export function localSlopeElasticity(x: number[], y: number[], k: number): numbe
 
 function fmt(v: number): string {
   if (!Number.isFinite(v)) return String(v);
-  return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : Number(v.toPrecision(3)).toString();
+  return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0)
+    ? v.toExponential(2)
+    : Number(v.toPrecision(3)).toString();
 }

@@ -52,7 +52,8 @@ export function timeOfStep(spec: MethodSpec, params: Record<string, number>): (k
 }
 
 const METHOD_LIMIT_NOTES: Record<string, string> = {
-  'hb-fixed': 'fixed β with small η: the limit is the rescaled gradient flow Ẋ = −∇L/(1 − β) in t = kη, not the second-order ODE',
+  'hb-fixed':
+    'fixed β with small η: the limit is the rescaled gradient flow Ẋ = −∇L/(1 − β) in t = kη, not the second-order ODE',
   hm: 'fixed β1, β2 with small η: the limit is the rescaled gradient flow Ẋ = −∇L/(1 − β1 − β2) in t = kη',
   'nag-c': 'momentum (k−1)/(k+r−1): the ODE Ẍ + (r/t)Ẋ + ∇L = 0 in t = k√s',
   hb: 'β = 1 − γ√η with t = k√η: the second-order limit Ẍ + γẊ + ∇L = 0',
@@ -63,7 +64,12 @@ function methodName(method: string | MethodSpec): string {
 }
 
 /** ODE regime: the derived output-space ODE on H∞, solved per eigenmode. */
-export function odeRegime(method: string | MethodSpec, params: Record<string, number>, inst: InstanceData, horizon: Horizon | null): RegimeTrajectory {
+export function odeRegime(
+  method: string | MethodSpec,
+  params: Record<string, number>,
+  inst: InstanceData,
+  horizon: Horizon | null,
+): RegimeTrajectory {
   const derived = deriveOde(method, { resolution: 'low' });
   const out = toOutputSpace(derived);
   const { lambda0, lambdaMax } = inst;
@@ -101,16 +107,29 @@ export function odeRegime(method: string | MethodSpec, params: Record<string, nu
   }
   const bad = loss.findIndex((v) => !Number.isFinite(v));
   const limit = METHOD_LIMIT_NOTES[methodName(method)];
-  const regimeNote = `ode regime: the limiting output-space ODE ${out.ode} on H∞ of the sampled data, ` +
+  const regimeNote =
+    `ode regime: the limiting output-space ODE ${out.ode} on H∞ of the sampled data, ` +
     `solved per eigenmode (${[...solvers].join(', ')}) on t ∈ [0, ${T.toPrecision(4)}]` +
-    (T > (horizon && 't' in horizon ? horizon.t : 0) ? ' (horizon extended to reach the slowest mode\'s asymptotics)' : '') +
+    (T > (horizon && 't' in horizon ? horizon.t : 0)
+      ? " (horizon extended to reach the slowest mode's asymptotics)"
+      : '') +
     (limit ? `; ${limit}` : '');
   const numbers: Record<string, number> = { horizonT: T };
   if (theory.kind === 'linear') numbers.theoryLossRate = 2 * theory.odeRate;
   if (theory.kind === 'sublinear') numbers.theoryLossExponent = 2 * theory.odeExponent;
   // Closed forms and the Bessel solution keep relative precision far down; odex has an absolute tolerance.
   const floor = solvers.has('odex') ? FLOOR.ode : FLOOR.closedForm;
-  if (bad >= 0) return { t, loss, status: 'diverged', reason: `the mode solution is not finite at t = ${t[bad]}`, regimeNote, numbers, theory, floor };
+  if (bad >= 0)
+    return {
+      t,
+      loss,
+      status: 'diverged',
+      reason: `the mode solution is not finite at t = ${t[bad]}`,
+      regimeNote,
+      numbers,
+      theory,
+      floor,
+    };
   return { t, loss, status: 'ok', regimeNote, numbers, theory, floor };
 }
 
@@ -124,7 +143,13 @@ export function defaultEta(lambdaMax: number): number {
  * e ↦ H∞e is diagonal, so the method's stepper runs on the mode coordinates of e(0) with
  * grad_i(z) = λ_i z_i: the same iterates as on e itself, in O(n) per step.
  */
-export function discreteRegime(method: string | MethodSpec, params: Record<string, number>, inst: InstanceData, eta: number, horizon: Horizon | null): RegimeTrajectory {
+export function discreteRegime(
+  method: string | MethodSpec,
+  params: Record<string, number>,
+  inst: InstanceData,
+  eta: number,
+  horizon: Horizon | null,
+): RegimeTrajectory {
   const parsed = resolveMethod(method);
   const stepName = stepSymbol(parsed.spec);
   const user = { ...params };
@@ -171,11 +196,18 @@ export function discreteRegime(method: string | MethodSpec, params: Record<strin
     if (L < LOSS_FLOOR_RELATIVE * L0) break;
   }
   const limit = METHOD_LIMIT_NOTES[parsed.spec.name];
-  const regimeNote = `discrete regime: the linearised NTK iteration of ${parsed.spec.name} on e = u − y with ∇ = H∞e at ` +
+  const regimeNote =
+    `discrete regime: the linearised NTK iteration of ${parsed.spec.name} on e = u − y with ∇ = H∞e at ` +
     `${stepName ?? 'step'} = ${eta.toPrecision(3)} (ηλ0 = ${(eta * inst.lambda0).toPrecision(3)}, ηλmax = ${(eta * inst.lambdaMax).toPrecision(3)}), ` +
-    `${loss.length - 1} steps, t = ${parsed.spec.time}` + (limit ? `; ${limit}` : '');
+    `${loss.length - 1} steps, t = ${parsed.spec.time}` +
+    (limit ? `; ${limit}` : '');
   return {
-    t: Float64Array.from(t), loss: Float64Array.from(loss), status, reason, regimeNote, floor: FLOOR.discrete,
+    t: Float64Array.from(t),
+    loss: Float64Array.from(loss),
+    status,
+    reason,
+    regimeNote,
+    floor: FLOOR.discrete,
     numbers: { eta, steps: loss.length - 1, horizonT: t[t.length - 1] },
   };
 }
@@ -188,7 +220,16 @@ export const MAX_NETWORK_STEPS = 4000;
  * same initial network as the other regimes. The NTK hypothesis is checked on the run: the largest
  * kernel drift ‖H(t) − H(0)‖₂ must stay under driftBound·λ0, else the run says so (width too small).
  */
-export async function networkRegime(method: string | MethodSpec, params: Record<string, number>, inst: InstanceData, width: number, seed: number, eta: number, horizon: Horizon | null, driftBound: number): Promise<RegimeTrajectory> {
+export async function networkRegime(
+  method: string | MethodSpec,
+  params: Record<string, number>,
+  inst: InstanceData,
+  width: number,
+  seed: number,
+  eta: number,
+  horizon: Horizon | null,
+  driftBound: number,
+): Promise<RegimeTrajectory> {
   const { train } = await import('../train/trainer.ts');
   const parsed = resolveMethod(method);
   const stepName = stepSymbol(parsed.spec);
@@ -204,22 +245,52 @@ export async function networkRegime(method: string | MethodSpec, params: Record<
   } else K = Math.min(MAX_NETWORK_STEPS, Math.ceil(30 / (eta * inst.lambda0)));
   K = Math.max(16, K);
   const traj = train({
-    data: inst.data, width, method, params: user, steps: K, seed, probeEvery: Math.max(1, Math.floor(K / 8)), engine: 'auto',
+    data: inst.data,
+    width,
+    method,
+    params: user,
+    steps: K,
+    seed,
+    probeEvery: Math.max(1, Math.floor(K / 8)),
+    engine: 'auto',
   });
   const t = new Float64Array(traj.loss.length);
   for (let k = 0; k < t.length; k++) t[k] = timeOf(parsed.start + k);
   const drift = Math.max(0, ...traj.probes.map((p) => p.kernelDrift));
   const weightDrift = Math.max(0, ...traj.probes.map((p) => p.weightDrift));
   const limit = METHOD_LIMIT_NOTES[parsed.spec.name];
-  const regimeNote = `network regime: real training of the two-layer ReLU net at width m = ${width} (${traj.engine} engine), ` +
-    `${stepName ?? 'step'} = ${eta.toPrecision(3)}, ${traj.steps} steps, t = ${parsed.spec.time}` + (limit ? `; ${limit}` : '');
-  const numbers: Record<string, number> = { eta, steps: traj.steps, width, kernelDrift: drift, weightDrift, driftOverLambda0: drift / inst.lambda0, horizonT: t[t.length - 1] };
+  const regimeNote =
+    `network regime: real training of the two-layer ReLU net at width m = ${width} (${traj.engine} engine), ` +
+    `${stepName ?? 'step'} = ${eta.toPrecision(3)}, ${traj.steps} steps, t = ${parsed.spec.time}` +
+    (limit ? `; ${limit}` : '');
+  const numbers: Record<string, number> = {
+    eta,
+    steps: traj.steps,
+    width,
+    kernelDrift: drift,
+    weightDrift,
+    driftOverLambda0: drift / inst.lambda0,
+    horizonT: t[t.length - 1],
+  };
   if (traj.status === 'diverged') {
-    return { t, loss: traj.loss, status: 'diverged', reason: `training diverged at step ${traj.divergedAt} (η = ${eta.toPrecision(3)})`, regimeNote, numbers, floor: FLOOR.network };
+    return {
+      t,
+      loss: traj.loss,
+      status: 'diverged',
+      reason: `training diverged at step ${traj.divergedAt} (η = ${eta.toPrecision(3)})`,
+      regimeNote,
+      numbers,
+      floor: FLOOR.network,
+    };
   }
   if (drift > driftBound * inst.lambda0) {
     return {
-      t, loss: traj.loss, status: 'hypothesis-failed', regimeNote, numbers, floor: FLOOR.network,
+      t,
+      loss: traj.loss,
+      status: 'hypothesis-failed',
+      regimeNote,
+      numbers,
+      floor: FLOOR.network,
       reason: `NTK drift ‖H(t) − H(0)‖₂ = ${drift.toPrecision(3)} exceeds ${driftBound}·λ0 = ${(driftBound * inst.lambda0).toPrecision(3)}: width m = ${width} too small for the NTK regime`,
     };
   }

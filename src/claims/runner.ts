@@ -11,7 +11,14 @@ import { buildInstance } from './instance.ts';
 import { classifyDecay } from './rate-fit.ts';
 import { defaultEta, discreteRegime, networkRegime, odeRegime, type RegimeTrajectory } from './regimes.ts';
 import { checkOdeTerms } from './symbolic.ts';
-import type { Claim, ClaimResult, Counterexample, Instance, InstanceOutcome, ObligationResult } from './types.ts';
+import type {
+  Claim,
+  ClaimResult,
+  Counterexample,
+  Instance,
+  InstanceOutcome,
+  ObligationResult,
+} from './types.ts';
 import { combineVerdict, judgeDecay } from './verdict.ts';
 
 export interface RunOptions {
@@ -39,20 +46,30 @@ function fmt(v: number): string {
 }
 
 /** Values of the claim's parameters on an instance (ranges sampled, expressions evaluated). */
-export function instanceParams(claim: Claim, inst: Instance, scope: Record<string, number>): Record<string, number> {
+export function instanceParams(
+  claim: Claim,
+  inst: Instance,
+  scope: Record<string, number>,
+): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(claim.params)) {
     if (typeof v === 'number') out[k] = v;
     else if (Array.isArray(v)) out[k] = inst.params[k];
   }
   for (const [k, v] of Object.entries(claim.params)) {
-    if (typeof v === 'string') out[k] = parse(v).compile().evaluate({ ...scope }) as number;
+    if (typeof v === 'string')
+      out[k] = parse(v)
+        .compile()
+        .evaluate({ ...scope }) as number;
   }
   return out;
 }
 
 /** Evaluate one instance of a numeric (linear/sublinear) claim. */
-export async function evaluateInstance(claim: Claim, inst: Instance): Promise<{ outcome: InstanceOutcome; trajectory: RegimeTrajectory | null }> {
+export async function evaluateInstance(
+  claim: Claim,
+  inst: Instance,
+): Promise<{ outcome: InstanceOutcome; trajectory: RegimeTrajectory | null }> {
   const a = claim.assert;
   if (a.kind === 'ode') throw new Error('evaluateInstance: an ode claim has no instances');
   const data = buildInstance(inst);
@@ -60,7 +77,13 @@ export async function evaluateInstance(claim: Claim, inst: Instance): Promise<{ 
   const base = { instance: inst, lambda0, lambdaMax };
   if (!(lambda0 > claim.lambda0Min)) {
     return {
-      outcome: { ...base, status: 'inconclusive', reason: `hypothesis λ0 > ${claim.lambda0Min} failed: λ0 = ${lambda0.toExponential(2)} (nearly parallel inputs)`, regimeNote: claim.regime, numbers: {} },
+      outcome: {
+        ...base,
+        status: 'inconclusive',
+        reason: `hypothesis λ0 > ${claim.lambda0Min} failed: λ0 = ${lambda0.toExponential(2)} (nearly parallel inputs)`,
+        regimeNote: claim.regime,
+        numbers: {},
+      },
       trajectory: null,
     };
   }
@@ -72,47 +95,111 @@ export async function evaluateInstance(claim: Claim, inst: Instance): Promise<{ 
   try {
     params = instanceParams(claim, inst, scope);
   } catch (err) {
-    return { outcome: { ...base, status: 'inconclusive', reason: `parameters could not be evaluated: ${(err as Error).message}`, regimeNote: claim.regime, numbers: {} }, trajectory: null };
+    return {
+      outcome: {
+        ...base,
+        status: 'inconclusive',
+        reason: `parameters could not be evaluated: ${(err as Error).message}`,
+        regimeNote: claim.regime,
+        numbers: {},
+      },
+      trajectory: null,
+    };
   }
   let traj: RegimeTrajectory;
   try {
     if (claim.regime === 'ode') traj = odeRegime(claim.method, params, data, claim.instances.horizon);
-    else if (claim.regime === 'discrete') traj = discreteRegime(claim.method, params, data, eta, claim.instances.horizon);
-    else traj = await networkRegime(claim.method, params, data, inst.width, inst.seed + 1, eta, claim.instances.horizon, claim.driftBound);
+    else if (claim.regime === 'discrete')
+      traj = discreteRegime(claim.method, params, data, eta, claim.instances.horizon);
+    else
+      traj = await networkRegime(
+        claim.method,
+        params,
+        data,
+        inst.width,
+        inst.seed + 1,
+        eta,
+        claim.instances.horizon,
+        claim.driftBound,
+      );
   } catch (err) {
-    return { outcome: { ...base, status: 'inconclusive', reason: `the ${claim.regime} run failed: ${(err as Error).message.split('\n')[0]}`, regimeNote: claim.regime, numbers: {} }, trajectory: null };
+    return {
+      outcome: {
+        ...base,
+        status: 'inconclusive',
+        reason: `the ${claim.regime} run failed: ${(err as Error).message.split('\n')[0]}`,
+        regimeNote: claim.regime,
+        numbers: {},
+      },
+      trajectory: null,
+    };
   }
   const claimedText = a.kind === 'linear' ? a.rate : a.exponent;
-  const claimed = parse(claimedText).compile().evaluate({ ...params, ...scope }) as number;
-  const numbers = { ...traj.numbers, ...Object.fromEntries(Object.entries(params).map(([k, v]) => [`param.${k}`, v])) };
+  const claimed = parse(claimedText)
+    .compile()
+    .evaluate({ ...params, ...scope }) as number;
+  const numbers = {
+    ...traj.numbers,
+    ...Object.fromEntries(Object.entries(params).map(([k, v]) => [`param.${k}`, v])),
+  };
   if (traj.status !== 'ok') {
     return {
-      outcome: { ...base, status: 'inconclusive', reason: traj.status === 'diverged' ? `divergence: ${traj.reason}` : `hypothesis failed: ${traj.reason}`, claimed, regimeNote: traj.regimeNote, numbers },
+      outcome: {
+        ...base,
+        status: 'inconclusive',
+        reason:
+          traj.status === 'diverged' ? `divergence: ${traj.reason}` : `hypothesis failed: ${traj.reason}`,
+        claimed,
+        regimeNote: traj.regimeNote,
+        numbers,
+      },
       trajectory: traj,
     };
   }
   const decay = classifyDecay(traj.t, traj.loss, { floor: traj.floor });
   const j = judgeDecay(a, decay, claimed);
   return {
-    outcome: { ...base, status: j.status, reason: j.reason, claimed, measured: j.measured, decay, regimeNote: traj.regimeNote, numbers },
+    outcome: {
+      ...base,
+      status: j.status,
+      reason: j.reason,
+      claimed,
+      measured: j.measured,
+      decay,
+      regimeNote: traj.regimeNote,
+      numbers,
+    },
     trajectory: traj,
   };
 }
 
 /** evaluateInstance with any unexpected error reported as an inconclusive outcome (never a counterexample). */
-async function evaluateInstanceSafely(claim: Claim, inst: Instance): Promise<{ outcome: InstanceOutcome; trajectory: RegimeTrajectory | null }> {
+async function evaluateInstanceSafely(
+  claim: Claim,
+  inst: Instance,
+): Promise<{ outcome: InstanceOutcome; trajectory: RegimeTrajectory | null }> {
   try {
     return await evaluateInstance(claim, inst);
   } catch (err) {
     return {
-      outcome: { instance: inst, lambda0: Number.NaN, lambdaMax: Number.NaN, status: 'inconclusive', reason: `error: ${(err as Error).message.split('\n')[0]}`, regimeNote: claim.regime, numbers: {} },
+      outcome: {
+        instance: inst,
+        lambda0: Number.NaN,
+        lambdaMax: Number.NaN,
+        status: 'inconclusive',
+        reason: `error: ${(err as Error).message.split('\n')[0]}`,
+        regimeNote: claim.regime,
+        numbers: {},
+      },
       trajectory: null,
     };
   }
 }
 
 function describeInstance(i: Instance): string {
-  const p = Object.entries(i.params).map(([k, v]) => `${k}=${fmt(v)}`).join(',');
+  const p = Object.entries(i.params)
+    .map(([k, v]) => `${k}=${fmt(v)}`)
+    .join(',');
   return `${i.data} n=${i.n} d=${i.d} seed=${i.seed} m=${i.width}${i.eta !== null ? ` eta=${fmt(i.eta)}` : ''}${p ? ` ${p}` : ''}`;
 }
 
@@ -128,12 +215,32 @@ export async function runClaim(claim: Claim, opts: RunOptions = {}): Promise<Cla
     const verdict = combineVerdict(obligations);
     const failed = obligations.find((o) => o.status === 'fail');
     const counterexample: Counterexample | null = failed
-      ? { instance: null, seed, path: '', reason: failed.detail, replay: `${opts.replayCommand ?? 'dynview check CLAIM.json'} (symbolic: no sampling)` }
+      ? {
+          instance: null,
+          seed,
+          path: '',
+          reason: failed.detail,
+          replay: `${opts.replayCommand ?? 'dynview check CLAIM.json'} (symbolic: no sampling)`,
+        }
       : null;
     return {
-      id: claim.id, statement: claim.statement, verdict, regime: claim.regime, runs: 0, seed,
-      counterexample, inconclusive: { count: 0, reasons: [] }, obligations,
-      evidence: { summary: `derived: ${derivedOde}`, claimed: Object.entries(a.terms).map(([k, v]) => `${k}: ${v}`).join(', '), measured: null, instances: [] },
+      id: claim.id,
+      statement: claim.statement,
+      verdict,
+      regime: claim.regime,
+      runs: 0,
+      seed,
+      counterexample,
+      inconclusive: { count: 0, reasons: [] },
+      obligations,
+      evidence: {
+        summary: `derived: ${derivedOde}`,
+        claimed: Object.entries(a.terms)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', '),
+        measured: null,
+        instances: [],
+      },
       seconds: (performance.now() - started) / 1000,
     };
   }
@@ -146,7 +253,8 @@ export async function runClaim(claim: Claim, opts: RunOptions = {}): Promise<Cla
     const { outcome, trajectory } = await evaluateInstanceSafely(claim, inst);
     if (mainPhase) {
       outcomes.push(outcome);
-      if (trajectory && trajectories.length < (opts.keepTrajectories ?? 0)) trajectories.push({ instance: inst, t: trajectory.t, loss: trajectory.loss });
+      if (trajectory && trajectories.length < (opts.keepTrajectories ?? 0))
+        trajectories.push({ instance: inst, t: trajectory.t, loss: trajectory.loss });
       done++;
       opts.onProgress?.(Math.min(done, runs), runs);
     }
@@ -160,16 +268,26 @@ export async function runClaim(claim: Claim, opts: RunOptions = {}): Promise<Cla
     const replayed = await evaluateInstanceSafely(claim, inst);
     const path = details.counterexamplePath ?? '';
     counterexample = {
-      instance: inst, seed: details.seed, path,
+      instance: inst,
+      seed: details.seed,
+      path,
       reason: replayed.outcome.reason,
       replay: `${opts.replayCommand ?? 'dynview check CLAIM.json'} --seed ${details.seed} --path ${path}`,
     };
     outcomes.push({ ...replayed.outcome, reason: `shrunk counterexample: ${replayed.outcome.reason}` });
   }
   const inconclusive = outcomes.filter((o) => o.status === 'inconclusive');
-  const reasons = [...new Set(inconclusive.map((o) => o.reason.replace(/[-+]?\d+(\.\d+)?(e[-+]?\d+)?/g, '#')))].slice(0, 5)
-    .map((r) => inconclusive.find((o) => o.reason.replace(/[-+]?\d+(\.\d+)?(e[-+]?\d+)?/g, '#') === r)!.reason);
-  const measured = outcomes.filter((o) => o.measured !== undefined && Number.isFinite(o.measured)).map((o) => o.measured!).sort((x, y) => x - y);
+  const reasons = [
+    ...new Set(inconclusive.map((o) => o.reason.replace(/[-+]?\d+(\.\d+)?(e[-+]?\d+)?/g, '#'))),
+  ]
+    .slice(0, 5)
+    .map(
+      (r) => inconclusive.find((o) => o.reason.replace(/[-+]?\d+(\.\d+)?(e[-+]?\d+)?/g, '#') === r)!.reason,
+    );
+  const measured = outcomes
+    .filter((o) => o.measured !== undefined && Number.isFinite(o.measured))
+    .map((o) => o.measured!)
+    .sort((x, y) => x - y);
   const claimedVals = outcomes.filter((o) => o.claimed !== undefined).map((o) => o.claimed!);
   const numeric: ObligationResult = {
     name: `${a.kind} decay in the ${claim.regime} regime (${a.kind === 'linear' ? `rate ≥ ${a.rate}` : `exponent ≥ ${a.exponent}`}, tolerance ${a.tolerance})`,
@@ -181,13 +299,28 @@ export async function runClaim(claim: Claim, opts: RunOptions = {}): Promise<Cla
         ? `${inconclusive.length} of ${outcomes.length} instances inconclusive: ${reasons.join('; ')}`
         : `${outcomes.length} instances, 0 counterexamples`,
     computed: measured.length > 0 ? `${fmt(measured[0])}…${fmt(measured[measured.length - 1])}` : undefined,
-    theory: claimedVals.length > 0 ? `${fmt(Math.min(...claimedVals))}…${fmt(Math.max(...claimedVals))}` : undefined,
+    theory:
+      claimedVals.length > 0
+        ? `${fmt(Math.min(...claimedVals))}…${fmt(Math.max(...claimedVals))}`
+        : undefined,
   };
-  const crossovers = outcomes.map((o) => o.decay?.crossover).filter((c): c is number => c !== undefined && Number.isFinite(c)).sort((x, y) => x - y);
+  const crossovers = outcomes
+    .map((o) => o.decay?.crossover)
+    .filter((c): c is number => c !== undefined && Number.isFinite(c))
+    .sort((x, y) => x - y);
   // A crossover is reported for methods with step-dependent coefficients (NAG-C's (k−1)/(k+r−1)):
   // their fixed-step runs leave a polynomial regime; for the others p/c only measures mode mixing.
-  const stepDependent = resolveMethod(claim.method).equations.some((eq) => eq.terms.some((t) => /\bk\b/.test(t.coef)) || eq.grads.some((g) => g.arg.some((t) => /\bk\b/.test(t.coef))));
-  if (claim.regime !== 'ode' && stepDependent && crossovers.length > 0 && outcomes.some((o) => o.decay?.kind === 'linear' && o.decay.crossover !== undefined)) {
+  const stepDependent = resolveMethod(claim.method).equations.some(
+    (eq) =>
+      eq.terms.some((t) => /\bk\b/.test(t.coef)) ||
+      eq.grads.some((g) => g.arg.some((t) => /\bk\b/.test(t.coef))),
+  );
+  if (
+    claim.regime !== 'ode' &&
+    stepDependent &&
+    crossovers.length > 0 &&
+    outcomes.some((o) => o.decay?.kind === 'linear' && o.decay.crossover !== undefined)
+  ) {
     numeric.detail += `; polynomial-to-linear crossover t* = p/c at median t = ${fmt(crossovers[Math.floor(crossovers.length / 2)])}`;
   }
   const obligations = [numeric];
@@ -195,7 +328,12 @@ export async function runClaim(claim: Claim, opts: RunOptions = {}): Promise<Cla
   const mainRuns = counterexample ? details.numRuns : outcomes.length;
   const median = measured.length > 0 ? measured[Math.floor(measured.length / 2)] : Number.NaN;
   return {
-    id: claim.id, statement: claim.statement, verdict, regime: claim.regime, runs: mainRuns, seed,
+    id: claim.id,
+    statement: claim.statement,
+    verdict,
+    regime: claim.regime,
+    runs: mainRuns,
+    seed,
     counterexample,
     inconclusive: { count: inconclusive.length, reasons },
     obligations,

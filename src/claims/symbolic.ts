@@ -17,7 +17,9 @@ import type { ObligationResult } from './types.ts';
 const POINTS = 24;
 
 function evaluate(expr: string, scope: Record<string, number>): number {
-  const v = parse(expr).compile().evaluate({ ...scope }) as unknown;
+  const v = parse(expr)
+    .compile()
+    .evaluate({ ...scope }) as unknown;
   return typeof v === 'number' ? v : Number.NaN;
 }
 
@@ -29,7 +31,15 @@ export function checkIdentity(name: string, claimed: string, derived: string): O
   } catch {
     exact = false;
   }
-  if (exact) return { name, kind: 'symbolic', status: 'pass', detail: `${claimed} = ${derived} (exact)`, computed: derived, theory: claimed };
+  if (exact)
+    return {
+      name,
+      kind: 'symbolic',
+      status: 'pass',
+      detail: `${claimed} = ${derived} (exact)`,
+      computed: derived,
+      theory: claimed,
+    };
   const syms = [...new Set([...freeSymbols(claimed), ...freeSymbols(derived)])];
   const rng = new Rng(20210413);
   for (let i = 0; i < POINTS; i++) {
@@ -39,21 +49,46 @@ export function checkIdentity(name: string, claimed: string, derived: string): O
     const b = evaluate(derived, scope);
     if (!(Math.abs(a - b) <= 1e-10 * Math.max(1, Math.abs(a), Math.abs(b)))) {
       const at = syms.map((s) => `${s} = ${scope[s].toPrecision(3)}`).join(', ');
-      return { name, kind: 'symbolic', status: 'fail', detail: `claimed ${claimed} but derived ${derived}: they differ at ${at || 'every point'} (${a} vs ${b})`, computed: derived, theory: claimed };
+      return {
+        name,
+        kind: 'symbolic',
+        status: 'fail',
+        detail: `claimed ${claimed} but derived ${derived}: they differ at ${at || 'every point'} (${a} vs ${b})`,
+        computed: derived,
+        theory: claimed,
+      };
     }
   }
-  return { name, kind: 'numeric', status: 'pass', detail: `${claimed} = ${derived} at ${POINTS} random points (nerdamer did not reduce the difference to 0)`, computed: derived, theory: claimed };
+  return {
+    name,
+    kind: 'numeric',
+    status: 'pass',
+    detail: `${claimed} = ${derived} at ${POINTS} random points (nerdamer did not reduce the difference to 0)`,
+    computed: derived,
+    theory: claimed,
+  };
 }
 
 /**
  * The method's derived ODE (weight space, or output space in the NTK regime) against claimed terms
  * (keys X', X'', …, grad, hess*X'; a missing key means coefficient 0).
  */
-export function checkOdeTerms(method: string | MethodSpec, claimed: Record<string, string>, resolution: 'low' | 'high', space: 'weight' | 'output'): { obligations: ObligationResult[]; derivedOde: string } {
+export function checkOdeTerms(
+  method: string | MethodSpec,
+  claimed: Record<string, string>,
+  resolution: 'low' | 'high',
+  space: 'weight' | 'output',
+): { obligations: ObligationResult[]; derivedOde: string } {
   const derived = deriveOde(method, { resolution });
   const terms = space === 'output' ? toOutputSpace(derived).terms : derived.terms;
   const keys = [...new Set([...Object.keys(claimed), ...Object.keys(terms)])];
   const label = space === 'output' ? 'output-space' : 'weight-space';
-  const obligations = keys.map((k) => checkIdentity(`${label} ${resolution}-resolution coefficient of ${k}`, claimed[k] ?? '0', terms[k] ?? '0'));
+  const obligations = keys.map((k) =>
+    checkIdentity(
+      `${label} ${resolution}-resolution coefficient of ${k}`,
+      claimed[k] ?? '0',
+      terms[k] ?? '0',
+    ),
+  );
   return { obligations, derivedOde: space === 'output' ? toOutputSpace(derived).ode : derived.ode };
 }

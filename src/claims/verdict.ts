@@ -26,32 +26,69 @@ function fmt(v: number): string {
 export function judgeDecay(assert: Assertion, decay: DecayClassification, claimed: number): Judgement {
   if (assert.kind === 'ode') throw new Error('judgeDecay: an ode assertion has no trajectory to judge');
   const tol = assert.tolerance;
-  if (!Number.isFinite(claimed)) return { status: 'inconclusive', reason: `the claimed value is not finite on this instance (${claimed})` };
+  if (!Number.isFinite(claimed))
+    return {
+      status: 'inconclusive',
+      reason: `the claimed value is not finite on this instance (${claimed})`,
+    };
   switch (decay.kind) {
     case 'diverged':
-      return { status: 'inconclusive', reason: `the run diverged (${decay.reason}): hypothesis (stable step) failed` };
+      return {
+        status: 'inconclusive',
+        reason: `the run diverged (${decay.reason}): hypothesis (stable step) failed`,
+      };
     case 'undecided':
       return { status: 'inconclusive', reason: `the decay could not be classified (${decay.reason})` };
     case 'stalled':
-      return { status: 'fail', reason: `the loss does not decay on the window [${fmt(decay.window[0])}, ${fmt(decay.window[1])}] (${decay.reason})`, measured: 0 };
+      return {
+        status: 'fail',
+        reason: `the loss does not decay on the window [${fmt(decay.window[0])}, ${fmt(decay.window[1])}] (${decay.reason})`,
+        measured: 0,
+      };
     default:
       break;
   }
   const win = `window t ∈ [${fmt(decay.window[0])}, ${fmt(decay.window[1])}]`;
   if (assert.kind === 'linear') {
     if (decay.kind === 'sublinear') {
-      return { status: 'fail', reason: `the decay is polynomial (loss ~ t^-${fmt(decay.exponent!)} on ${win}), not exponential: no positive rate`, measured: 0 };
+      return {
+        status: 'fail',
+        reason: `the decay is polynomial (loss ~ t^-${fmt(decay.exponent!)} on ${win}), not exponential: no positive rate`,
+        measured: 0,
+      };
     }
     const rate = decay.rate!;
-    if (rate >= (1 - tol) * claimed) return { status: 'pass', reason: `measured rate ${fmt(rate)} ≥ (1 − ${tol})·claimed ${fmt(claimed)} on ${win}`, measured: rate };
-    return { status: 'fail', reason: `measured rate ${fmt(rate)} < (1 − ${tol})·claimed ${fmt(claimed)} on ${win}`, measured: rate };
+    if (rate >= (1 - tol) * claimed)
+      return {
+        status: 'pass',
+        reason: `measured rate ${fmt(rate)} ≥ (1 − ${tol})·claimed ${fmt(claimed)} on ${win}`,
+        measured: rate,
+      };
+    return {
+      status: 'fail',
+      reason: `measured rate ${fmt(rate)} < (1 − ${tol})·claimed ${fmt(claimed)} on ${win}`,
+      measured: rate,
+    };
   }
   if (decay.kind === 'linear') {
-    return { status: 'fail', reason: `the decay is exponential (rate ${fmt(decay.rate!)} on ${win}), not polynomial`, measured: Infinity };
+    return {
+      status: 'fail',
+      reason: `the decay is exponential (rate ${fmt(decay.rate!)} on ${win}), not polynomial`,
+      measured: Infinity,
+    };
   }
   const p = decay.exponent!;
-  if (p >= (1 - tol) * claimed) return { status: 'pass', reason: `measured exponent ${fmt(p)} ≥ (1 − ${tol})·claimed ${fmt(claimed)} on ${win}`, measured: p };
-  return { status: 'fail', reason: `measured exponent ${fmt(p)} < (1 − ${tol})·claimed ${fmt(claimed)} on ${win}`, measured: p };
+  if (p >= (1 - tol) * claimed)
+    return {
+      status: 'pass',
+      reason: `measured exponent ${fmt(p)} ≥ (1 − ${tol})·claimed ${fmt(claimed)} on ${win}`,
+      measured: p,
+    };
+  return {
+    status: 'fail',
+    reason: `measured exponent ${fmt(p)} < (1 − ${tol})·claimed ${fmt(claimed)} on ${win}`,
+    measured: p,
+  };
 }
 
 /** Combine obligations (symbolic and numeric) into one verdict. */

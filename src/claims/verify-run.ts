@@ -20,7 +20,9 @@ export function proofFromClaimFile(file: string): Proof {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new VerifyInputError(`cannot read '${file}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new VerifyInputError(
+      `cannot read '${file}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   let claim;
   try {
@@ -31,10 +33,17 @@ export function proofFromClaimFile(file: string): Proof {
   }
   const raw = JSON.parse(text) as unknown;
   return {
-    id: claim.id, title: claim.statement, statement: claim.statement, latex: claim.latex ?? '',
+    id: claim.id,
+    title: claim.statement,
+    statement: claim.statement,
+    latex: claim.latex ?? '',
     method: typeof claim.method === 'string' ? claim.method : claim.method.name,
-    guarantee: claim.assert.kind === 'linear' ? 'upper bound' : claim.assert.kind === 'ode' ? 'exact' : 'asymptotic',
-    reference: claim.reference ?? '—', hypotheses: [`regime ${claim.regime}`], claims: [raw], defaultRuns: claim.instances.runs,
+    guarantee:
+      claim.assert.kind === 'linear' ? 'upper bound' : claim.assert.kind === 'ode' ? 'exact' : 'asymptotic',
+    reference: claim.reference ?? '—',
+    hypotheses: [`regime ${claim.regime}`],
+    claims: [raw],
+    defaultRuns: claim.instances.runs,
   };
 }
 
@@ -54,10 +63,13 @@ export async function resolveTargets(args: string[]): Promise<Proof[]> {
       } catch (err) {
         throw new VerifyInputError(`cannot load proof file '${a}': ${(err as Error).message.split('\n')[0]}`);
       }
-      if (!mod.proof || typeof mod.proof.id !== 'string') throw new VerifyInputError(`proof file '${a}' does not export 'proof'`);
+      if (!mod.proof || typeof mod.proof.id !== 'string')
+        throw new VerifyInputError(`proof file '${a}' does not export 'proof'`);
       out.push(mod.proof);
     } else {
-      throw new VerifyInputError(`unknown proof or claim '${a}' (built-in proofs: ${BUILTIN_PROOFS.map((p) => p.id).join(', ')}; or a .ts proof file or a .json claim)`);
+      throw new VerifyInputError(
+        `unknown proof or claim '${a}' (built-in proofs: ${BUILTIN_PROOFS.map((p) => p.id).join(', ')}; or a .ts proof file or a .json claim)`,
+      );
     }
   }
   return out;
@@ -74,7 +86,8 @@ export function parseShard(raw: string): { index: number; count: number } {
   if (!m) throw new VerifyInputError(`--shard must look like i/N, got '${raw}'`);
   const index = Number(m[1]);
   const count = Number(m[2]);
-  if (!(count >= 1 && index >= 1 && index <= count)) throw new VerifyInputError(`--shard ${raw}: need 1 ≤ i ≤ N`);
+  if (!(count >= 1 && index >= 1 && index <= count))
+    throw new VerifyInputError(`--shard ${raw}: need 1 ≤ i ≤ N`);
   return { index, count };
 }
 
@@ -82,7 +95,13 @@ export function parseShard(raw: string): { index: number; count: number } {
 export function serializeProof(r: ProofResult): SerializedProof {
   return toJsonSafe({
     ...r,
-    claims: r.claims.map((c) => ({ id: c.id, verdict: c.verdict, runs: c.runs, evidence: { summary: c.evidence.summary, measured: c.evidence.measured }, counterexample: c.counterexample })),
+    claims: r.claims.map((c) => ({
+      id: c.id,
+      verdict: c.verdict,
+      runs: c.runs,
+      evidence: { summary: c.evidence.summary, measured: c.evidence.measured },
+      counterexample: c.counterexample,
+    })),
   }) as SerializedProof;
 }
 
@@ -97,11 +116,18 @@ export function mergeVerifyJson(files: string[]): VerifyJson {
     } catch (err) {
       throw new VerifyInputError(`cannot read shard '${f}': ${(err as Error).message.split('\n')[0]}`);
     }
-    if (j.dynview !== 'verify' || !Array.isArray(j.results)) throw new VerifyInputError(`'${f}' is not a dynview verify JSON file`);
-    if (i === 0) { merged.seed = j.seed; merged.runs = j.runs; }
+    if (j.dynview !== 'verify' || !Array.isArray(j.results))
+      throw new VerifyInputError(`'${f}' is not a dynview verify JSON file`);
+    if (i === 0) {
+      merged.seed = j.seed;
+      merged.runs = j.runs;
+    }
     for (const r of j.results) {
       const at = seen.get(r.id);
-      if (at === undefined) { seen.set(r.id, merged.results.length); merged.results.push(r); } else merged.results[at] = r;
+      if (at === undefined) {
+        seen.set(r.id, merged.results.length);
+        merged.results.push(r);
+      } else merged.results[at] = r;
     }
   });
   return merged;

@@ -40,12 +40,24 @@ export function initKernelError(sample: WidthSample, m: number, draws = 2): numb
 }
 
 /** sup_t ‖H(t) − H(0)‖₂ and max_r ‖w_r(t) − w_r(0)‖ of GD training at width m (η = 0.5/λmax, `steps` steps). */
-export async function trainingDrift(sample: WidthSample, m: number, steps: number): Promise<{ kernel: number; weight: number }> {
+export async function trainingDrift(
+  sample: WidthSample,
+  m: number,
+  steps: number,
+): Promise<{ kernel: number; weight: number }> {
   const { train } = await import('../train/trainer.ts');
   const data = loadData(`sphere:n=${sample.n},d=${sample.d},seed=${sample.seed}`, { normalize: true });
   const { values } = symmetricEigen(gramInfinity(data), data.n);
   const eta = defaultEta(values[values.length - 1]);
-  const traj = train({ data, width: m, method: 'gd', params: { eta }, steps, seed: sample.seed + 1, probeEvery: Math.max(1, Math.floor(steps / 5)) });
+  const traj = train({
+    data,
+    width: m,
+    method: 'gd',
+    params: { eta },
+    steps,
+    seed: sample.seed + 1,
+    probeEvery: Math.max(1, Math.floor(steps / 5)),
+  });
   return {
     kernel: Math.max(...traj.probes.map((p) => p.kernelDrift)),
     weight: Math.max(...traj.probes.map((p) => p.weightDrift)),
@@ -78,42 +90,67 @@ export function widthLawProperty(opts: {
     name: opts.name,
     async check({ runs, seed }) {
       let plot: PlotSpec | undefined;
-      const r = await checkProperty(opts.name, widthSampleArbitrary(opts.n, opts.d), async (sample) => {
-        const values: number[] = [];
-        for (const m of opts.widths) {
-          if (opts.kind === 'init-kernel') values.push(initKernelError(sample, m));
-          else {
-            // two initial networks per width (the drift of one draw is noisy at small n)
-            let v = 0;
-            for (const draw of [0, 1]) {
-              const dr = await trainingDrift({ ...sample, seed: sample.seed + 7919 * draw }, m, opts.steps ?? 150);
-              v += (opts.kind === 'kernel-drift' ? dr.kernel : dr.weight) / 2;
+      const r = await checkProperty(
+        opts.name,
+        widthSampleArbitrary(opts.n, opts.d),
+        async (sample) => {
+          const values: number[] = [];
+          for (const m of opts.widths) {
+            if (opts.kind === 'init-kernel') values.push(initKernelError(sample, m));
+            else {
+              // two initial networks per width (the drift of one draw is noisy at small n)
+              let v = 0;
+              for (const draw of [0, 1]) {
+                const dr = await trainingDrift(
+                  { ...sample, seed: sample.seed + 7919 * draw },
+                  m,
+                  opts.steps ?? 150,
+                );
+                v += (opts.kind === 'kernel-drift' ? dr.kernel : dr.weight) / 2;
+              }
+              values.push(v);
             }
-            values.push(v);
           }
-        }
-        if (!values.every((v) => v > 0 && Number.isFinite(v))) return { status: 'inconclusive', detail: `a drift is zero or not finite (${values.join(', ')})` };
-        const slope = widthExponent(opts.widths, values);
-        if (!plot) {
-          const c = values[0] * opts.widths[0] ** -opts.claimedExponent;
-          plot = {
-            title: `${opts.kind} against width`,
-            subtitle: `sphere n=${sample.n} d=${sample.d} seed=${sample.seed}; fitted slope ${slope.toFixed(3)}`,
-            x: { label: 'width m', scale: 'log' },
-            y: { label: opts.kind === 'weight-drift' ? 'max_r ‖w_r(t) − w_r(0)‖' : '‖H − H∞‖₂ or sup_t ‖H(t) − H(0)‖₂', scale: 'log' },
-            series: [
-              { name: 'measured', points: opts.widths.map((m, i) => [m, values[i]]), markers: true },
-              { name: `C·m^${opts.claimedExponent}`, points: opts.widths.map((m) => [m, c * m ** opts.claimedExponent]), dashed: true },
-            ],
+          if (!values.every((v) => v > 0 && Number.isFinite(v)))
+            return { status: 'inconclusive', detail: `a drift is zero or not finite (${values.join(', ')})` };
+          const slope = widthExponent(opts.widths, values);
+          if (!plot) {
+            const c = values[0] * opts.widths[0] ** -opts.claimedExponent;
+            plot = {
+              title: `${opts.kind} against width`,
+              subtitle: `sphere n=${sample.n} d=${sample.d} seed=${sample.seed}; fitted slope ${slope.toFixed(3)}`,
+              x: { label: 'width m', scale: 'log' },
+              y: {
+                label:
+                  opts.kind === 'weight-drift'
+                    ? 'max_r ‖w_r(t) − w_r(0)‖'
+                    : '‖H − H∞‖₂ or sup_t ‖H(t) − H(0)‖₂',
+                scale: 'log',
+              },
+              series: [
+                { name: 'measured', points: opts.widths.map((m, i) => [m, values[i]]), markers: true },
+                {
+                  name: `C·m^${opts.claimedExponent}`,
+                  points: opts.widths.map((m) => [m, c * m ** opts.claimedExponent]),
+                  dashed: true,
+                },
+              ],
+            };
+          }
+          const sense = opts.sense ?? 'two-sided';
+          const ok =
+            sense === 'two-sided'
+              ? Math.abs(slope - opts.claimedExponent) <= tol
+              : slope <= opts.claimedExponent + tol;
+          return {
+            status: ok ? 'pass' : 'fail',
+            computed: slope,
+            theory: opts.claimedExponent,
+            detail: `ln(${opts.kind}) against ln m has slope ${slope.toFixed(3)} (claimed ${sense === 'two-sided' ? `${opts.claimedExponent} ± ${tol}` : `≤ ${opts.claimedExponent} + ${tol}`}) over m ∈ {${opts.widths.join(', ')}}`,
           };
-        }
-        const sense = opts.sense ?? 'two-sided';
-        const ok = sense === 'two-sided' ? Math.abs(slope - opts.claimedExponent) <= tol : slope <= opts.claimedExponent + tol;
-        return {
-          status: ok ? 'pass' : 'fail', computed: slope, theory: opts.claimedExponent,
-          detail: `ln(${opts.kind}) against ln m has slope ${slope.toFixed(3)} (claimed ${sense === 'two-sided' ? `${opts.claimedExponent} ± ${tol}` : `≤ ${opts.claimedExponent} + ${tol}`}) over m ∈ {${opts.widths.join(', ')}}`,
-        };
-      }, { runs, seed });
+        },
+        { runs, seed },
+      );
       const { values: _v, ...ob } = r;
       void _v;
       return { ...ob, plot };

@@ -18,7 +18,9 @@ interface BenchOpts {
 export function registerBench(program: Command): Command {
   return program
     .command('bench')
-    .description('steps/s of the trainer beside a numpy reference loop (sphere n=100 d=10 m=10⁴ hb; MNIST 600 digits m=3000)')
+    .description(
+      'steps/s of the trainer beside a numpy reference loop (sphere n=100 d=10 m=10⁴ hb; MNIST 600 digits m=3000)',
+    )
     .option('--quick', 'fewer steps per case')
     .option('--case <ids>', 'comma-separated case ids (sphere-hb, mnist-hb)')
     .option('--json <file>', 'also write the results as JSON (- for stdout instead of the table)')
@@ -27,8 +29,12 @@ export function registerBench(program: Command): Command {
     .action(async (opts: BenchOpts) => {
       const { runBench, formatBench, BENCH_CASES, BenchError } = await import('../../bench/run.ts');
       const ids = BENCH_CASES.map((c) => c.id);
-      const cases = opts.case?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-      for (const c of cases ?? []) if (!ids.includes(c)) throw new UsageError(`unknown bench case '${c}' (cases: ${ids.join(', ')})`);
+      const cases = opts.case
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+      for (const c of cases ?? [])
+        if (!ids.includes(c)) throw new UsageError(`unknown bench case '${c}' (cases: ${ids.join(', ')})`);
       let report;
       try {
         report = runBench({
@@ -36,7 +42,9 @@ export function registerBench(program: Command): Command {
           cases,
           python: opts.python,
           direct: opts.direct,
-          onCase: (msg) => { if (process.stderr.isTTY) process.stderr.write(`bench: ${msg}\n`); },
+          onCase: (msg) => {
+            if (process.stderr.isTTY) process.stderr.write(`bench: ${msg}\n`);
+          },
         });
       } catch (err) {
         if (err instanceof BenchError) throw new UsageError(err.message);

@@ -10,21 +10,26 @@ import { parseInteger } from './options.ts';
 export function registerCheck(program: Command): Command {
   return program
     .command('check')
-    .description('check one claim given as JSON (exit 0 proved/supported, 1 refuted, 3 inconclusive, 2 bad input)')
+    .description(
+      'check one claim given as JSON (exit 0 proved/supported, 1 refuted, 3 inconclusive, 2 bad input)',
+    )
     .argument('<claim>', 'claim file (JSON; see docs/claims.md)')
     .option('--json', 'print one JSON object instead of the human report')
-    .option('--runs <n>', 'sampled instances (default: the claim\'s instances.runs)')
+    .option('--runs <n>', "sampled instances (default: the claim's instances.runs)")
     .option('--seed <s>', 'fast-check seed (default 1)')
     .option('--path <p>', 'fast-check path of a counterexample to replay (printed with it)')
     .action(async (file: string, opts: { json?: boolean; runs?: string; seed?: string; path?: string }) => {
       const runs = opts.runs === undefined ? undefined : parseInteger('--runs', opts.runs, 1);
       const seed = opts.seed === undefined ? 1 : parseInteger('--seed', opts.seed, 0);
-      if (opts.path !== undefined && !/^\d+(:\d+)*$/.test(opts.path)) throw new UsageError(`--path must look like 0:1:2, got '${opts.path}'`);
+      if (opts.path !== undefined && !/^\d+(:\d+)*$/.test(opts.path))
+        throw new UsageError(`--path must look like 0:1:2, got '${opts.path}'`);
       let text: string;
       try {
         text = readFileSync(file, 'utf8');
       } catch (err) {
-        throw new UsageError(`cannot read claim file '${file}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw new UsageError(
+          `cannot read claim file '${file}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        );
       }
       const { parseClaimText, ClaimError } = await import('../claims/claim-file.ts');
       let claim;
@@ -37,7 +42,12 @@ export function registerCheck(program: Command): Command {
       const { runClaim } = await import('../claims/runner.ts');
       const { claimResultJson, formatClaimResult } = await import('../claims/format.ts');
       const { verdictExitCode } = await import('../claims/verdict.ts');
-      const result = await runClaim(claim, { runs, seed, path: opts.path, replayCommand: `dynview check ${file}` });
+      const result = await runClaim(claim, {
+        runs,
+        seed,
+        path: opts.path,
+        replayCommand: `dynview check ${file}`,
+      });
       if (opts.json) process.stdout.write(`${JSON.stringify(claimResultJson(result))}\n`);
       else process.stdout.write(`${formatClaimResult(result)}\n`);
       process.exitCode = verdictExitCode(result.verdict);

@@ -24,7 +24,9 @@ export function readMethodArg(arg: string): string | MethodSpec {
     try {
       text = readFileSync(arg, 'utf8');
     } catch (err) {
-      throw new InputError(`cannot read method spec '${arg}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new InputError(
+        `cannot read method spec '${arg}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
     }
     try {
       return JSON.parse(text) as MethodSpec;
@@ -38,9 +40,18 @@ export function readMethodArg(arg: string): string | MethodSpec {
 export function registerDerive(program: Command): Command {
   return program
     .command('derive')
-    .description('derive the continuous-time (ODE) limit of a method from its update rule, its output-space form and characteristic equation')
-    .requiredOption('--method <name|file.json>', 'built-in method (gd, hb, hb-fixed, nag-c, nag-sc, hm) or a method spec file')
-    .option('--resolution <low|high>', 'low: leading order in h; high: keep the next order (Shi, Du, Jordan & Su)', 'low')
+    .description(
+      'derive the continuous-time (ODE) limit of a method from its update rule, its output-space form and characteristic equation',
+    )
+    .requiredOption(
+      '--method <name|file.json>',
+      'built-in method (gd, hb, hb-fixed, nag-c, nag-sc, hm) or a method spec file',
+    )
+    .option(
+      '--resolution <low|high>',
+      'low: leading order in h; high: keep the next order (Shi, Du, Jordan & Su)',
+      'low',
+    )
     .option('--output-space', 'include the output-space (prediction error) ODE in --json output')
     .option('--json', 'print one JSON object')
     .option('--latex', 'print the LaTeX forms')
@@ -55,10 +66,13 @@ export function registerDerive(program: Command): Command {
       const resolution = flags.resolution;
       const method = readMethodArg(flags.method);
       const params: Record<string, number> = {};
-      for (const [k, v] of Object.entries(parseKeyValues('--params', flags.params ?? ''))) params[k] = parseNumber(`--params ${k}`, v);
+      for (const [k, v] of Object.entries(parseKeyValues('--params', flags.params ?? '')))
+        params[k] = parseNumber(`--params ${k}`, v);
       const lambda0 = flags.lambda0 !== undefined ? parsePositive('--lambda0', flags.lambda0) : undefined;
-      const lambdaMax = flags.lambdaMax !== undefined ? parsePositive('--lambda-max', flags.lambdaMax) : lambda0;
-      if (lambda0 !== undefined && lambdaMax !== undefined && lambdaMax < lambda0) throw new UsageError('--lambda-max must be at least --lambda0');
+      const lambdaMax =
+        flags.lambdaMax !== undefined ? parsePositive('--lambda-max', flags.lambdaMax) : lambda0;
+      if (lambda0 !== undefined && lambdaMax !== undefined && lambdaMax < lambda0)
+        throw new UsageError('--lambda-max must be at least --lambda0');
 
       const { SpecError } = await import('../spec/parse.ts');
       const { resolveMethod } = await import('../spec/compile.ts');
@@ -91,7 +105,13 @@ export function registerDerive(program: Command): Command {
           latex: ode.latex,
         };
         if (flags.outputSpace) {
-          obj.outputSpace = { terms: out.terms, ode: out.ode, latex: out.latex, neglected: out.neglected, characteristic: chr };
+          obj.outputSpace = {
+            terms: out.terms,
+            ode: out.ode,
+            latex: out.latex,
+            neglected: out.neglected,
+            characteristic: chr,
+          };
         }
         process.stdout.write(`${JSON.stringify(obj)}\n`);
         return;
@@ -99,13 +119,23 @@ export function registerDerive(program: Command): Command {
       const lines: string[] = [];
       if (flags.steps) {
         const tr = ode.trace;
-        lines.push(`h = time(k+1) − time(k) = ${tr.h};  t0 = time(0) = ${tr.t0};  k = ${tr.k};  ${tr.stepInH[0]} = ${tr.stepInH[1]}`);
+        lines.push(
+          `h = time(k+1) − time(k) = ${tr.h};  t0 = time(0) = ${tr.t0};  k = ${tr.k};  ${tr.stepInH[0]} = ${tr.stepInH[1]}`,
+        );
         for (const st of tr.steps) lines.push(`${st.what} = ${st.value}`);
         for (const o of tr.orders) {
-          lines.push(`order h^${o.power}: ${Object.entries(o.terms).map(([k, c]) => `(${c})*${k}`).join(' + ') || '0'}`);
+          lines.push(
+            `order h^${o.power}: ${
+              Object.entries(o.terms)
+                .map(([k, c]) => `(${c})*${k}`)
+                .join(' + ') || '0'
+            }`,
+          );
         }
       }
-      lines.push(`method ${ode.method}: time ${ode.time}, h = ${ode.h}, ${resolution} resolution (leading order h^${ode.trace.lead})`);
+      lines.push(
+        `method ${ode.method}: time ${ode.time}, h = ${ode.h}, ${resolution} resolution (leading order h^${ode.trace.lead})`,
+      );
       if (flags.latex) {
         lines.push(`ODE:            ${ode.latex}`);
         lines.push(`output space:   ${out.latex}`);
@@ -115,7 +145,9 @@ export function registerDerive(program: Command): Command {
       }
       lines.push(`neglected:      ${out.neglected.length === 0 ? 'nothing' : out.neglected[0]}`);
       for (const n of out.neglected.slice(1)) lines.push(`                ${n}`);
-      lines.push(`characteristic: ${chr.polynomial} = 0   (mode λ = lambda, e ∝ exp(z t)${chr.timeDependent ? ', coefficients frozen at t' : ''})`);
+      lines.push(
+        `characteristic: ${chr.polynomial} = 0   (mode λ = lambda, e ∝ exp(z t)${chr.timeDependent ? ', coefficients frozen at t' : ''})`,
+      );
       const roots = rootsFormula(chr);
       if (roots) lines.push(`roots:          ${roots}`);
       lines.push(`rate:           ${await rateLine(out, chr.timeDependent, params, lambda0, lambdaMax)}`);
@@ -139,7 +171,8 @@ async function rateLine(
     if (timeDependent) {
       const p = modes.envelopeExponent(out, params, lambda0 ?? 1);
       if (p !== null) return `sublinear: ‖e(t)‖ envelope ∝ t^(−${fmt(p)}) (loss ∝ t^(−${fmt(2 * p)}))`;
-      if (lambda0 === undefined) return 'time-dependent coefficients that do not vanish like r/t (give --lambda0 for the rate of the t → ∞ coefficients)';
+      if (lambda0 === undefined)
+        return 'time-dependent coefficients that do not vanish like r/t (give --lambda0 for the rate of the t → ∞ coefficients)';
       const late = modes.compileModeOde(out, params).at(1e8);
       const worst = modes.worstMode((lam) => modes.modeRate(late, lam), lambda0, lambdaMax ?? lambda0);
       return `asymptotically linear (coefficients at t → ∞): ‖e(t)‖ ~ exp(−${fmt(worst.rate)} t), worst mode λ = ${fmt(worst.lambda)} of [${fmt(lambda0)}, ${fmt(lambdaMax ?? lambda0)}]`;

@@ -27,7 +27,11 @@ export function reportAndExit(err: unknown): never {
 }
 
 function isCommanderUsage(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err &&
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    'code' in err &&
     typeof (err as { code: unknown }).code === 'string' &&
-    (err as { code: string }).code.startsWith('commander.');
+    (err as { code: string }).code.startsWith('commander.')
+  );
 }

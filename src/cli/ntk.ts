@@ -19,8 +19,13 @@ interface NtkOpts {
 export function registerNtk(program: Command): Command {
   return program
     .command('ntk')
-    .description('λ0, λ_max and κ of the infinite-width NTK H∞ of a data set; with --width also H(W0) and ‖H(W0) − H∞‖₂')
-    .requiredOption('--data <source>', 'sphere:n=..,d=..,seed=.. | paper-synthetic:n=..,seed=.. | mnist:n=.. | file:PATH.csv')
+    .description(
+      'λ0, λ_max and κ of the infinite-width NTK H∞ of a data set; with --width also H(W0) and ‖H(W0) − H∞‖₂',
+    )
+    .requiredOption(
+      '--data <source>',
+      'sphere:n=..,d=..,seed=.. | paper-synthetic:n=..,seed=.. | mnist:n=.. | file:PATH.csv',
+    )
     .option('--normalize', 'scale data rows to unit norm')
     .option('--width <m>', 'also draw W0 at this width and compare H(W0) with H∞')
     .option('--seed <s>', 'seed of W0', '0')
@@ -46,12 +51,20 @@ async function runNtkCommand(opts: NtkOpts): Promise<void> {
   } catch (err) {
     throw asInputError(err);
   }
-  if (width !== null && width * data.n > 2e9) throw new UsageError(`--width ${width} × n ${data.n} is too large`);
+  if (width !== null && width * data.n > 2e9)
+    throw new UsageError(`--width ${width} × n ${data.n} is too large`);
   const { n, d } = data;
   const Hinf = gramInfinity(data);
   const spectrum = kernelSpectrum(Hinf, n);
   const degenerate = lambda0Statement(data, spectrum);
-  let empirical: { width: number; seed: number; lambdaMin: number; lambdaMax: number; distance: number; relativeDistance: number } | null = null;
+  let empirical: {
+    width: number;
+    seed: number;
+    lambdaMin: number;
+    lambdaMax: number;
+    distance: number;
+    relativeDistance: number;
+  } | null = null;
   if (width !== null) {
     const net = initNetwork(d, width, seed, initScale);
     const H0 = empiricalNtk(net, net.W0, data);
@@ -59,11 +72,19 @@ async function runNtkCommand(opts: NtkOpts): Promise<void> {
     const D = new Float64Array(n * n);
     for (let p = 0; p < n * n; p++) D[p] = H0[p] - Hinf[p];
     const distance = spectralNormSymmetric(D, n);
-    empirical = { width, seed, lambdaMin: s0.lambda0, lambdaMax: s0.lambdaMax, distance, relativeDistance: distance / spectrum.lambdaMax };
+    empirical = {
+      width,
+      seed,
+      lambdaMin: s0.lambda0,
+      lambdaMax: s0.lambdaMax,
+      distance,
+      relativeDistance: distance / spectrum.lambdaMax,
+    };
   }
   if (opts.json) {
     const out = {
-      n, d,
+      n,
+      d,
       lambda0: spectrum.lambda0,
       lambdaMax: spectrum.lambdaMax,
       kappa: Number.isFinite(spectrum.kappa) ? spectrum.kappa : null,
@@ -78,10 +99,16 @@ async function runNtkCommand(opts: NtkOpts): Promise<void> {
   }
   const lines: string[] = [];
   lines.push(`dynview ntk: ${data.source} (n = ${n}, d = ${d})`);
-  lines.push(`H∞:          λ0 = ${fmt(spectrum.lambda0)}, λ_max = ${fmt(spectrum.lambdaMax)}, κ = ${fmt(spectrum.kappa)}`);
+  lines.push(
+    `H∞:          λ0 = ${fmt(spectrum.lambda0)}, λ_max = ${fmt(spectrum.lambdaMax)}, κ = ${fmt(spectrum.kappa)}`,
+  );
   if (empirical) {
-    lines.push(`H(W0):       width ${empirical.width}, seed ${seed}: λ_min = ${fmt(empirical.lambdaMin)}, λ_max = ${fmt(empirical.lambdaMax)}`);
-    lines.push(`distance:    ‖H(W0) − H∞‖₂ = ${fmt(empirical.distance)} (${fmt(100 * empirical.relativeDistance, 3)}% of λ_max; shrinks like 1/√m)`);
+    lines.push(
+      `H(W0):       width ${empirical.width}, seed ${seed}: λ_min = ${fmt(empirical.lambdaMin)}, λ_max = ${fmt(empirical.lambdaMax)}`,
+    );
+    lines.push(
+      `distance:    ‖H(W0) − H∞‖₂ = ${fmt(empirical.distance)} (${fmt(100 * empirical.relativeDistance, 3)}% of λ_max; shrinks like 1/√m)`,
+    );
   }
   for (const note of data.notes) lines.push(`note:        ${note}`);
   if (degenerate) lines.push(`warning:     ${degenerate}`);

@@ -3,7 +3,8 @@ import { UsageError } from './errors.ts';
 
 export function parseNumber(flag: string, raw: string): number {
   const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v)) throw new UsageError(`${flag} must be a finite number, got '${raw}'`);
+  if (raw.trim() === '' || !Number.isFinite(v))
+    throw new UsageError(`${flag} must be a finite number, got '${raw}'`);
   return v;
 }
 
@@ -15,7 +16,8 @@ export function parsePositive(flag: string, raw: string): number {
 
 export function parseInteger(flag: string, raw: string, min = 0): number {
   const v = parseNumber(flag, raw);
-  if (!Number.isInteger(v) || v < min) throw new UsageError(`${flag} must be an integer >= ${min}, got '${raw}'`);
+  if (!Number.isInteger(v) || v < min)
+    throw new UsageError(`${flag} must be an integer >= ${min}, got '${raw}'`);
   return v;
 }
 

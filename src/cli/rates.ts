@@ -30,11 +30,21 @@ interface RatesOpts {
 export function registerRates(program: Command): Command {
   return program
     .command('rates')
-    .description('Convergence-rate table: ODE-limit, exact discrete and (with --measure) measured rates per method and setting')
+    .description(
+      'Convergence-rate table: ODE-limit, exact discrete and (with --measure) measured rates per method and setting',
+    )
     .option('--methods <list>', 'comma-separated built-in names or spec .json files', DEFAULT_RATE_METHODS)
-    .option('--data <source>', `data source (sphere:n=..,d=..,seed=.., paper-synthetic:.., mnist:n=.., file:PATH.csv); repeat for several (default ${DEFAULT_RATE_DATA})`, (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option(
+      '--data <source>',
+      `data source (sphere:n=..,d=..,seed=.., paper-synthetic:.., mnist:n=.., file:PATH.csv); repeat for several (default ${DEFAULT_RATE_DATA})`,
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
     .option('--normalize', 'scale data rows to unit norm')
-    .option('--grid <spec>', "parameter grid, e.g. 'beta=0.2,0.5,0.8;r=2,3,6,8' (hb with beta runs at fixed momentum)")
+    .option(
+      '--grid <spec>',
+      "parameter grid, e.g. 'beta=0.2,0.5,0.8;r=2,3,6,8' (hb with beta runs at fixed momentum)",
+    )
     .option('--eta <E>', 'step size for every method (default 1/λmax of H∞)')
     .option('--resolution <res>', 'ODE resolution: low or high', 'low')
     .option('--measure', 'also train a network per row and fit its rate')
@@ -50,9 +60,11 @@ export function registerRates(program: Command): Command {
 
 async function runRates(opts: RatesOpts): Promise<void> {
   const format = opts.format;
-  if (!['md', 'csv', 'latex', 'json'].includes(format)) throw new UsageError(`--format must be md, csv, latex or json, got '${format}'`);
+  if (!['md', 'csv', 'latex', 'json'].includes(format))
+    throw new UsageError(`--format must be md, csv, latex or json, got '${format}'`);
   const resolution = opts.resolution;
-  if (resolution !== 'low' && resolution !== 'high') throw new UsageError(`--resolution must be low or high, got '${resolution}'`);
+  if (resolution !== 'low' && resolution !== 'high')
+    throw new UsageError(`--resolution must be low or high, got '${resolution}'`);
   const eta = opts.eta === undefined ? undefined : parsePositive('--eta', opts.eta);
   const width = parseInteger('--width', opts.width, 1);
   const steps = parseInteger('--steps', opts.steps, 10);
@@ -69,13 +81,21 @@ async function runRates(opts: RatesOpts): Promise<void> {
   }
 
   // Methods: built-in names or spec files.
-  const names = opts.methods.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = opts.methods
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (names.length === 0) throw new UsageError('--methods: no method given');
   const methods = names.map((name) => {
-    if (name in BUILTIN_METHODS) return { name, spec: name as string | import('../spec/types.ts').MethodSpec };
+    if (name in BUILTIN_METHODS)
+      return { name, spec: name as string | import('../spec/types.ts').MethodSpec };
     if (name.endsWith('.json')) {
       let text: string;
-      try { text = readFileSync(name, 'utf8'); } catch { throw new InputError(`--methods: cannot read spec file '${name}'`); }
+      try {
+        text = readFileSync(name, 'utf8');
+      } catch {
+        throw new InputError(`--methods: cannot read spec file '${name}'`);
+      }
       try {
         const parsed = parseSpec(JSON.parse(text));
         return { name: parsed.spec.name, spec: parsed.spec };
@@ -83,12 +103,19 @@ async function runRates(opts: RatesOpts): Promise<void> {
         throw new InputError(`${name}: ${(e as Error).message}`);
       }
     }
-    throw new UsageError(`unknown method '${name}' (built-ins: ${Object.keys(BUILTIN_METHODS).join(', ')}; or a spec .json file)`);
+    throw new UsageError(
+      `unknown method '${name}' (built-ins: ${Object.keys(BUILTIN_METHODS).join(', ')}; or a spec .json file)`,
+    );
   });
 
   const derive = await loadDeriver();
   const sources = opts.data.length > 0 ? opts.data : [DEFAULT_RATE_DATA];
-  const blocks: Array<{ rows: import('../report/table-rates.ts').RateRow[]; spectrum: import('../report/table-rates.ts').Spectrum; label: string; settings: import('../report/table-rates.ts').RateSetting[] }> = [];
+  const blocks: Array<{
+    rows: import('../report/table-rates.ts').RateRow[];
+    spectrum: import('../report/table-rates.ts').Spectrum;
+    label: string;
+    settings: import('../report/table-rates.ts').RateSetting[];
+  }> = [];
   for (const source of sources) {
     // Data and the spectrum of H∞.
     const { loadData } = await import('../data/load.ts');
@@ -102,7 +129,9 @@ async function runRates(opts: RatesOpts): Promise<void> {
     const { extremeEigenvalues } = await import('../linalg/eigen.ts');
     const ext = extremeEigenvalues(gramInfinity(data), data.n);
     if (!(ext.min > ext.max * 1e-12)) {
-      throw new InputError(`H∞ of ${source} is singular (λ0 = ${ext.min.toExponential(3)}): parallel or duplicate inputs; rates need λ0 > 0`);
+      throw new InputError(
+        `H∞ of ${source} is singular (λ0 = ${ext.min.toExponential(3)}): parallel or duplicate inputs; rates need λ0 > 0`,
+      );
     }
     const spectrum = { lambda0: ext.min, lambdaMax: ext.max, kappa: ext.max / ext.min };
     const label = data.source + (opts.normalize ? ' (normalized)' : '');
@@ -125,12 +154,16 @@ async function runRates(opts: RatesOpts): Promise<void> {
   }
 
   const fmt = format as 'md' | 'csv' | 'latex' | 'json';
-  if (blocks.length === 1) process.stdout.write(table.renderRates(blocks[0].rows, blocks[0].spectrum, blocks[0].label, fmt, Boolean(opts.measure)));
+  if (blocks.length === 1)
+    process.stdout.write(
+      table.renderRates(blocks[0].rows, blocks[0].spectrum, blocks[0].label, fmt, Boolean(opts.measure)),
+    );
   else process.stdout.write(table.renderRatesMany(blocks, fmt, Boolean(opts.measure)));
 
   if (opts.plot) {
     const { rows, spectrum, settings } = blocks[0];
-    if (blocks.length > 1) process.stderr.write(`dynview: the plot shows the first data set (${blocks[0].label})\n`);
+    if (blocks.length > 1)
+      process.stderr.write(`dynview: the plot shows the first data set (${blocks[0].label})\n`);
     const { ratesPlotSvg } = await import('../report/table-rates-plot.ts');
     // Theory curves along the plotted parameter (dense), one per method that has it.
     const curves = new Map<string, import('../report/table-rates.ts').RateRow[]>();
@@ -180,28 +213,62 @@ async function measureRows(
   const { train } = await import('../train/trainer.ts');
   const { fitMeasuredRate, usableWindow, withMeasured } = await import('../report/table-rates.ts');
   const tty = Boolean(process.stderr.isTTY);
-  let bar: { start: (t: number, v: number, p?: object) => void; update: (v: number, p?: object) => void; stop: () => void } | null = null;
+  let bar: {
+    start: (t: number, v: number, p?: object) => void;
+    update: (v: number, p?: object) => void;
+    stop: () => void;
+  } | null = null;
   if (tty) {
     const cp = await import('cli-progress');
     const Bar = (cp.default ?? cp).SingleBar;
-    bar = new Bar({ format: 'training {row} [{bar}] {value}/{total} steps', stream: process.stderr, clearOnComplete: true }, (cp.default ?? cp).Presets.shades_classic);
+    bar = new Bar(
+      {
+        format: 'training {row} [{bar}] {value}/{total} steps',
+        stream: process.stderr,
+        clearOnComplete: true,
+      },
+      (cp.default ?? cp).Presets.shades_classic,
+    );
   }
   const out = [];
   for (let i = 0; i < rows.length; i++) {
     const s = settings[i];
     bar?.start(o.steps, 0, { row: `${i + 1}/${rows.length} ${s.method}` });
     const traj = train({
-      data, width: o.width, method: s.spec, params: s.params, steps: o.steps, seed: o.seed, probeEvery: 0,
+      data,
+      width: o.width,
+      method: s.spec,
+      params: s.params,
+      steps: o.steps,
+      seed: o.seed,
+      probeEvery: 0,
       onProgress: (done) => bar?.update(done),
     });
     bar?.stop();
     const window = usableWindow(traj.errNorm, traj.rate?.window ?? [Math.floor(traj.steps / 2), traj.steps]);
     const fit = traj.status === 'ok' ? fitMeasuredRate(traj.errNorm, window) : null;
     if (fit === null) {
-      out.push({ ...rows[i], notes: [...rows[i].notes, traj.status === 'diverged' ? `training diverged at step ${traj.divergedAt}` : 'measured rate: too few usable points'] });
+      out.push({
+        ...rows[i],
+        notes: [
+          ...rows[i].notes,
+          traj.status === 'diverged'
+            ? `training diverged at step ${traj.divergedAt}`
+            : 'measured rate: too few usable points',
+        ],
+      });
       continue;
     }
-    out.push(withMeasured(rows[i], { rate: fit.rate, r2: fit.r2, window, status: traj.status, width: o.width, steps: traj.steps }));
+    out.push(
+      withMeasured(rows[i], {
+        rate: fit.rate,
+        r2: fit.r2,
+        window,
+        status: traj.status,
+        width: o.width,
+        steps: traj.steps,
+      }),
+    );
   }
   return out;
 }

@@ -26,22 +26,33 @@ interface ReproduceOpts {
 export function registerReproduce(program: Command): Command {
   return program
     .command('reproduce')
-    .description("regenerate a paper's figures offline (as the authors ran them and in the theory's NTK parameterisation), with verdicts")
+    .description(
+      "regenerate a paper's figures offline (as the authors ran them and in the theory's NTK parameterisation), with verdicts",
+    )
     .argument('<paper>', `paper to reproduce (${PAPERS.join(', ')})`)
-    .option('--figure <names>', 'comma-separated figures: hb-epoch, nag-epoch, hm, hb-width, nag-width (default: all)')
-    .option('--full', "the paper's sizes (600 digits, width 3000, 5000 epochs, …): hours; shows a progress bar and the remaining time")
+    .option(
+      '--figure <names>',
+      'comma-separated figures: hb-epoch, nag-epoch, hm, hb-width, nag-width (default: all)',
+    )
+    .option(
+      '--full',
+      "the paper's sizes (600 digits, width 3000, 5000 epochs, …): hours; shows a progress bar and the remaining time",
+    )
     .option('--out <dir>', 'output directory', 'dynview-out/bu2021')
     .option('--seeds <n>', 'seeds averaged in the width figures')
     .addOption(new Option('--tiny', 'seconds-sized run (tests)').hideHelp())
     .addOption(new Option('--epochs <n>', 'override the epochs of the epoch figures').hideHelp())
     .addOption(new Option('--widths <list>', 'override the widths of the width figures').hideHelp())
     .action(async (paper: string, opts: ReproduceOpts) => {
-      if (!PAPERS.includes(paper)) throw new UsageError(`unknown paper '${paper}' (known: ${PAPERS.join(', ')})`);
+      if (!PAPERS.includes(paper))
+        throw new UsageError(`unknown paper '${paper}' (known: ${PAPERS.join(', ')})`);
       const sizesMod = await import('../experiments/bu2021-sizes.ts');
       const { FIGURE_NAMES, isFigureName, PAPER_SIZES, DEFAULT_SIZES, TINY_SIZES } = sizesMod;
-      const figures = opts.figure === undefined ? [...FIGURE_NAMES] : opts.figure.split(',').map((s) => s.trim());
+      const figures =
+        opts.figure === undefined ? [...FIGURE_NAMES] : opts.figure.split(',').map((s) => s.trim());
       for (const f of figures) {
-        if (!isFigureName(f)) throw new UsageError(`unknown figure '${f}' (figures: ${FIGURE_NAMES.join(', ')})`);
+        if (!isFigureName(f))
+          throw new UsageError(`unknown figure '${f}' (figures: ${FIGURE_NAMES.join(', ')})`);
       }
       if (opts.full && opts.tiny) throw new UsageError('--full and --tiny exclude each other');
       const base = opts.full ? PAPER_SIZES : opts.tiny ? TINY_SIZES : DEFAULT_SIZES;
@@ -58,17 +69,32 @@ export function registerReproduce(program: Command): Command {
         sizes.standard.nagWidths = ws;
         sizes.ntk.widths = ws;
       }
-      if (seeds !== undefined) { sizes.standard.seeds = seeds; sizes.ntk.seeds = seeds; }
+      if (seeds !== undefined) {
+        sizes.standard.seeds = seeds;
+        sizes.ntk.seeds = seeds;
+      }
 
       const { reproduceBu2021 } = await import('../experiments/bu2021.ts');
       const { writeBu2021 } = await import('../experiments/bu2021-report.ts');
-      let bar: { start(total: number, v: number, payload?: object): void; update(v: number, payload?: object): void; stop(): void } | null = null;
+      let bar: {
+        start(total: number, v: number, payload?: object): void;
+        update(v: number, payload?: object): void;
+        stop(): void;
+      } | null = null;
       let lastLine = Date.now(); // first estimate after a minute of work, not from the start-up
       const t0 = Date.now();
       const showBar = process.stderr.isTTY && !opts.tiny;
       if (showBar) {
         const { default: cliProgress } = await import('cli-progress');
-        bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'bu2021 [{bar}] {percentage}%  {eta_formatted} left  {what}', hideCursor: true, etaBuffer: 50 }, cliProgress.Presets.shades_classic);
+        bar = new cliProgress.SingleBar(
+          {
+            stream: process.stderr,
+            format: 'bu2021 [{bar}] {percentage}%  {eta_formatted} left  {what}',
+            hideCursor: true,
+            etaBuffer: 50,
+          },
+          cliProgress.Presets.shades_classic,
+        );
         bar.start(1000, 0, { what: '' });
       }
       const onProgress = (done: number, total: number, what: string): void => {
@@ -77,7 +103,9 @@ export function registerReproduce(program: Command): Command {
           lastLine = Date.now();
           const frac = done / total;
           const left = frac > 0 ? ((Date.now() - t0) / 1000) * (1 / frac - 1) : NaN;
-          process.stderr.write(`bu2021: ${(100 * frac).toFixed(1)}% done, about ${Number.isFinite(left) ? Math.round(left / 60) : '?'} min left (${what})\n`);
+          process.stderr.write(
+            `bu2021: ${(100 * frac).toFixed(1)}% done, about ${Number.isFinite(left) ? Math.round(left / 60) : '?'} min left (${what})\n`,
+          );
         }
       };
       let result;
@@ -89,10 +117,14 @@ export function registerReproduce(program: Command): Command {
       const command = `dynview reproduce bu2021${opts.figure ? ` --figure ${opts.figure}` : ''}${opts.full ? ' --full' : ''}${opts.tiny ? ' --tiny' : ''}${opts.epochs ? ` --epochs ${opts.epochs}` : ''}${opts.widths ? ` --widths ${opts.widths}` : ''}${seeds ? ` --seeds ${seeds}` : ''}`;
       const outDir = opts.out ?? 'dynview-out/bu2021';
       const files = await writeBu2021(result, outDir, command);
-      process.stdout.write(`bu2021 (${sizes.label} sizes): ${result.runs} runs in ${result.seconds.toFixed(1)} s → ${outDir}/ (${files.length} files)\n`);
+      process.stdout.write(
+        `bu2021 (${sizes.label} sizes): ${result.runs} runs in ${result.seconds.toFixed(1)} s → ${outDir}/ (${files.length} files)\n`,
+      );
       if (result.paperEdge) {
         const k = result.paperEdge.kernel;
-        process.stdout.write(`\nAt the paper's sizes (${k.digits} digits, width ${k.width}, lr ${k.lrEpoch}): η·λmax of the tangent kernel at initialisation = ${k.etaLambdaMaxEpoch.toPrecision(3)} (GD is linearly stable below 2); at lr ${k.lrWidth} it reaches 2 near width ${Math.round((k.width * 2) / k.etaLambdaMaxWidth)}.\n`);
+        process.stdout.write(
+          `\nAt the paper's sizes (${k.digits} digits, width ${k.width}, lr ${k.lrEpoch}): η·λmax of the tangent kernel at initialisation = ${k.etaLambdaMaxEpoch.toPrecision(3)} (GD is linearly stable below 2); at lr ${k.lrWidth} it reaches 2 near width ${Math.round((k.width * 2) / k.etaLambdaMaxWidth)}.\n`,
+        );
       }
       for (const fig of result.figures) {
         process.stdout.write(`\n${fig.name}: ${fig.title}\n`);

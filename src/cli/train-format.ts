@@ -16,11 +16,16 @@ export function fmt(v: number | null | undefined, digits = 4): string {
 
 /** JSON.stringify that turns typed arrays into arrays and non-finite numbers into null. */
 export function toJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, (_k, v) => {
-    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isFinite(x) ? x : null));
-    if (typeof v === 'number' && !Number.isFinite(v)) return null;
-    return v;
-  }, indent);
+  return JSON.stringify(
+    value,
+    (_k, v) => {
+      if (ArrayBuffer.isView(v) && !(v instanceof DataView))
+        return Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isFinite(x) ? x : null));
+      if (typeof v === 'number' && !Number.isFinite(v)) return null;
+      return v;
+    },
+    indent,
+  );
 }
 
 /** The trajectory in the fixed JSON shape of `dynview train --json` (plus extra fields). */
@@ -45,7 +50,14 @@ export function trajectoryJson(t: Trajectory, extra: Record<string, unknown> = {
   };
 }
 
-const PROBE_COLUMNS = ['lambdaMin', 'lambdaMax', 'kernelDrift', 'weightDrift', 'flipFraction', 'relativeKernelAction'] as const;
+const PROBE_COLUMNS = [
+  'lambdaMin',
+  'lambdaMax',
+  'kernelDrift',
+  'weightDrift',
+  'flipFraction',
+  'relativeKernelAction',
+] as const;
 
 /** One CSV row per step: step,loss,errNorm and the probe columns where a probe was taken (else empty). */
 export function trajectoryCsv(t: Trajectory): string {
@@ -54,7 +66,9 @@ export function trajectoryCsv(t: Trajectory): string {
   const lines = [['step', 'loss', 'errNorm', ...PROBE_COLUMNS].join(',')];
   for (let k = 0; k <= t.steps; k++) {
     const p = byStep.get(k);
-    lines.push([String(k), cell(t.loss[k]), cell(t.errNorm[k]), ...PROBE_COLUMNS.map((c) => cell(p?.[c]))].join(','));
+    lines.push(
+      [String(k), cell(t.loss[k]), cell(t.errNorm[k]), ...PROBE_COLUMNS.map((c) => cell(p?.[c]))].join(','),
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -62,6 +76,7 @@ export function trajectoryCsv(t: Trajectory): string {
 /** Convert library errors about the user's input (DataError, SpecError, RangeError from validation) to InputError. */
 export function asInputError(err: unknown): unknown {
   if (err instanceof UsageError) return err;
-  if (err instanceof Error && (err.name === 'DataError' || err.name === 'SpecError')) return new InputError(err.message);
+  if (err instanceof Error && (err.name === 'DataError' || err.name === 'SpecError'))
+    return new InputError(err.message);
   return err;
 }

@@ -9,14 +9,28 @@ import type { Command } from 'commander';
 import { UsageError } from './errors.ts';
 import { parseInteger } from './options.ts';
 
-interface VerifyOpts { runs?: string; seed?: string; json?: string; report?: string; shard?: string; merge?: boolean; claim?: string; path?: string }
+interface VerifyOpts {
+  runs?: string;
+  seed?: string;
+  json?: string;
+  report?: string;
+  shard?: string;
+  merge?: boolean;
+  claim?: string;
+  path?: string;
+}
 
 export function registerVerify(program: Command): Command {
   return program
     .command('verify')
-    .description('run the built-in proofs (or given proof files / claim JSON files) and print a verdict table')
-    .argument('[targets...]', 'built-in proof ids, proof .ts files or claim .json files (default: every built-in proof); with --merge: shard JSON files')
-    .option('--runs <n>', 'sampled instances per numeric obligation (default: each proof\'s own)')
+    .description(
+      'run the built-in proofs (or given proof files / claim JSON files) and print a verdict table',
+    )
+    .argument(
+      '[targets...]',
+      'built-in proof ids, proof .ts files or claim .json files (default: every built-in proof); with --merge: shard JSON files',
+    )
+    .option('--runs <n>', "sampled instances per numeric obligation (default: each proof's own)")
     .option('--seed <s>', 'fast-check seed (default 1)')
     .option('--json <file>', 'write the results as JSON (mergeable across shards)')
     .option('--report <file>', 'write a report with plots (.md or .html)')
@@ -27,10 +41,20 @@ export function registerVerify(program: Command): Command {
     .action(async (targets: string[], opts: VerifyOpts) => {
       const runs = opts.runs === undefined ? undefined : parseInteger('--runs', opts.runs, 1);
       const seed = opts.seed === undefined ? 1 : parseInteger('--seed', opts.seed, 0);
-      if (opts.path !== undefined && !/^\d+(:\d+)*$/.test(opts.path)) throw new UsageError(`--path must look like 0:1:2, got '${opts.path}'`);
-      if (opts.path !== undefined && opts.claim === undefined) throw new UsageError('--path needs --claim (a path replays one claim)');
-      const format = opts.report === undefined ? null : opts.report.endsWith('.html') ? 'html' : opts.report.endsWith('.md') ? 'md' : null;
-      if (opts.report !== undefined && format === null) throw new UsageError(`--report must end in .md or .html, got '${opts.report}'`);
+      if (opts.path !== undefined && !/^\d+(:\d+)*$/.test(opts.path))
+        throw new UsageError(`--path must look like 0:1:2, got '${opts.path}'`);
+      if (opts.path !== undefined && opts.claim === undefined)
+        throw new UsageError('--path needs --claim (a path replays one claim)');
+      const format =
+        opts.report === undefined
+          ? null
+          : opts.report.endsWith('.html')
+            ? 'html'
+            : opts.report.endsWith('.md')
+              ? 'md'
+              : null;
+      if (opts.report !== undefined && format === null)
+        throw new UsageError(`--report must end in .md or .html, got '${opts.report}'`);
       const vr = await import('../claims/verify-run.ts');
       const { verifyTable, verifyReport } = await import('../report/claims-report.ts');
       const wrap = async <T>(f: () => Promise<T> | T): Promise<T> => {
@@ -54,13 +78,28 @@ export function registerVerify(program: Command): Command {
         const tty = process.stderr.isTTY === true;
         const { SingleBar, Presets } = await import('cli-progress');
         for (const p of proofs) {
-          const bar = tty ? new SingleBar({ format: `${p.id.padEnd(16)} [{bar}] {value}/{total} {label}`, hideCursor: true, clearOnComplete: false }, Presets.shades_classic) : null;
+          const bar = tty
+            ? new SingleBar(
+                {
+                  format: `${p.id.padEnd(16)} [{bar}] {value}/{total} {label}`,
+                  hideCursor: true,
+                  clearOnComplete: false,
+                },
+                Presets.shades_classic,
+              )
+            : null;
           let started = false;
           const r = await runProof(p, {
-            runs, seed, only: opts.claim, path: opts.path,
+            runs,
+            seed,
+            only: opts.claim,
+            path: opts.path,
             onProgress: (done, total, label) => {
               if (!bar) return;
-              if (!started) { bar.start(total, 0, { label: '' }); started = true; }
+              if (!started) {
+                bar.start(total, 0, { label: '' });
+                started = true;
+              }
               bar.update(done, { label });
             },
           });
@@ -72,11 +111,21 @@ export function registerVerify(program: Command): Command {
       }
       const seconds = (performance.now() - started) / 1000;
       process.stdout.write(`${verifyTable(json.results)}\n`);
-      const twinsBad = json.results.flatMap((r) => r.twins.filter((t) => t.verdict !== 'refuted').map((t) => `${r.id}/${t.id}`));
+      const twinsBad = json.results.flatMap((r) =>
+        r.twins.filter((t) => t.verdict !== 'refuted').map((t) => `${r.id}/${t.id}`),
+      );
       if (twinsBad.length) process.stdout.write(`false twins NOT refuted: ${twinsBad.join(', ')}\n`);
       if (!opts.merge) process.stdout.write(`total ${seconds.toFixed(1)} s\n`);
       if (opts.json) writeFileSync(opts.json, `${JSON.stringify(json, null, 1)}\n`);
-      if (opts.report && format) writeFileSync(opts.report, await verifyReport(json.results, format, { seed: json.seed, runs: json.runs, seconds: opts.merge ? undefined : seconds }));
+      if (opts.report && format)
+        writeFileSync(
+          opts.report,
+          await verifyReport(json.results, format, {
+            seed: json.seed,
+            runs: json.runs,
+            seconds: opts.merge ? undefined : seconds,
+          }),
+        );
       process.exitCode = vr.verifyExitCode(json.results);
     });
 }

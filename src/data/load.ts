@@ -70,7 +70,9 @@ export function loadData(source: string, opts: LoadOptions = {}): Dataset {
       raw = readCsv(rest.trim());
       break;
     default:
-      throw new DataError(`unknown data source '${kind}' (expected ${DATA_KINDS.map((k) => `${k}:`).join(', ')})`);
+      throw new DataError(
+        `unknown data source '${kind}' (expected ${DATA_KINDS.map((k) => `${k}:`).join(', ')})`,
+      );
   }
   return finish(source, raw, opts.normalize === true);
 }
@@ -84,18 +86,21 @@ function options(kind: string, rest: string, defaults: Record<string, number>): 
     if (eq <= 0) throw new DataError(`${kind}: expected key=value, got '${part}'`);
     const key = part.slice(0, eq).trim();
     const val = part.slice(eq + 1).trim();
-    if (!(key in defaults)) throw new DataError(`${kind}: unknown option '${key}' (options: ${Object.keys(defaults).join(', ')})`);
+    if (!(key in defaults))
+      throw new DataError(`${kind}: unknown option '${key}' (options: ${Object.keys(defaults).join(', ')})`);
     if (seen.has(key)) throw new DataError(`${kind}: '${key}' given twice`);
     seen.add(key);
     const v = Number(val);
-    if (val === '' || !Number.isFinite(v)) throw new DataError(`${kind}: ${key} must be a number, got '${val}'`);
+    if (val === '' || !Number.isFinite(v))
+      throw new DataError(`${kind}: ${key} must be a number, got '${val}'`);
     out[key] = v;
   }
   return out;
 }
 
 function intOpt(kind: string, key: string, v: number, min: number): number {
-  if (!Number.isInteger(v) || v < min) throw new DataError(`${kind}: ${key} must be an integer >= ${min}, got ${v}`);
+  if (!Number.isInteger(v) || v < min)
+    throw new DataError(`${kind}: ${key} must be an integer >= ${min}, got ${v}`);
   return v;
 }
 
@@ -120,7 +125,10 @@ function sphere(n: number, d: number, seed: number) {
   let s = 0;
   do {
     s = 0;
-    for (let j = 0; j < d; j++) { v[j] = rng.normal(); s += v[j] * v[j]; }
+    for (let j = 0; j < d; j++) {
+      v[j] = rng.normal();
+      s += v[j] * v[j];
+    }
   } while (s === 0);
   const inv = 1 / Math.sqrt(s);
   const y = new Float64Array(n);
@@ -166,14 +174,16 @@ function readCsv(path: string) {
     const cells = line.split(',').map((c) => c.trim());
     const row = cells.map((c, col) => {
       const v = Number(c);
-      if (c === '' || Number.isNaN(v) && !/^[+-]?nan$/i.test(c)) {
+      if (c === '' || (Number.isNaN(v) && !/^[+-]?nan$/i.test(c))) {
         throw new DataError(`${path}:${ln + 1}: column ${col + 1} is not a number ('${c}')`);
       }
-      if (!Number.isFinite(v)) throw new DataError(`${path}:${ln + 1}: column ${col + 1} is not finite ('${c}')`);
+      if (!Number.isFinite(v))
+        throw new DataError(`${path}:${ln + 1}: column ${col + 1} is not finite ('${c}')`);
       return v;
     });
     if (width < 0) width = row.length;
-    else if (row.length !== width) throw new DataError(`${path}:${ln + 1}: ragged row: ${row.length} columns, expected ${width}`);
+    else if (row.length !== width)
+      throw new DataError(`${path}:${ln + 1}: ragged row: ${row.length} columns, expected ${width}`);
     rows.push(row);
   }
   if (rows.length === 0) throw new DataError(`${path}: no data rows`);
@@ -189,12 +199,19 @@ function readCsv(path: string) {
   return { X, y, n, d };
 }
 
-function finish(source: string, raw: { X: Float64Array; y: Float64Array; n: number; d: number }, normalize: boolean): Dataset {
+function finish(
+  source: string,
+  raw: { X: Float64Array; y: Float64Array; n: number; d: number },
+  normalize: boolean,
+): Dataset {
   const { X, y, n, d } = raw;
   if (d < 1) throw new DataError(`${source}: d = 0 (no inputs)`);
   if (n < 2) throw new DataError(`${source}: needs at least 2 points, got ${n}`);
-  for (let i = 0; i < X.length; i++) if (!Number.isFinite(X[i])) throw new DataError(`${source}: row ${Math.floor(i / d) + 1} has a non-finite input`);
-  for (let i = 0; i < n; i++) if (!Number.isFinite(y[i])) throw new DataError(`${source}: row ${i + 1} has a non-finite target`);
+  for (let i = 0; i < X.length; i++)
+    if (!Number.isFinite(X[i]))
+      throw new DataError(`${source}: row ${Math.floor(i / d) + 1} has a non-finite input`);
+  for (let i = 0; i < n; i++)
+    if (!Number.isFinite(y[i])) throw new DataError(`${source}: row ${i + 1} has a non-finite target`);
   const notes: string[] = [];
   if (normalize) {
     for (let i = 0; i < n; i++) {
@@ -212,7 +229,9 @@ function finish(source: string, raw: { X: Float64Array; y: Float64Array; n: numb
   }
   const unitNorm = Math.abs(minN - 1) <= UNIT_NORM_TOLERANCE && Math.abs(maxN - 1) <= UNIT_NORM_TOLERANCE;
   if (!unitNorm) {
-    notes.push(`rows are not unit-norm (‖x_i‖ from ${fmt(minN)} to ${fmt(maxN)}); the theory assumes ‖x_i‖ = 1 (use --normalize)`);
+    notes.push(
+      `rows are not unit-norm (‖x_i‖ from ${fmt(minN)} to ${fmt(maxN)}); the theory assumes ‖x_i‖ = 1 (use --normalize)`,
+    );
   }
   return { source, n, d, X, y, unitNorm, notes };
 }
@@ -241,7 +260,10 @@ export function parallelPairs(data: Dataset, limit = Infinity): Array<[number, n
   const out: Array<[number, number]> = [];
   for (let i = 0; i < n && out.length < limit; i++) {
     for (let j = i + 1; j < n && out.length < limit; j++) {
-      if (norms[i] === 0 || norms[j] === 0) { out.push([i, j]); continue; }
+      if (norms[i] === 0 || norms[j] === 0) {
+        out.push([i, j]);
+        continue;
+      }
       let s = 0;
       for (let k = 0; k < d; k++) s += X[i * d + k] * X[j * d + k];
       if (s / (norms[i] * norms[j]) >= PARALLEL_COSINE) out.push([i, j]);

@@ -43,7 +43,11 @@ export function compressRows(X: Float64Array, n: number, d: number): SparseRows 
     start[i] = q;
     for (let j = 0; j < d; j++) {
       const v = X[i * d + j];
-      if (v !== 0) { col[q] = j; val[q] = v; q++; }
+      if (v !== 0) {
+        col[q] = j;
+        val[q] = v;
+        q++;
+      }
     }
   }
   start[n] = q;

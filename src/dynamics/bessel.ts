@@ -13,9 +13,8 @@
 
 const LANCZOS_G = 7;
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-  -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-  1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 
 /** Γ(z) for z > 0: exact products for integers and half-integers, Lanczos (g = 7) otherwise. */
@@ -97,7 +96,7 @@ function miller(nu: number, x: number): number {
   }
   for (let n = N; n >= 1; n--) {
     if (n % 2 === 0) norm += weights[n / 2] * j;
-    const jPrev = (2 * (nu + n) / x) * j - jNext;
+    const jPrev = ((2 * (nu + n)) / x) * j - jNext;
     jNext = j;
     j = jPrev;
     if (Math.abs(j) > 1e250) {

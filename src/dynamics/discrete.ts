@@ -26,11 +26,17 @@ export function toParsed(method: MethodRef): ParsedSpec {
   if (typeof method === 'object' && 'equations' in method) return method;
   if (typeof method === 'string') {
     let p = parsedByName.get(method);
-    if (!p) { p = resolveMethod(method); parsedByName.set(method, p); }
+    if (!p) {
+      p = resolveMethod(method);
+      parsedByName.set(method, p);
+    }
     return p;
   }
   let p = parsedBySpec.get(method);
-  if (!p) { p = resolveMethod(method); parsedBySpec.set(method, p); }
+  if (!p) {
+    p = resolveMethod(method);
+    parsedBySpec.set(method, p);
+  }
   return p;
 }
 
@@ -55,14 +61,22 @@ export function stateLayout(parsed: ParsedSpec): StateEntry[] {
 /** True when some update coefficient depends on the iteration counter k. */
 export function isStepDependent(method: MethodRef, params: ParamValues): boolean {
   const compiled = compileMethod(toParsed(method), params);
-  return compiled.equations.some((eq) => eq.terms.some((t) => t.constant === null) || eq.grads.some((g) => g.arg.some((t) => t.constant === null)));
+  return compiled.equations.some(
+    (eq) =>
+      eq.terms.some((t) => t.constant === null) ||
+      eq.grads.some((g) => g.arg.some((t) => t.constant === null)),
+  );
 }
 
 /**
  * A builder of companion matrices T(λ) at step k (k = the spec's start + 1 by default).
  * Compiles the method once; each call runs the stepper twice on a D-dimensional vector.
  */
-export function companionBuilder(method: MethodRef, params: ParamValues, k?: number): { layout: StateEntry[]; at: (lambda: number) => Matrix; compiled: CompiledMethod } {
+export function companionBuilder(
+  method: MethodRef,
+  params: ParamValues,
+  k?: number,
+): { layout: StateEntry[]; at: (lambda: number) => Matrix; compiled: CompiledMethod } {
   const parsed = toParsed(method);
   const K = k ?? parsed.start + 1;
   // Same equations; start one step before K (a warm-up step creates the auxiliaries), and no
@@ -114,7 +128,9 @@ export function spectralRadius(T: Matrix): number {
   }
   const ev = new EigenvalueDecomposition(T, { assumeSymmetric: false });
   let m = 0;
-  ev.realEigenvalues.forEach((re, i) => { m = Math.max(m, Math.hypot(re, ev.imaginaryEigenvalues[i])); });
+  ev.realEigenvalues.forEach((re, i) => {
+    m = Math.max(m, Math.hypot(re, ev.imaginaryEigenvalues[i]));
+  });
   return m;
 }
 
@@ -141,13 +157,20 @@ export function spectralRadiusByPowers(T: Matrix, squarings = 40): number {
 /** Exact per-step rate ρ(T(λ)) of the linearised iteration (k-independent coefficients). */
 export function discreteRate(method: MethodRef, params: ParamValues, lambda: number): number {
   if (isStepDependent(method, params)) {
-    throw new RangeError(`discreteRate: ${toParsed(method).spec.name} has k-dependent coefficients; use asymptoticFactor`);
+    throw new RangeError(
+      `discreteRate: ${toParsed(method).spec.name} has k-dependent coefficients; use asymptoticFactor`,
+    );
   }
   return spectralRadius(companionMatrix(method, params, lambda));
 }
 
 /** ρ of the step map as k → ∞ (k-dependent methods; equals discreteRate otherwise). nag-c: √(1 − sλ). */
-export function asymptoticFactor(method: MethodRef, params: ParamValues, lambda: number, kLarge = 1e14): number {
+export function asymptoticFactor(
+  method: MethodRef,
+  params: ParamValues,
+  lambda: number,
+  kLarge = 1e14,
+): number {
   return spectralRadius(companionMatrix(method, params, lambda, kLarge));
 }
 
@@ -156,8 +179,15 @@ export function asymptoticFactor(method: MethodRef, params: ParamValues, lambda:
  * a log-spaced scan (endpoints included) refined by golden section. For k-dependent methods the
  * asymptotic matrices T(λ, ∞) are used.
  */
-export function worstDiscreteRate(method: MethodRef, params: ParamValues, lambda0: number, lambdaMax: number, scan = 401): { rate: number; lambda: number } {
-  if (!(lambda0 > 0) || !(lambdaMax >= lambda0)) throw new RangeError(`worstDiscreteRate: need 0 < lambda0 <= lambdaMax, got [${lambda0}, ${lambdaMax}]`);
+export function worstDiscreteRate(
+  method: MethodRef,
+  params: ParamValues,
+  lambda0: number,
+  lambdaMax: number,
+  scan = 401,
+): { rate: number; lambda: number } {
+  if (!(lambda0 > 0) || !(lambdaMax >= lambda0))
+    throw new RangeError(`worstDiscreteRate: need 0 < lambda0 <= lambdaMax, got [${lambda0}, ${lambdaMax}]`);
   const stepDep = isStepDependent(method, params);
   const b = companionBuilder(method, params, stepDep ? 1e14 : undefined);
   const rho = (l: number) => spectralRadius(b.at(l));
@@ -176,7 +206,8 @@ export function worstDiscreteRate(method: MethodRef, params: ParamValues, lambda
   }
   let iMax = 0;
   for (let i = 1; i < scan; i++) if (fs[i] > fs[iMax]) iMax = i;
-  if (fs[iMax] > best.rate) best = { rate: fs[iMax], lambda: iMax === scan - 1 ? lambdaMax : Math.exp(xs[iMax]) };
+  if (fs[iMax] > best.rate)
+    best = { rate: fs[iMax], lambda: iMax === scan - 1 ? lambdaMax : Math.exp(xs[iMax]) };
   if (iMax > 0 && iMax < scan - 1) {
     let a = xs[iMax - 1];
     let c = xs[iMax + 1];
@@ -186,8 +217,19 @@ export function worstDiscreteRate(method: MethodRef, params: ParamValues, lambda
     let f1 = rho(Math.exp(x1));
     let f2 = rho(Math.exp(x2));
     for (let it = 0; it < 80 && c - a > 1e-13; it++) {
-      if (f1 >= f2) { c = x2; x2 = x1; f2 = f1; x1 = c - g * (c - a); f1 = rho(Math.exp(x1)); }
-      else { a = x1; x1 = x2; f1 = f2; x2 = a + g * (c - a); f2 = rho(Math.exp(x2)); }
+      if (f1 >= f2) {
+        c = x2;
+        x2 = x1;
+        f2 = f1;
+        x1 = c - g * (c - a);
+        f1 = rho(Math.exp(x1));
+      } else {
+        a = x1;
+        x1 = x2;
+        f1 = f2;
+        x2 = a + g * (c - a);
+        f2 = rho(Math.exp(x2));
+      }
     }
     const fm = Math.max(f1, f2);
     if (fm > best.rate) best = { rate: fm, lambda: Math.exp(f1 >= f2 ? x1 : x2) };
@@ -201,8 +243,13 @@ export function timeStep(method: MethodRef, params: ParamValues, k?: number): nu
   const compiled = compileMethod(parsed, params);
   const kk = k ?? parsed.start;
   const fn = parse(parsed.spec.time).compile();
-  const h = (fn.evaluate({ ...compiled.params, k: kk + 1 }) as number) - (fn.evaluate({ ...compiled.params, k: kk }) as number);
-  if (!(h > 0) || !Number.isFinite(h)) throw new RangeError(`method ${parsed.spec.name}: time ${parsed.spec.time} does not increase at k = ${kk}`);
+  const h =
+    (fn.evaluate({ ...compiled.params, k: kk + 1 }) as number) -
+    (fn.evaluate({ ...compiled.params, k: kk }) as number);
+  if (!(h > 0) || !Number.isFinite(h))
+    throw new RangeError(
+      `method ${parsed.spec.name}: time ${parsed.spec.time} does not increase at k = ${kk}`,
+    );
   return h;
 }
 
@@ -212,11 +259,16 @@ export function modeRun(method: MethodRef, params: ParamValues, lambda: number, 
   const st = compiled.stepper(Float64Array.of(1));
   const out = new Float64Array(steps + 1);
   out[0] = 1;
-  const oracle = (z: Float64Array, o: Float64Array) => { o[0] = lambda * z[0]; };
+  const oracle = (z: Float64Array, o: Float64Array) => {
+    o[0] = lambda * z[0];
+  };
   for (let k = 1; k <= steps; k++) {
     st.step(oracle);
     out[k] = Math.abs(st.x[0]);
-    if (!Number.isFinite(out[k])) { out.fill(Infinity, k); break; }
+    if (!Number.isFinite(out[k])) {
+      out.fill(Infinity, k);
+      break;
+    }
   }
   return out;
 }
@@ -230,7 +282,13 @@ export function modeRun(method: MethodRef, params: ParamValues, lambda: number, 
  * prediction k* = 2p / (−ln ρ∞²) where the envelope's per-step slope −p/k meets ln ρ∞ (ρ∞ the
  * asymptotic factor, √(1 − sλ) for nag-c), i.e. k* ≈ r/(sλ).
  */
-export function crossoverStep(method: MethodRef, params: ParamValues, lambda: number, p: number, opts: { factor?: number; maxSteps?: number } = {}): { measured: number | null; predicted: number; rhoInfinity: number } {
+export function crossoverStep(
+  method: MethodRef,
+  params: ParamValues,
+  lambda: number,
+  p: number,
+  opts: { factor?: number; maxSteps?: number } = {},
+): { measured: number | null; predicted: number; rhoInfinity: number } {
   const factor = opts.factor ?? 2;
   const h = timeStep(method, params, 1);
   const rhoInf = asymptoticFactor(method, params, lambda);
@@ -263,4 +321,3 @@ export function crossoverStep(method: MethodRef, params: ParamValues, lambda: nu
   }
   return { measured: last, predicted, rhoInfinity: rhoInf };
 }
-

@@ -18,9 +18,16 @@ export interface LinearizedRun {
  * Run `steps` iterations of `method` on e (start e0, at rest) with grad(e) = H e, H n×n row-major.
  * Stops at the first non-finite or > 1e100·‖e0‖ norm and reports divergence (never a NaN).
  */
-export function runLinearized(method: MethodRef, params: ParamValues, H: Float64Array, e0: Float64Array, steps: number): LinearizedRun {
+export function runLinearized(
+  method: MethodRef,
+  params: ParamValues,
+  H: Float64Array,
+  e0: Float64Array,
+  steps: number,
+): LinearizedRun {
   const n = e0.length;
-  if (H.length !== n * n) throw new RangeError(`runLinearized: H has ${H.length} entries, expected ${n}×${n}`);
+  if (H.length !== n * n)
+    throw new RangeError(`runLinearized: H has ${H.length} entries, expected ${n}×${n}`);
   const compiled = compileMethod(toParsed(method), params);
   const st = compiled.stepper(e0);
   const oracle = (z: Float64Array, out: Float64Array) => {

@@ -63,7 +63,9 @@ export function compileModeOde(out: OutputSpaceOde, params: Record<string, numbe
     for (const p of parts) {
       const v = p.fn.evaluate({ ...params, t });
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new RangeError(`output-space ODE of ${out.method}: coefficient ${p.text} is not a finite number at t = ${t} (parameters ${JSON.stringify(params)})`);
+        throw new RangeError(
+          `output-space ODE of ${out.method}: coefficient ${p.text} is not a finite number at t = ${t} (parameters ${JSON.stringify(params)})`,
+        );
       }
       if (p.kind.kind === 'deriv') c.deriv[p.kind.order] += v;
       else if (p.kind.kind === 'grad') c.grad += v;
@@ -77,7 +79,15 @@ export function compileModeOde(out: OutputSpaceOde, params: Record<string, numbe
     order--;
     probe = at(tDependent ? 1 : 0);
   }
-  return { order, tDependent, at: (t) => { const c = at(t); c.deriv.length = order + 1; return c; } };
+  return {
+    order,
+    tDependent,
+    at: (t) => {
+      const c = at(t);
+      c.deriv.length = order + 1;
+      return c;
+    },
+  };
 }
 
 /** p_λ(s) coefficients, a[j] multiplies s^j. */
@@ -98,8 +108,14 @@ export function modeRate(c: ModeCoefficients, lambda: number): number {
  * The worst (slowest) mode over [lambda0, lambdaMax]: the endpoints, a log-spaced scan and a
  * golden-section refinement around the scan's minimum (interior critical points included).
  */
-export function worstMode(rate: (lambda: number) => number, lambda0: number, lambdaMax: number, scan = 241): { rate: number; lambda: number } {
-  if (!(lambda0 > 0) || !(lambdaMax >= lambda0)) throw new RangeError(`worstMode: need 0 < lambda0 <= lambdaMax, got [${lambda0}, ${lambdaMax}]`);
+export function worstMode(
+  rate: (lambda: number) => number,
+  lambda0: number,
+  lambdaMax: number,
+  scan = 241,
+): { rate: number; lambda: number } {
+  if (!(lambda0 > 0) || !(lambdaMax >= lambda0))
+    throw new RangeError(`worstMode: need 0 < lambda0 <= lambdaMax, got [${lambda0}, ${lambdaMax}]`);
   let best = { rate: rate(lambda0), lambda: lambda0 };
   const hi = rate(lambdaMax);
   if (hi < best.rate) best = { rate: hi, lambda: lambdaMax };
@@ -124,8 +140,19 @@ export function worstMode(rate: (lambda: number) => number, lambda0: number, lam
     let f1 = rate(Math.exp(x1));
     let f2 = rate(Math.exp(x2));
     for (let it = 0; it < 80 && b - a > 1e-13; it++) {
-      if (f1 <= f2) { b = x2; x2 = x1; f2 = f1; x1 = b - g * (b - a); f1 = rate(Math.exp(x1)); }
-      else { a = x1; x1 = x2; f1 = f2; x2 = a + g * (b - a); f2 = rate(Math.exp(x2)); }
+      if (f1 <= f2) {
+        b = x2;
+        x2 = x1;
+        f2 = f1;
+        x1 = b - g * (b - a);
+        f1 = rate(Math.exp(x1));
+      } else {
+        a = x1;
+        x1 = x2;
+        f1 = f2;
+        x2 = a + g * (b - a);
+        f2 = rate(Math.exp(x2));
+      }
     }
     const xm = f1 <= f2 ? x1 : x2;
     const fm = Math.min(f1, f2);
@@ -149,7 +176,11 @@ export function gradientFlowRate(lambda0: number): number {
  * coefficient tends to a positive constant: p = r/2 (the loss then decays like t^(−r)).
  * Returns null when the ODE is not of that shape.
  */
-export function envelopeExponent(out: OutputSpaceOde, params: Record<string, number>, lambda = 1): number | null {
+export function envelopeExponent(
+  out: OutputSpaceOde,
+  params: Record<string, number>,
+  lambda = 1,
+): number | null {
   const ode = compileModeOde(out, params);
   if (!ode.tDependent || ode.order !== 2) return null;
   const asym = asymptotics(ode, lambda);
@@ -179,7 +210,8 @@ function asymptotics(ode: CompiledModeOde, lambda: number): Asymptotics | null {
     const r1 = T1 * v1;
     const r2 = T2 * v2;
     // ∝ 1/t; r to 12 digits (T2 · (r/T2) carries rounding in the last bit)
-    if (Math.abs(r2 - r1) <= 1e-3 * Math.max(Math.abs(r2), 1e-300)) return { value: 0, r: Number(r2.toPrecision(12)) };
+    if (Math.abs(r2 - r1) <= 1e-3 * Math.max(Math.abs(r2), 1e-300))
+      return { value: 0, r: Number(r2.toPrecision(12)) };
     if (Math.abs(v2) < 1e-12 && Math.abs(v1) < 1e-8) return { value: 0, r: 0 }; // faster decay
     return null; // grows or oscillates: not handled
   };
@@ -220,7 +252,12 @@ export type OdeRateResult =
  *   Hessian damping √s·λ of high-resolution nag-c) gives kind 'linear' with asymptotic = true; a
  *   damping ∝ r/t gives kind 'sublinear' with odeExponent = r/2 for ‖e‖ (loss exponent r).
  */
-export function odeRate(out: OutputSpaceOde, params: Record<string, number>, lambda0: number, lambdaMax: number): OdeRateResult {
+export function odeRate(
+  out: OutputSpaceOde,
+  params: Record<string, number>,
+  lambda0: number,
+  lambdaMax: number,
+): OdeRateResult {
   const ode = compileModeOde(out, params);
   if (ode.order === 0) return { kind: 'undetermined', reason: 'the ODE has no derivative term' };
   if (!ode.tDependent) {

@@ -39,35 +39,84 @@ export interface SolveResult {
   nReject: number;
 }
 
-const C2 = 1 / 5, C3 = 3 / 10, C4 = 4 / 5, C5 = 8 / 9;
+const C2 = 1 / 5,
+  C3 = 3 / 10,
+  C4 = 4 / 5,
+  C5 = 8 / 9;
 const A21 = 1 / 5;
-const A31 = 3 / 40, A32 = 9 / 40;
-const A41 = 44 / 45, A42 = -56 / 15, A43 = 32 / 9;
-const A51 = 19372 / 6561, A52 = -25360 / 2187, A53 = 64448 / 6561, A54 = -212 / 729;
-const A61 = 9017 / 3168, A62 = -355 / 33, A63 = 46732 / 5247, A64 = 49 / 176, A65 = -5103 / 18656;
-const A71 = 35 / 384, A73 = 500 / 1113, A74 = 125 / 192, A75 = -2187 / 6784, A76 = 11 / 84;
-const E1 = 71 / 57600, E3 = -71 / 16695, E4 = 71 / 1920, E5 = -17253 / 339200, E6 = 22 / 525, E7 = -1 / 40;
-const D1 = -12715105075 / 11282082432, D3 = 87487479700 / 32700410799, D4 = -10690763975 / 1880347072,
-  D5 = 701980252875 / 199316789632, D6 = -1453857185 / 822651844, D7 = 69997945 / 29380423;
+const A31 = 3 / 40,
+  A32 = 9 / 40;
+const A41 = 44 / 45,
+  A42 = -56 / 15,
+  A43 = 32 / 9;
+const A51 = 19372 / 6561,
+  A52 = -25360 / 2187,
+  A53 = 64448 / 6561,
+  A54 = -212 / 729;
+const A61 = 9017 / 3168,
+  A62 = -355 / 33,
+  A63 = 46732 / 5247,
+  A64 = 49 / 176,
+  A65 = -5103 / 18656;
+const A71 = 35 / 384,
+  A73 = 500 / 1113,
+  A74 = 125 / 192,
+  A75 = -2187 / 6784,
+  A76 = 11 / 84;
+const E1 = 71 / 57600,
+  E3 = -71 / 16695,
+  E4 = 71 / 1920,
+  E5 = -17253 / 339200,
+  E6 = 22 / 525,
+  E7 = -1 / 40;
+const D1 = -12715105075 / 11282082432,
+  D3 = 87487479700 / 32700410799,
+  D4 = -10690763975 / 1880347072,
+  D5 = 701980252875 / 199316789632,
+  D6 = -1453857185 / 822651844,
+  D7 = 69997945 / 29380423;
 
 /** Dormand–Prince 5(4) with error control; dense output at `tOut` (ascending). */
-export function dopri5(f: Rhs, t0: number, y0: ArrayLike<number>, tOut: readonly number[], opts: SolveOptions = {}): SolveResult {
+export function dopri5(
+  f: Rhs,
+  t0: number,
+  y0: ArrayLike<number>,
+  tOut: readonly number[],
+  opts: SolveOptions = {},
+): SolveResult {
   const n = y0.length;
   const rtol = opts.rtol ?? 1e-10;
   const atol = opts.atol ?? 1e-12;
   const maxSteps = opts.maxSteps ?? 1_000_000;
   const tEnd = tOut.length > 0 ? tOut[tOut.length - 1] : t0;
   const y = Float64Array.from(y0);
-  const k1 = new Float64Array(n), k2 = new Float64Array(n), k3 = new Float64Array(n), k4 = new Float64Array(n);
-  const k5 = new Float64Array(n), k6 = new Float64Array(n), k7 = new Float64Array(n);
-  const ys = new Float64Array(n), y1 = new Float64Array(n), err = new Float64Array(n);
-  const r1 = new Float64Array(n), r2 = new Float64Array(n), r3 = new Float64Array(n), r4 = new Float64Array(n), r5 = new Float64Array(n);
+  const k1 = new Float64Array(n),
+    k2 = new Float64Array(n),
+    k3 = new Float64Array(n),
+    k4 = new Float64Array(n);
+  const k5 = new Float64Array(n),
+    k6 = new Float64Array(n),
+    k7 = new Float64Array(n);
+  const ys = new Float64Array(n),
+    y1 = new Float64Array(n),
+    err = new Float64Array(n);
+  const r1 = new Float64Array(n),
+    r2 = new Float64Array(n),
+    r3 = new Float64Array(n),
+    r4 = new Float64Array(n),
+    r5 = new Float64Array(n);
   const out: Float64Array[] = [];
   let next = 0;
-  while (next < tOut.length && tOut[next] <= t0) { out.push(Float64Array.from(y)); next++; }
-  let nEval = 0, nAccept = 0, nReject = 0;
+  while (next < tOut.length && tOut[next] <= t0) {
+    out.push(Float64Array.from(y));
+    next++;
+  }
+  let nEval = 0,
+    nAccept = 0,
+    nReject = 0;
   let t = t0;
-  f(t, y, k1); nEval++;
+  f(t, y, k1);
+  nEval++;
   const span = tEnd - t0;
   let h = opts.h0 ?? Math.min(span, 1e-3 * Math.max(span, 1e-12));
   let errOld = 1e-4;
@@ -82,9 +131,11 @@ export function dopri5(f: Rhs, t0: number, y0: ArrayLike<number>, tOut: readonly
     f(t + C4 * h, ys, k4);
     for (let i = 0; i < n; i++) ys[i] = y[i] + h * (A51 * k1[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i]);
     f(t + C5 * h, ys, k5);
-    for (let i = 0; i < n; i++) ys[i] = y[i] + h * (A61 * k1[i] + A62 * k2[i] + A63 * k3[i] + A64 * k4[i] + A65 * k5[i]);
+    for (let i = 0; i < n; i++)
+      ys[i] = y[i] + h * (A61 * k1[i] + A62 * k2[i] + A63 * k3[i] + A64 * k4[i] + A65 * k5[i]);
     f(t + h, ys, k6);
-    for (let i = 0; i < n; i++) y1[i] = y[i] + h * (A71 * k1[i] + A73 * k3[i] + A74 * k4[i] + A75 * k5[i] + A76 * k6[i]);
+    for (let i = 0; i < n; i++)
+      y1[i] = y[i] + h * (A71 * k1[i] + A73 * k3[i] + A74 * k4[i] + A75 * k5[i] + A76 * k6[i]);
     f(t + h, y1, k7);
     nEval += 6;
     let e2 = 0;
@@ -100,7 +151,10 @@ export function dopri5(f: Rhs, t0: number, y0: ArrayLike<number>, tOut: readonly
       for (let i = 0; i < n; i++) {
         const ydiff = y1[i] - y[i];
         const bspl = h * k1[i] - ydiff;
-        r1[i] = y[i]; r2[i] = ydiff; r3[i] = bspl; r4[i] = ydiff - h * k7[i] - bspl;
+        r1[i] = y[i];
+        r2[i] = ydiff;
+        r3[i] = bspl;
+        r4[i] = ydiff - h * k7[i] - bspl;
         r5[i] = h * (D1 * k1[i] + D3 * k3[i] + D4 * k4[i] + D5 * k5[i] + D6 * k6[i] + D7 * k7[i]);
       }
       const tNew = t + h;
@@ -138,35 +192,55 @@ function odexSolver(n: number): OdexSolver {
 }
 
 /** The same contract through the odex package (GBS extrapolation, dense output). */
-export function odexSolve(f: Rhs, t0: number, y0: ArrayLike<number>, tOut: readonly number[], opts: SolveOptions = {}): SolveResult {
+export function odexSolve(
+  f: Rhs,
+  t0: number,
+  y0: ArrayLike<number>,
+  tOut: readonly number[],
+  opts: SolveOptions = {},
+): SolveResult {
   const n = y0.length;
   const s = odexSolver(n);
   s.relativeTolerance = opts.rtol ?? 1e-10;
   s.absoluteTolerance = opts.atol ?? 1e-12;
   s.maxSteps = opts.maxSteps ?? 1_000_000;
   s.denseOutput = true;
-  const yIn = new Float64Array(n), dy = new Float64Array(n);
+  const yIn = new Float64Array(n),
+    dy = new Float64Array(n);
   let nEval = 0;
   const rhs = (t: number, y: number[]) => {
     for (let i = 0; i < n; i++) yIn[i] = y[i];
-    f(t, yIn, dy); nEval++;
+    f(t, yIn, dy);
+    nEval++;
     return Array.from(dy);
   };
   const out: Float64Array[] = [];
   let next = 0;
   const tEnd = tOut.length > 0 ? tOut[tOut.length - 1] : t0;
-  while (next < tOut.length && tOut[next] <= t0) { out.push(Float64Array.from(y0)); next++; }
-  const res = s.solve(rhs, t0, Array.from(y0), tEnd, (_nr: number, xOld: number, x: number, y: number[], dense?: (c: number, x: number) => number) => {
-    while (next < tOut.length && tOut[next] <= x) {
-      const tt = tOut[next];
-      const v = new Float64Array(n);
-      for (let i = 0; i < n; i++) v[i] = tt === x || !dense || tt <= xOld ? y[i] : dense(i, tt);
-      out.push(v);
-      next++;
-    }
-  });
+  while (next < tOut.length && tOut[next] <= t0) {
+    out.push(Float64Array.from(y0));
+    next++;
+  }
+  const res = s.solve(
+    rhs,
+    t0,
+    Array.from(y0),
+    tEnd,
+    (_nr: number, xOld: number, x: number, y: number[], dense?: (c: number, x: number) => number) => {
+      while (next < tOut.length && tOut[next] <= x) {
+        const tt = tOut[next];
+        const v = new Float64Array(n);
+        for (let i = 0; i < n; i++) v[i] = tt === x || !dense || tt <= xOld ? y[i] : dense(i, tt);
+        out.push(v);
+        next++;
+      }
+    },
+  );
   if (res.outcome !== 0) throw new RangeError(`odex: integration did not converge (outcome ${res.outcome})`);
-  while (next < tOut.length) { out.push(Float64Array.from(res.y)); next++; }
+  while (next < tOut.length) {
+    out.push(Float64Array.from(res.y));
+    next++;
+  }
   return { y: out, nEval, nAccept: res.nAccept, nReject: res.nReject };
 }
 
@@ -175,7 +249,19 @@ interface OdexSolver {
   absoluteTolerance: number;
   maxSteps: number;
   denseOutput: boolean;
-  solve(f: (t: number, y: number[]) => number[], x0: number, y0: number[], xEnd: number, out?: (nr: number, xOld: number, x: number, y: number[], dense?: (c: number, x: number) => number) => boolean | void): { y: number[]; outcome: number; nAccept: number; nReject: number };
+  solve(
+    f: (t: number, y: number[]) => number[],
+    x0: number,
+    y0: number[],
+    xEnd: number,
+    out?: (
+      nr: number,
+      xOld: number,
+      x: number,
+      y: number[],
+      dense?: (c: number, x: number) => number,
+    ) => boolean | void,
+  ): { y: number[]; outcome: number; nAccept: number; nReject: number };
 }
 
 /** The default adaptive integrator: odex (fewer right-hand-side evaluations at 1e-10; see the module comment). */
@@ -224,8 +310,12 @@ function slope(xs: number[], ys: number[]): number {
   const n = xs.length;
   const mx = xs.reduce((a, b) => a + b, 0) / n;
   const my = ys.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0, sxx = 0;
-  for (let i = 0; i < n; i++) { sxy += (xs[i] - mx) * (ys[i] - my); sxx += (xs[i] - mx) ** 2; }
+  let sxy = 0,
+    sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i] - mx) * (ys[i] - my);
+    sxx += (xs[i] - mx) ** 2;
+  }
   return sxy / sxx;
 }
 
@@ -235,15 +325,22 @@ function slope(xs: number[], ys: number[]): number {
  * max_t |x_k − X(t_k)| against the ODE solved by `integrate` (or the Bessel closed form for nag-c).
  * The order is the slope of log error against log h.
  */
-export function convergenceOrder(method: MethodRef, params: ParamValues, opts: ConvergenceOptions): ConvergenceResult {
+export function convergenceOrder(
+  method: MethodRef,
+  params: ParamValues,
+  opts: ConvergenceOptions,
+): ConvergenceResult {
   const parsed = toParsed(method);
   const sym = stepSymbol(parsed.spec);
-  if (!sym || !(sym in params)) throw new RangeError(`convergenceOrder: set the step symbol of ${parsed.spec.name} in params`);
+  if (!sym || !(sym in params))
+    throw new RangeError(`convergenceOrder: set the step symbol of ${parsed.spec.name} in params`);
   const halvings = opts.halvings ?? 2;
   const n = opts.spectrum.length;
   const x0 = opts.x0 ?? new Array(n).fill(1);
   const resolution = opts.ode.resolution ?? 'low';
-  const velocity = opts.velocity ?? (resolution === 'high' ? (stateLayout(parsed).length > 1 ? 'centered' : 'forward') : 'rest');
+  const velocity =
+    opts.velocity ??
+    (resolution === 'high' ? (stateLayout(parsed).length > 1 ? 'centered' : 'forward') : 'rest');
   // h as a power of the step: h(step) ≈ c · step^a.
   const h0 = timeStep(parsed, params);
   const hq = timeStep(parsed, { ...params, [sym]: params[sym] / 4 });
@@ -259,7 +356,9 @@ export function convergenceOrder(method: MethodRef, params: ParamValues, opts: C
     const compiled = compileMethod(parsed, p);
     const scope = compiled.params;
     const st = compiled.stepper(Float64Array.from(x0));
-    const oracle = (z: Float64Array, out: Float64Array) => { for (let i = 0; i < n; i++) out[i] = opts.spectrum[i] * z[i]; };
+    const oracle = (z: Float64Array, out: Float64Array) => {
+      for (let i = 0; i < n; i++) out[i] = opts.spectrum[i] * z[i];
+    };
     const ts: number[] = [];
     const xs: Float64Array[] = [];
     for (let k = parsed.start; ; k++) {
@@ -271,12 +370,26 @@ export function convergenceOrder(method: MethodRef, params: ParamValues, opts: C
     }
     const tStart = opts.t0 ?? ts[0];
     const i0 = ts.findIndex((t) => t >= tStart - 1e-12 * Math.max(1, Math.abs(tStart)));
-    if (i0 < 0 || i0 + 2 >= ts.length) throw new RangeError('convergenceOrder: horizon too short for the step size');
+    if (i0 < 0 || i0 + 2 >= ts.length)
+      throw new RangeError('convergenceOrder: horizon too short for the step size');
     const tCmp = ts.slice(i0);
     let X: Float64Array[];
-    const ode = compileModeOde({ method: parsed.spec.name, resolution, terms: opts.ode.terms, ode: '', latex: '', neglected: [] }, scope);
-    const pEnv = ode.tDependent ? envelopeExponent({ method: parsed.spec.name, resolution, terms: opts.ode.terms, ode: '', latex: '', neglected: [] }, scope) : null;
-    const useClosed = (opts.closedForm ?? true) && pEnv !== null && opts.t0 === undefined && ts[0] === 0 && resolution === 'low';
+    const ode = compileModeOde(
+      { method: parsed.spec.name, resolution, terms: opts.ode.terms, ode: '', latex: '', neglected: [] },
+      scope,
+    );
+    const pEnv = ode.tDependent
+      ? envelopeExponent(
+          { method: parsed.spec.name, resolution, terms: opts.ode.terms, ode: '', latex: '', neglected: [] },
+          scope,
+        )
+      : null;
+    const useClosed =
+      (opts.closedForm ?? true) &&
+      pEnv !== null &&
+      opts.t0 === undefined &&
+      ts[0] === 0 &&
+      resolution === 'low';
     if (useClosed) {
       reference = 'bessel-closed-form';
       const r = 2 * pEnv!;
@@ -288,11 +401,15 @@ export function convergenceOrder(method: MethodRef, params: ParamValues, opts: C
       for (let i = 0; i < n; i++) {
         y0[i * order] = xs[i0][i];
         if (order >= 2) {
-          if (opts.t0 !== undefined) y0[i * order + 1] = (xs[i0 + 1][i] - xs[i0 - 1 >= 0 ? i0 - 1 : i0][i]) / (i0 >= 1 ? 2 * h : h);
-          else y0[i * order + 1] = velocity === 'rest' ? 0 : (xs[1][i] - xs[0][i]) / (velocity === 'centered' ? 2 * h : h);
+          if (opts.t0 !== undefined)
+            y0[i * order + 1] = (xs[i0 + 1][i] - xs[i0 - 1 >= 0 ? i0 - 1 : i0][i]) / (i0 >= 1 ? 2 * h : h);
+          else
+            y0[i * order + 1] =
+              velocity === 'rest' ? 0 : (xs[1][i] - xs[0][i]) / (velocity === 'centered' ? 2 * h : h);
         }
       }
-      if (order > 2) throw new RangeError('convergenceOrder: ODEs of order > 2 need initial derivatives (not supported)');
+      if (order > 2)
+        throw new RangeError('convergenceOrder: ODEs of order > 2 need initial derivatives (not supported)');
       const rhs: Rhs = (t, y, dy) => {
         const c = ode.at(t);
         const lead = c.deriv[order];
@@ -316,6 +433,7 @@ export function convergenceOrder(method: MethodRef, params: ParamValues, opts: C
     errs.push(maxErr);
   }
   const orders: number[] = [];
-  for (let i = 0; i + 1 < errs.length; i++) orders.push(Math.log2(errs[i] / errs[i + 1]) / Math.log2(hs[i] / hs[i + 1]));
+  for (let i = 0; i + 1 < errs.length; i++)
+    orders.push(Math.log2(errs[i] / errs[i + 1]) / Math.log2(hs[i] / hs[i + 1]));
   return { h: hs, maxError: errs, orders, order: slope(hs.map(Math.log), errs.map(Math.log)), reference };
 }

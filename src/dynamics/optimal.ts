@@ -23,7 +23,11 @@ export interface OptimalSetting {
 
 export function polyakHeavyBall(mu: number, L: number): { eta: number; beta: number; rate: number } {
   const sk = Math.sqrt(L / mu);
-  return { eta: 4 / (Math.sqrt(L) + Math.sqrt(mu)) ** 2, beta: ((sk - 1) / (sk + 1)) ** 2, rate: (sk - 1) / (sk + 1) };
+  return {
+    eta: 4 / (Math.sqrt(L) + Math.sqrt(mu)) ** 2,
+    beta: ((sk - 1) / (sk + 1)) ** 2,
+    rate: (sk - 1) / (sk + 1),
+  };
 }
 
 export function gdOptimalStep(mu: number, L: number): { eta: number; rate: number } {
@@ -37,13 +41,25 @@ export function nesterovConstantMomentum(mu: number, L: number): { s: number; be
 }
 
 /** The optimum for a built-in method (null for methods the theory gives none: nag-c, hm, specs). */
-export function optimalHyperparameters(builtin: string | null, _params: ParamValues, spectrum: { lambda0: number; lambdaMax: number }): OptimalSetting | null {
+export function optimalHyperparameters(
+  builtin: string | null,
+  _params: ParamValues,
+  spectrum: { lambda0: number; lambdaMax: number },
+): OptimalSetting | null {
   const { lambda0: mu, lambdaMax: L } = spectrum;
   switch (builtin) {
     case 'gd': {
       const o = gdOptimalStep(mu, L);
       const p = { eta: o.eta };
-      return { discrete: { name: 'η=2/(μ+L)', params: p, rate: worstDiscreteRate('gd', p, mu, L).rate, formula: o.rate }, ode: { params: {}, odeRate: gradientFlowRate(mu) } };
+      return {
+        discrete: {
+          name: 'η=2/(μ+L)',
+          params: p,
+          rate: worstDiscreteRate('gd', p, mu, L).rate,
+          formula: o.rate,
+        },
+        ode: { params: {}, odeRate: gradientFlowRate(mu) },
+      };
     }
     case 'hb':
     case 'hb-fixed': {
@@ -51,7 +67,12 @@ export function optimalHyperparameters(builtin: string | null, _params: ParamVal
       const p = { eta: o.eta, beta: o.beta };
       const ode = builtin === 'hb' ? hbOptimalDamping(mu) : null;
       return {
-        discrete: { name: 'Polyak', params: p, rate: worstDiscreteRate(builtin, p, mu, L).rate, formula: o.rate },
+        discrete: {
+          name: 'Polyak',
+          params: p,
+          rate: worstDiscreteRate(builtin, p, mu, L).rate,
+          formula: o.rate,
+        },
         ode: ode ? { params: { gamma: ode.gamma }, odeRate: ode.odeRate } : null,
       };
     }
@@ -59,7 +80,15 @@ export function optimalHyperparameters(builtin: string | null, _params: ParamVal
       const o = nesterovConstantMomentum(mu, L);
       const p = { s: o.s, beta: o.beta };
       const ode = hbOptimalDamping(mu);
-      return { discrete: { name: 'Nesterov', params: p, rate: worstDiscreteRate('nag-sc', p, mu, L).rate, formula: o.rate }, ode: { params: { mu }, odeRate: ode.odeRate } };
+      return {
+        discrete: {
+          name: 'Nesterov',
+          params: p,
+          rate: worstDiscreteRate('nag-sc', p, mu, L).rate,
+          formula: o.rate,
+        },
+        ode: { params: { mu }, odeRate: ode.odeRate },
+      };
     }
     default:
       return null;

@@ -20,11 +20,18 @@ export function polyRoots(a: readonly number[]): Complex[] {
     const b = a[1] / lead;
     const c = a[0] / lead;
     const disc = (b * b) / 4 - c;
-    if (disc < 0) return [{ re: -b / 2, im: Math.sqrt(-disc) }, { re: -b / 2, im: -Math.sqrt(-disc) }];
+    if (disc < 0)
+      return [
+        { re: -b / 2, im: Math.sqrt(-disc) },
+        { re: -b / 2, im: -Math.sqrt(-disc) },
+      ];
     // Avoid cancellation: the larger-magnitude root first, the other from the product c.
     const big = -b / 2 - Math.sign(b || 1) * Math.sqrt(disc);
     const small = big === 0 ? 0 : c / big;
-    return [{ re: big, im: 0 }, { re: small, im: 0 }];
+    return [
+      { re: big, im: 0 },
+      { re: small, im: 0 },
+    ];
   }
   // Companion matrix of the monic polynomial: last row −a_j/lead.
   const C = Matrix.zeros(deg, deg);

@@ -57,7 +57,12 @@ export function timeRatio(reference: ArrayLike<number>, curve: ArrayLike<number>
   }
   if (ratios.length < 3) return null;
   ratios.sort((p, q) => p - q);
-  return { median: ratios[Math.floor(ratios.length / 2)], min: ratios[0], max: ratios[ratios.length - 1], levels: ratios.length };
+  return {
+    median: ratios[Math.floor(ratios.length / 2)],
+    min: ratios[0],
+    max: ratios[ratios.length - 1],
+    levels: ratios.length,
+  };
 }
 
 function minOf(x: ArrayLike<number>): number {
@@ -97,7 +102,11 @@ export interface CurveReading {
 }
 
 /** Share of ‖e(0)‖² in the modes where heavy ball with momentum β and step η is underdamped. */
-export function underdampedWeight(modes: { lambda: Float64Array; coef: Float64Array }, eta: number, beta: number): number {
+export function underdampedWeight(
+  modes: { lambda: Float64Array; coef: Float64Array },
+  eta: number,
+  beta: number,
+): number {
   const edge = (1 - Math.sqrt(beta)) ** 2;
   let all = 0;
   let under = 0;
@@ -114,29 +123,46 @@ export function windowRate(loss: ArrayLike<number>, from: number, to: number): n
   const xs: number[] = [];
   const ys: number[] = [];
   for (let k = Math.max(0, Math.ceil(from)); k <= Math.min(loss.length - 1, Math.floor(to)); k++) {
-    if (loss[k] > 0 && Number.isFinite(loss[k])) { xs.push(k); ys.push(Math.log(loss[k])); }
+    if (loss[k] > 0 && Number.isFinite(loss[k])) {
+      xs.push(k);
+      ys.push(Math.log(loss[k]));
+    }
   }
   if (xs.length < 2) return Number.NaN;
   return -linearFit(xs, ys).slope;
 }
 
-export function readCurve(label: string, r: JobResult, predictedRatio?: number, reference?: JobResult): CurveReading {
+export function readCurve(
+  label: string,
+  r: JobResult,
+  predictedRatio?: number,
+  reference?: JobResult,
+): CurveReading {
   const t = epochsOf(r.loss.length);
   const fit = classifyDecay(t, r.loss);
   const linearisedFit = classifyDecay(epochsOf(r.linearised.length), r.linearised);
   const [from, to] = fit.window;
   const j = r.job;
-  const slow = linearisedLoss(methodSpec(j.method), methodParams(j), { lambda: Float64Array.of(r.modes.lambda[0]), coef: Float64Array.of(1), lossScale: 1 }, j.epochs);
+  const slow = linearisedLoss(
+    methodSpec(j.method),
+    methodParams(j),
+    { lambda: Float64Array.of(r.modes.lambda[0]), coef: Float64Array.of(1), lossScale: 1 },
+    j.epochs,
+  );
   const last = r.loss.length - 1;
   const reading: CurveReading = {
-    label, result: r, fit, linearisedFit,
+    label,
+    result: r,
+    fit,
+    linearisedFit,
     measuredRate: windowRate(r.loss, from, to),
     linearisedRate: windowRate(r.linearised, from, to),
     lambda0Rate: windowRate(slow, from, to),
     finalOverLinearised: r.loss[last] / r.linearised[last],
     ...bulkRatio(r),
   };
-  if (j.method === 'hb' && j.momentum.beta !== undefined) reading.underdampedWeight = underdampedWeight(r.modes, j.eta, j.momentum.beta);
+  if (j.method === 'hb' && j.momentum.beta !== undefined)
+    reading.underdampedWeight = underdampedWeight(r.modes, j.eta, j.momentum.beta);
   if (reference && reference !== r) {
     reading.ratio = timeRatio(reference.loss, r.loss);
     reading.predictedRatio = predictedRatio;
@@ -169,19 +195,30 @@ export function regimeOf(readings: CurveReading[]): Regime {
   if (ok.length === 0) return { kernel: false, text: 'every run diverged' };
   const drift = Math.max(...ok.map((r) => r.result.relativeKernelDrift).filter(Number.isFinite));
   const blown = ok.filter((r) => r.linearisedDiverges);
-  const ratios = ok.filter((r) => !r.linearisedDiverges).map((r) => r.bulkOverLinearised).filter(Number.isFinite);
+  const ratios = ok
+    .filter((r) => !r.linearisedDiverges)
+    .map((r) => r.bulkOverLinearised)
+    .filter(Number.isFinite);
   const worst = ratios.length ? Math.max(...ratios.map((q) => Math.max(q, 1 / q))) : Number.NaN;
   const m0 = ok[0].result.modes;
   const etaLmax = ok[0].result.job.eta * m0.lambda[m0.lambda.length - 1];
   const kernel = drift < 0.1 && blown.length === 0 && !(worst >= 2);
   if (kernel) {
-    return { kernel, text: `kernel (lazy) regime: the tangent kernel moved at most ${pct(drift)} and each loss, where its frozen-kernel prediction reaches 1% of L(0), is within ×${worst.toFixed(2)} of it` };
+    return {
+      kernel,
+      text: `kernel (lazy) regime: the tangent kernel moved at most ${pct(drift)} and each loss, where its frozen-kernel prediction reaches 1% of L(0), is within ×${worst.toFixed(2)} of it`,
+    };
   }
   const parts = [`beyond the kernel regime: the tangent kernel moved up to ${pct(drift)}`];
   if (blown.length > 0) {
-    parts.push(`the frozen-kernel prediction diverges for ${blown.map((r) => r.label).join(', ')} (η·λmax = ${etaLmax.toPrecision(3)} at initialisation, above the linear stability edge — 2 for GD) while training does not: the kernel itself changes to let training proceed (catapult / edge-of-stability behaviour)`);
+    parts.push(
+      `the frozen-kernel prediction diverges for ${blown.map((r) => r.label).join(', ')} (η·λmax = ${etaLmax.toPrecision(3)} at initialisation, above the linear stability edge — 2 for GD) while training does not: the kernel itself changes to let training proceed (catapult / edge-of-stability behaviour)`,
+    );
   }
-  if (ratios.length) parts.push(`where the frozen-kernel prediction reaches 1% of L(0) the measured loss differs from it by up to ×${worst.toPrecision(3)}`);
+  if (ratios.length)
+    parts.push(
+      `where the frozen-kernel prediction reaches 1% of L(0) the measured loss differs from it by up to ×${worst.toPrecision(3)}`,
+    );
   return { kernel, text: parts.join('; ') };
 }
 

@@ -9,7 +9,7 @@ import type { Bu2021Result, EpochPanel, FigureReport, WidthPanel } from './bu202
 import { isWidthFigure } from './bu2021.ts';
 import { pct } from './bu2021-analysis.ts';
 
-const MODEL_TITLE = { standard: "as the authors ran it", ntk: 'NTK parameterisation' } as const;
+const MODEL_TITLE = { standard: 'as the authors ran it', ntk: 'NTK parameterisation' } as const;
 
 function g(x: number, digits = 3): string {
   if (!Number.isFinite(x)) return 'n/a';
@@ -35,13 +35,19 @@ export async function epochSvg(fig: FigureReport, panel: EpochPanel): Promise<st
   }
   // A diverging frozen-kernel prediction is drawn only until it leaves 10× the measured range.
   let cap = 0;
-  for (const r of panel.readings) for (let k = 0; k < r.result.loss.length; k++) if (Number.isFinite(r.result.loss[k])) cap = Math.max(cap, 10 * r.result.loss[k]);
+  for (const r of panel.readings)
+    for (let k = 0; k < r.result.loss.length; k++)
+      if (Number.isFinite(r.result.loss[k])) cap = Math.max(cap, 10 * r.result.loss[k]);
   let cut = false;
   for (const r of panel.readings) {
     const pts = thin(r.result.linearised).map(([k, v]) => [k + (logX ? 1 : 0), v] as [number, number]);
     const end = pts.findIndex(([, v]) => !(v <= cap));
     if (end >= 0) cut = true;
-    series.push({ name: `${r.label} (frozen kernel)`, dashed: true, points: end >= 0 ? pts.slice(0, end) : pts });
+    series.push({
+      name: `${r.label} (frozen kernel)`,
+      dashed: true,
+      points: end >= 0 ? pts.slice(0, end) : pts,
+    });
   }
   return lineChartSvg({
     title: `${fig.title} — ${MODEL_TITLE[panel.model]}`,
@@ -52,27 +58,41 @@ export async function epochSvg(fig: FigureReport, panel: EpochPanel): Promise<st
   });
 }
 
-export async function widthSvg(fig: FigureReport, panel: WidthPanel, what: 'loss' | 'drift'): Promise<string> {
+export async function widthSvg(
+  fig: FigureReport,
+  panel: WidthPanel,
+  what: 'loss' | 'drift',
+): Promise<string> {
   const labels = [...new Set(panel.rows.map((r) => r.label))];
   const series: Series[] = labels.map((label) => ({
     name: label,
     markers: false,
-    points: panel.rows.filter((r) => r.label === label).map((r) => [r.width, what === 'loss' ? r.lossMean : r.driftMean] as [number, number]),
+    points: panel.rows
+      .filter((r) => r.label === label)
+      .map((r) => [r.width, what === 'loss' ? r.lossMean : r.driftMean] as [number, number]),
   }));
   let cut = false;
   if (what === 'loss') {
     // Frozen-kernel predictions that blow up (above the stability edge) are left out of the plot.
     const cap = 10 * Math.max(...panel.rows.map((r) => r.lossMean).filter(Number.isFinite));
     for (const label of labels) {
-      const pts = panel.rows.filter((r) => r.label === label).map((r) => [r.width, r.linearisedMean] as [number, number]);
+      const pts = panel.rows
+        .filter((r) => r.label === label)
+        .map((r) => [r.width, r.linearisedMean] as [number, number]);
       const kept = pts.filter(([, v]) => v <= cap);
       if (kept.length < pts.length) cut = true;
       series.push({ name: `${label} (frozen kernel)`, dashed: true, points: kept });
     }
   }
   return lineChartSvg({
-    title: what === 'loss' ? `${fig.title} — ${MODEL_TITLE[panel.model]}` : `Kernel drift against width — ${MODEL_TITLE[panel.model]}`,
-    subtitle: what === 'loss' ? `${panel.sizeLine}; dashed: frozen-kernel prediction${cut ? ' (left out where it diverges)' : ''}` : `${panel.sizeLine}; ‖K(T) − K(0)‖₂/‖K(0)‖₂ at step ${panel.epoch}`,
+    title:
+      what === 'loss'
+        ? `${fig.title} — ${MODEL_TITLE[panel.model]}`
+        : `Kernel drift against width — ${MODEL_TITLE[panel.model]}`,
+    subtitle:
+      what === 'loss'
+        ? `${panel.sizeLine}; dashed: frozen-kernel prediction${cut ? ' (left out where it diverges)' : ''}`
+        : `${panel.sizeLine}; ‖K(T) − K(0)‖₂/‖K(0)‖₂ at step ${panel.epoch}`,
     x: { label: 'width m', scale: 'log' },
     y: { label: what === 'loss' ? `loss at step ${panel.epoch}` : 'relative kernel drift', scale: 'log' },
     series,
@@ -88,8 +108,14 @@ function epochTable(panel: EpochPanel): string[] {
   ];
   for (const r of panel.readings) {
     const q = r.fit.quality;
-    const ratio = r.ratio ? `${g(r.ratio.median)} [${g(r.ratio.min)}–${g(r.ratio.max)}] (${g(r.predictedRatio ?? Number.NaN)})` : r.predictedRatio !== undefined ? `n/a (${g(r.predictedRatio)})` : '—';
-    lines.push(`| ${r.label} | ${r.result.status === "diverged" ? `diverged at ${r.result.loss.length - 1}` : "ok"} | ${r.fit.kind} | ${Math.round(r.fit.window[0])}–${Math.round(r.fit.window[1])} | ${g(r.measuredRate)} | ${q ? g(q.windowLogSlope) : 'n/a'} | ${r.fit.crossover !== undefined ? g(r.fit.crossover) : '—'} | ${r.linearisedFit.kind} | ${g(r.linearisedRate)} | ${g(r.lambda0Rate)} | ${r.linearisedDiverges ? 'frozen diverges' : g(r.bulkOverLinearised)} | ${ratio} | ${r.underdampedWeight !== undefined ? pct(r.underdampedWeight) : '—'} | ${pct(r.result.relativeKernelDrift)} |`);
+    const ratio = r.ratio
+      ? `${g(r.ratio.median)} [${g(r.ratio.min)}–${g(r.ratio.max)}] (${g(r.predictedRatio ?? Number.NaN)})`
+      : r.predictedRatio !== undefined
+        ? `n/a (${g(r.predictedRatio)})`
+        : '—';
+    lines.push(
+      `| ${r.label} | ${r.result.status === 'diverged' ? `diverged at ${r.result.loss.length - 1}` : 'ok'} | ${r.fit.kind} | ${Math.round(r.fit.window[0])}–${Math.round(r.fit.window[1])} | ${g(r.measuredRate)} | ${q ? g(q.windowLogSlope) : 'n/a'} | ${r.fit.crossover !== undefined ? g(r.fit.crossover) : '—'} | ${r.linearisedFit.kind} | ${g(r.linearisedRate)} | ${g(r.lambda0Rate)} | ${r.linearisedDiverges ? 'frozen diverges' : g(r.bulkOverLinearised)} | ${ratio} | ${r.underdampedWeight !== undefined ? pct(r.underdampedWeight) : '—'} | ${pct(r.result.relativeKernelDrift)} |`,
+    );
   }
   return lines;
 }
@@ -100,7 +126,9 @@ function widthTable(panel: WidthPanel): string[] {
     '|---|---|---|---|---|---|---|---|',
   ];
   for (const r of panel.rows) {
-    lines.push(`| ${r.label} | ${r.width} | ${g(r.lossMean)} ± ${g(r.lossStd, 2)} | ${g(r.linearisedMean)} | ${g(r.etaLambdaMax)} | ${r.topModeUnstable ? 'yes' : 'no'} | ${pct(r.driftMean)} | ${r.diverged}/${r.seeds} |`);
+    lines.push(
+      `| ${r.label} | ${r.width} | ${g(r.lossMean)} ± ${g(r.lossStd, 2)} | ${g(r.linearisedMean)} | ${g(r.etaLambdaMax)} | ${r.topModeUnstable ? 'yes' : 'no'} | ${pct(r.driftMean)} | ${r.diverged}/${r.seeds} |`,
+    );
   }
   return lines;
 }
@@ -112,19 +140,24 @@ function csvOf(fig: FigureReport): string {
   const lines = ['model,curve,width,seed,epoch,loss,frozen_kernel_loss'];
   const seen = new Set<string>();
   for (const panel of fig.panels) {
-    const results = panel.kind === 'epoch' ? panel.readings.map((r) => ({ label: r.label, res: r.result })) : [];
+    const results =
+      panel.kind === 'epoch' ? panel.readings.map((r) => ({ label: r.label, res: r.result })) : [];
     for (const { label, res } of results) {
       const key = `${panel.model}|${label}`;
       if (seen.has(key)) continue;
       seen.add(key);
       for (let k = 0; k < res.linearised.length; k++) {
         const L = k < res.loss.length ? res.loss[k] : Number.NaN;
-        lines.push(`${panel.model},"${label}",${res.job.width},${res.job.seed},${k},${cell(L)},${cell(res.linearised[k])}`);
+        lines.push(
+          `${panel.model},"${label}",${res.job.width},${res.job.seed},${k},${cell(L)},${cell(res.linearised[k])}`,
+        );
       }
     }
     if (panel.kind === 'width') {
       for (const r of panel.rows) {
-        lines.push(`${panel.model},"${r.label}",${r.width},mean,${panel.epoch},${cell(r.lossMean)},${cell(r.linearisedMean)}`);
+        lines.push(
+          `${panel.model},"${r.label}",${r.width},mean,${panel.epoch},${cell(r.lossMean)},${cell(r.linearisedMean)}`,
+        );
       }
     }
   }
@@ -154,9 +187,12 @@ export async function writeBu2021(result: Bu2021Result, outDir: string, command:
         `At the epoch figures' lr ${kernel.lrEpoch}: η·λmax = ${g(kernel.etaLambdaMaxEpoch)}, η·λ0 = ${g(kernel.lrEpoch * kernel.lambda0)} (so the slowest mode's GD loss rate 2ηλ0 ≈ ${g(2 * kernel.lrEpoch * kernel.lambda0)} per epoch: over 5000 epochs it falls by only e^${g(-2 * kernel.lrEpoch * kernel.lambda0 * 5000, 2)}). ` +
         `At the width figures' lr ${kernel.lrWidth}: η·λmax = ${g(kernel.etaLambdaMaxWidth)} at width ${kernel.width}, growing ∝ m (the kernel is a sum over neurons). Edge = the method's linear stability edge for η·λ (bisection on the same spec's frozen-kernel iteration). ${g(kernel.seconds)} s.`,
       '',
-      '| figure | curve | stability edge η·λ | η·λmax at the paper\'s sizes | above the edge? | width where η·λmax reaches the edge |',
+      "| figure | curve | stability edge η·λ | η·λmax at the paper's sizes | above the edge? | width where η·λmax reaches the edge |",
       '|---|---|---|---|---|---|',
-      ...rows.map((r) => `| ${r.figure} | ${r.label} | ${g(r.edge)} | ${r.etaLambdaMax !== undefined ? g(r.etaLambdaMax) : '—'} | ${r.etaLambdaMax !== undefined ? (r.etaLambdaMax > r.edge ? '**yes**' : 'no') : '—'} | ${r.crossingWidth !== undefined ? `≈ ${r.crossingWidth}` : '—'} |`),
+      ...rows.map(
+        (r) =>
+          `| ${r.figure} | ${r.label} | ${g(r.edge)} | ${r.etaLambdaMax !== undefined ? g(r.etaLambdaMax) : '—'} | ${r.etaLambdaMax !== undefined ? (r.etaLambdaMax > r.edge ? '**yes**' : 'no') : '—'} | ${r.crossingWidth !== undefined ? `≈ ${r.crossingWidth}` : '—'} |`,
+      ),
       '',
     );
   }
@@ -167,12 +203,30 @@ export async function writeBu2021(result: Bu2021Result, outDir: string, command:
       if (panel.kind === 'epoch') {
         writeFileSync(join(outDir, `${base}.svg`), await epochSvg(fig, panel));
         files.push(`${base}.svg`);
-        md.push(`### ${MODEL_TITLE[panel.model]}`, '', `![${fig.name} ${panel.model}](${base}.svg)`, '', `Sizes: ${panel.sizeLine}`, '', ...epochTable(panel), '');
+        md.push(
+          `### ${MODEL_TITLE[panel.model]}`,
+          '',
+          `![${fig.name} ${panel.model}](${base}.svg)`,
+          '',
+          `Sizes: ${panel.sizeLine}`,
+          '',
+          ...epochTable(panel),
+          '',
+        );
       } else {
         writeFileSync(join(outDir, `${base}.svg`), await widthSvg(fig, panel, 'loss'));
         writeFileSync(join(outDir, `${base}-drift.svg`), await widthSvg(fig, panel, 'drift'));
         files.push(`${base}.svg`, `${base}-drift.svg`);
-        md.push(`### ${MODEL_TITLE[panel.model]}`, '', `![${fig.name} ${panel.model}](${base}.svg) ![${fig.name} ${panel.model} drift](${base}-drift.svg)`, '', `Sizes: ${panel.sizeLine}`, '', ...widthTable(panel), '');
+        md.push(
+          `### ${MODEL_TITLE[panel.model]}`,
+          '',
+          `![${fig.name} ${panel.model}](${base}.svg) ![${fig.name} ${panel.model} drift](${base}-drift.svg)`,
+          '',
+          `Sizes: ${panel.sizeLine}`,
+          '',
+          ...widthTable(panel),
+          '',
+        );
       }
     }
     md.push('### Verdict and regime', '', ...fig.verdict.map((v) => `- ${v}`), '');

@@ -42,13 +42,17 @@ export interface JobResult {
 }
 
 export function jobKey(j: Job): string {
-  const mom = Object.entries(j.momentum).sort().map(([k, v]) => `${k}=${v}`).join(',');
+  const mom = Object.entries(j.momentum)
+    .sort()
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   return `${j.model}|${j.method}|${mom}|eta=${j.eta}|m=${j.width}|seed=${j.seed}|E=${j.epochs}`;
 }
 
 /** Work units of a job (≈ multiply-adds per epoch × epochs), for progress and time estimates. */
 export function jobCost(j: Job, ctx: RunContext): number {
-  const perEpoch = j.model === 'standard' ? 2 * ctx.standardNnz * j.width : 2 * ctx.ntkData.n * ctx.ntkData.d * j.width;
+  const perEpoch =
+    j.model === 'standard' ? 2 * ctx.standardNnz * j.width : 2 * ctx.ntkData.n * ctx.ntkData.d * j.width;
   return perEpoch * j.epochs;
 }
 
@@ -73,12 +77,24 @@ export function runJob(j: Job, ctx: RunContext, onEpoch?: (done: number) => void
   const params = methodParams(j);
   if (j.model === 'standard') {
     const data = ctx.standardData;
-    const r = runStandard({ data, width: j.width, method: spec, params, epochs: j.epochs, seed: j.seed, kernel: true, onEpoch });
+    const r = runStandard({
+      data,
+      width: j.width,
+      method: spec,
+      params,
+      epochs: j.epochs,
+      seed: j.seed,
+      kernel: true,
+      onEpoch,
+    });
     const e0 = new Float64Array(data.n);
     for (let i = 0; i < data.n; i++) e0[i] = r.u0![i] - data.y[i];
     const modes = kernelModes(r.kernel0!, data.n, e0, 2 / data.n, 1 / data.n);
     return {
-      job: j, status: r.status, loss: r.loss, modes,
+      job: j,
+      status: r.status,
+      loss: r.loss,
+      modes,
       linearised: linearisedLoss(spec, params, modes, j.epochs),
       relativeKernelDrift: r.relativeKernelDrift ?? Number.NaN,
       seconds: r.seconds,
@@ -87,7 +103,13 @@ export function runJob(j: Job, ctx: RunContext, onEpoch?: (done: number) => void
   const data = ctx.ntkData;
   const t0 = performance.now();
   const traj = train({
-    data, width: j.width, method: spec, params, steps: j.epochs, seed: j.seed, probeEvery: 0,
+    data,
+    width: j.width,
+    method: spec,
+    params,
+    steps: j.epochs,
+    seed: j.seed,
+    probeEvery: 0,
     onProgress: onEpoch ? (done) => onEpoch(done) : undefined,
   });
   const net = initNetwork(data.d, j.width, j.seed, 1);
@@ -98,9 +120,13 @@ export function runJob(j: Job, ctx: RunContext, onEpoch?: (done: number) => void
   const modes = kernelModes(ctx.ntkGram, data.n, e0, 1, 0.5);
   const first = traj.probes[0];
   const last = traj.probes[traj.probes.length - 1];
-  const drift = traj.status === 'ok' && last && first && last !== first ? last.kernelDrift / first.lambdaMax : Number.NaN;
+  const drift =
+    traj.status === 'ok' && last && first && last !== first ? last.kernelDrift / first.lambdaMax : Number.NaN;
   return {
-    job: j, status: traj.status, loss: traj.loss.slice(0, traj.steps + 1), modes,
+    job: j,
+    status: traj.status,
+    loss: traj.loss.slice(0, traj.steps + 1),
+    modes,
     linearised: linearisedLoss(spec, params, modes, j.epochs),
     relativeKernelDrift: drift,
     seconds: (performance.now() - t0) / 1000,

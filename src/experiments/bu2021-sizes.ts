@@ -57,28 +57,73 @@ const range = (from: number, to: number, step: number): number[] => {
 export const PAPER_SIZES: Bu2021Sizes = {
   label: 'paper (--full)',
   standard: {
-    digits: 600, width: 3000, lr: 1e-4, epochs: 5000,
-    widthLr: 5e-5, widthEpochs: 200, hbWidths: range(2000, 8000, 1000), nagWidths: range(1000, 8000, 1000), seeds: 3,
+    digits: 600,
+    width: 3000,
+    lr: 1e-4,
+    epochs: 5000,
+    widthLr: 5e-5,
+    widthEpochs: 200,
+    hbWidths: range(2000, 8000, 1000),
+    nagWidths: range(1000, 8000, 1000),
+    seeds: 3,
   },
-  ntk: { data: 'mnist:n=100', width: 1000, etaTimesLambdaMax: 0.2, steps: 1000, widths: [250, 500, 1000, 2000, 4000], widthSteps: 200, seeds: 3 },
+  ntk: {
+    data: 'mnist:n=100',
+    width: 1000,
+    etaTimesLambdaMax: 0.2,
+    steps: 1000,
+    widths: [250, 500, 1000, 2000, 4000],
+    widthSteps: 200,
+    seeds: 3,
+  },
 };
 
 export const DEFAULT_SIZES: Bu2021Sizes = {
   label: 'default',
   standard: {
-    digits: 40, width: 500, lr: 6e-4, epochs: 300,
-    widthLr: 4e-4, widthEpochs: 200, hbWidths: [125, 250, 500, 1000], nagWidths: [125, 250, 500, 1000], seeds: 1,
+    digits: 40,
+    width: 500,
+    lr: 6e-4,
+    epochs: 300,
+    widthLr: 4e-4,
+    widthEpochs: 200,
+    hbWidths: [125, 250, 500, 1000],
+    nagWidths: [125, 250, 500, 1000],
+    seeds: 1,
   },
-  ntk: { data: 'sphere:n=60,d=20,seed=1', width: 500, etaTimesLambdaMax: 0.2, steps: 300, widths: [100, 300, 1000, 3000], widthSteps: 100, seeds: 1 },
+  ntk: {
+    data: 'sphere:n=60,d=20,seed=1',
+    width: 500,
+    etaTimesLambdaMax: 0.2,
+    steps: 300,
+    widths: [100, 300, 1000, 3000],
+    widthSteps: 100,
+    seeds: 1,
+  },
 };
 
 export const TINY_SIZES: Bu2021Sizes = {
   label: 'tiny',
   standard: {
-    digits: 20, width: 60, lr: 5e-3, epochs: 40,
-    widthLr: 2.5e-3, widthEpochs: 20, hbWidths: [40, 80], nagWidths: [40, 80], seeds: 1,
+    digits: 20,
+    width: 60,
+    lr: 5e-3,
+    epochs: 40,
+    widthLr: 2.5e-3,
+    widthEpochs: 20,
+    hbWidths: [40, 80],
+    nagWidths: [40, 80],
+    seeds: 1,
   },
-  ntk: { data: 'sphere:n=12,d=5,seed=1', width: 60, etaTimesLambdaMax: 0.2, steps: 40, widths: [40, 80], widthSteps: 20, seeds: 1 },
+  ntk: {
+    data: 'sphere:n=12,d=5,seed=1',
+    width: 60,
+    etaTimesLambdaMax: 0.2,
+    steps: 40,
+    widths: [40, 80],
+    widthSteps: 20,
+    seeds: 1,
+  },
 };
 
 /** One line describing the sizes of one model's runs, for plot subtitles. */

@@ -6,7 +6,16 @@
  */
 import { loadData } from '../data/load.ts';
 import { DEFAULT_SIZES, FIGURE_NAMES, type Bu2021Sizes, type FigureName } from './bu2021-sizes.ts';
-import { jobCost, jobKey, ntkGramOf, runJob, type Job, type JobResult, type Model, type RunContext } from './bu2021-runs.ts';
+import {
+  jobCost,
+  jobKey,
+  ntkGramOf,
+  runJob,
+  type Job,
+  type JobResult,
+  type Model,
+  type RunContext,
+} from './bu2021-runs.ts';
 import { readCurve, regimeOf, pct, type CurveReading, type Regime } from './bu2021-analysis.ts';
 import { ntkSpectrum } from '../ntk/gram.ts';
 import { classifyDecay } from '../claims/rate-fit.ts';
@@ -26,9 +35,19 @@ export interface CurveDef {
 }
 
 const GD_CURVE: CurveDef = { label: 'GD', method: 'gd', momentum: {} };
-const hb = (beta: number): CurveDef => ({ label: `HB β=${beta}`, method: 'hb', momentum: { beta }, predictedRatio: 1 / (1 - beta) });
+const hb = (beta: number): CurveDef => ({
+  label: `HB β=${beta}`,
+  method: 'hb',
+  momentum: { beta },
+  predictedRatio: 1 / (1 - beta),
+});
 const nag = (d: number): CurveDef => ({ label: `NAG d=${d}`, method: 'nag', momentum: { d } });
-const hm = (b1: number, b2: number): CurveDef => ({ label: `HM (β1,β2)=(${b1},${b2})`, method: 'hm', momentum: { beta1: b1, beta2: b2 }, predictedRatio: 1 / (1 - b1 - b2) });
+const hm = (b1: number, b2: number): CurveDef => ({
+  label: `HM (β1,β2)=(${b1},${b2})`,
+  method: 'hm',
+  momentum: { beta1: b1, beta2: b2 },
+  predictedRatio: 1 / (1 - b1 - b2),
+});
 
 export const FIGURE_CURVES: Record<FigureName, CurveDef[]> = {
   'hb-epoch': [GD_CURVE, hb(0.2), hb(0.5), hb(0.8)],
@@ -48,7 +67,8 @@ export const FIGURE_TITLES: Record<FigureName, string> = {
 
 export const PAPER_CLAIMS: Record<FigureName, string> = {
   'hb-epoch': 'HB converges linearly, like GD, and faster for larger β.',
-  'nag-epoch': 'NAG with momentum (k−1)/(k+d−1) may converge only sublinearly (the paper plots it on log–log axes).',
+  'nag-epoch':
+    'NAG with momentum (k−1)/(k+d−1) may converge only sublinearly (the paper plots it on log–log axes).',
   hm: 'The two-momentum method converges linearly and faster than HB with the same β1.',
   'hb-width': 'Wider nets train faster (loss at epoch 200 falls with width) until a best width.',
   'nag-width': 'Wider nets train faster under NAG too, until a best width.',
@@ -134,7 +154,12 @@ export interface Bu2021Result {
   runs: number;
 }
 
-interface Planned { figure: FigureName; model: Model; curve: CurveDef; job: Job }
+interface Planned {
+  figure: FigureName;
+  model: Model;
+  curve: CurveDef;
+  job: Job;
+}
 
 /** The jobs of the selected figures (deduplicated by jobKey at run time). */
 export function planJobs(opts: Bu2021Options, ntkLambdaMax: number): Planned[] {
@@ -144,25 +169,81 @@ export function planJobs(opts: Bu2021Options, ntkLambdaMax: number): Planned[] {
   for (const figure of opts.figures) {
     for (const curve of FIGURE_CURVES[figure]) {
       if (!isWidthFigure(figure)) {
-        out.push({ figure, model: 'standard', curve, job: { model: 'standard', method: curve.method, momentum: curve.momentum, eta: S.lr, width: S.width, seed: 1, epochs: S.epochs } });
-        out.push({ figure, model: 'ntk', curve, job: { model: 'ntk', method: curve.method, momentum: curve.momentum, eta: ntkEta, width: N.width, seed: 1, epochs: N.steps } });
+        out.push({
+          figure,
+          model: 'standard',
+          curve,
+          job: {
+            model: 'standard',
+            method: curve.method,
+            momentum: curve.momentum,
+            eta: S.lr,
+            width: S.width,
+            seed: 1,
+            epochs: S.epochs,
+          },
+        });
+        out.push({
+          figure,
+          model: 'ntk',
+          curve,
+          job: {
+            model: 'ntk',
+            method: curve.method,
+            momentum: curve.momentum,
+            eta: ntkEta,
+            width: N.width,
+            seed: 1,
+            epochs: N.steps,
+          },
+        });
       } else {
         const widths = figure === 'hb-width' ? S.hbWidths : S.nagWidths;
         const seedsS = opts.seeds ?? S.seeds;
         const seedsN = opts.seeds ?? N.seeds;
-        for (const width of widths) for (let seed = 1; seed <= seedsS; seed++) {
-          out.push({ figure, model: 'standard', curve, job: { model: 'standard', method: curve.method, momentum: curve.momentum, eta: S.widthLr, width, seed, epochs: S.widthEpochs } });
-        }
-        for (const width of N.widths) for (let seed = 1; seed <= seedsN; seed++) {
-          out.push({ figure, model: 'ntk', curve, job: { model: 'ntk', method: curve.method, momentum: curve.momentum, eta: ntkEta, width, seed, epochs: N.widthSteps } });
-        }
+        for (const width of widths)
+          for (let seed = 1; seed <= seedsS; seed++) {
+            out.push({
+              figure,
+              model: 'standard',
+              curve,
+              job: {
+                model: 'standard',
+                method: curve.method,
+                momentum: curve.momentum,
+                eta: S.widthLr,
+                width,
+                seed,
+                epochs: S.widthEpochs,
+              },
+            });
+          }
+        for (const width of N.widths)
+          for (let seed = 1; seed <= seedsN; seed++) {
+            out.push({
+              figure,
+              model: 'ntk',
+              curve,
+              job: {
+                model: 'ntk',
+                method: curve.method,
+                momentum: curve.momentum,
+                eta: ntkEta,
+                width,
+                seed,
+                epochs: N.widthSteps,
+              },
+            });
+          }
       }
     }
   }
   return out;
 }
 
-export function reproduceBu2021(opts: Bu2021Options = { figures: [...FIGURE_NAMES], sizes: DEFAULT_SIZES }): Bu2021Result {
+export function reproduceBu2021(
+  opts: Bu2021Options = { figures: [...FIGURE_NAMES], sizes: DEFAULT_SIZES },
+): Bu2021Result {
   const t0 = performance.now();
   const { standard: S, ntk: N } = opts.sizes;
   const standardData = loadData(`mnist:n=${S.digits}`);
@@ -183,7 +264,9 @@ export function reproduceBu2021(opts: Bu2021Options = { figures: [...FIGURE_NAME
   for (const [key, job] of unique) {
     const cost = jobCost(job, ctx);
     const what = `${job.model} ${job.method} ${JSON.stringify(job.momentum)} m=${job.width} seed=${job.seed}`;
-    const r = runJob(job, ctx, (epochs) => opts.onProgress?.(done + (cost * epochs) / job.epochs, total, what));
+    const r = runJob(job, ctx, (epochs) =>
+      opts.onProgress?.(done + (cost * epochs) / job.epochs, total, what),
+    );
     done += cost;
     opts.onProgress?.(done, total, what);
     results.set(key, r);
@@ -194,10 +277,21 @@ export function reproduceBu2021(opts: Bu2021Options = { figures: [...FIGURE_NAME
     const panels: Array<EpochPanel | WidthPanel> = [];
     for (const model of ['standard', 'ntk'] as Model[]) {
       const ps = mine.filter((p) => p.model === model);
-      const sizeLine = model === 'standard' ? standardLine(opts.sizes, figure) : ntkLine(opts.sizes, figure, opts.seeds);
-      panels.push(isWidthFigure(figure) ? widthPanel(model, sizeLine, ps, results) : epochPanel(model, sizeLine, ps, results));
+      const sizeLine =
+        model === 'standard' ? standardLine(opts.sizes, figure) : ntkLine(opts.sizes, figure, opts.seeds);
+      panels.push(
+        isWidthFigure(figure)
+          ? widthPanel(model, sizeLine, ps, results)
+          : epochPanel(model, sizeLine, ps, results),
+      );
     }
-    return { name: figure, title: FIGURE_TITLES[figure], claim: PAPER_CLAIMS[figure], panels, verdict: verdictOf(figure, panels) };
+    return {
+      name: figure,
+      title: FIGURE_TITLES[figure],
+      claim: PAPER_CLAIMS[figure],
+      panels,
+      verdict: verdictOf(figure, panels),
+    };
   });
   let paper: Bu2021Result['paperEdge'];
   if (opts.paperEdge !== false && opts.sizes.label !== 'tiny') {
@@ -208,9 +302,16 @@ export function reproduceBu2021(opts: Bu2021Options = { figures: [...FIGURE_NAME
       for (const c of FIGURE_CURVES[figure]) {
         const wide = isWidthFigure(figure);
         const edge = stabilityEdge(methodSpec(c.method), c.momentum, wide ? P.widthEpochs : 1000);
-        rows.push(wide
-          ? { figure, label: c.label, edge, crossingWidth: Math.round((P.width * edge) / kernel.etaLambdaMaxWidth) }
-          : { figure, label: c.label, edge, etaLambdaMax: kernel.etaLambdaMaxEpoch });
+        rows.push(
+          wide
+            ? {
+                figure,
+                label: c.label,
+                edge,
+                crossingWidth: Math.round((P.width * edge) / kernel.etaLambdaMaxWidth),
+              }
+            : { figure, label: c.label, edge, etaLambdaMax: kernel.etaLambdaMaxEpoch },
+        );
       }
     }
     paper = { kernel, rows };
@@ -219,7 +320,12 @@ export function reproduceBu2021(opts: Bu2021Options = { figures: [...FIGURE_NAME
     sizes: opts.sizes,
     paperEdge: paper,
     figures,
-    lambda0: { standardData: standardData.source, ntkData: ntkData.source, ntkLambda0: spectrum.lambda0, ntkLambdaMax: spectrum.lambdaMax },
+    lambda0: {
+      standardData: standardData.source,
+      ntkData: ntkData.source,
+      ntkLambda0: spectrum.lambda0,
+      ntkLambdaMax: spectrum.lambdaMax,
+    },
     seconds: (performance.now() - t0) / 1000,
     runs: unique.size,
   };
@@ -239,38 +345,71 @@ function ntkLine(s: Bu2021Sizes, f: FigureName, seeds?: number): string {
     : `NTK parameterisation: ${N.data} unit rows, width ${N.width}, η = ${N.etaTimesLambdaMax}/λmax(H∞), ${N.steps} steps [${s.label}]`;
 }
 
-function epochPanel(model: Model, sizeLine: string, ps: Planned[], results: Map<string, JobResult>): EpochPanel {
+function epochPanel(
+  model: Model,
+  sizeLine: string,
+  ps: Planned[],
+  results: Map<string, JobResult>,
+): EpochPanel {
   const gd = ps.find((p) => p.curve.method === 'gd');
   const reference = gd ? results.get(jobKey(gd.job)) : undefined;
-  const readings = ps.map((p) => readCurve(p.curve.label, results.get(jobKey(p.job))!, p.curve.predictedRatio, reference));
+  const readings = ps.map((p) =>
+    readCurve(p.curve.label, results.get(jobKey(p.job))!, p.curve.predictedRatio, reference),
+  );
   const modes = readings[0].result.modes;
   return {
-    kind: 'epoch', model, sizeLine, readings, regime: regimeOf(readings),
-    lambda0: modes.lambda[0], lambdaMax: modes.lambda[modes.lambda.length - 1], eta: ps[0].job.eta,
+    kind: 'epoch',
+    model,
+    sizeLine,
+    readings,
+    regime: regimeOf(readings),
+    lambda0: modes.lambda[0],
+    lambdaMax: modes.lambda[modes.lambda.length - 1],
+    eta: ps[0].job.eta,
   };
 }
 
-function widthPanel(model: Model, sizeLine: string, ps: Planned[], results: Map<string, JobResult>): WidthPanel {
+function widthPanel(
+  model: Model,
+  sizeLine: string,
+  ps: Planned[],
+  results: Map<string, JobResult>,
+): WidthPanel {
   const rows: WidthRow[] = [];
   const labels = [...new Set(ps.map((p) => p.curve.label))];
   for (const label of labels) {
-    const widths = [...new Set(ps.filter((p) => p.curve.label === label).map((p) => p.job.width))].sort((a, b) => a - b);
+    const widths = [...new Set(ps.filter((p) => p.curve.label === label).map((p) => p.job.width))].sort(
+      (a, b) => a - b,
+    );
     for (const width of widths) {
-      const rs = ps.filter((p) => p.curve.label === label && p.job.width === width).map((p) => results.get(jobKey(p.job))!);
+      const rs = ps
+        .filter((p) => p.curve.label === label && p.job.width === width)
+        .map((p) => results.get(jobKey(p.job))!);
       const ok = rs.filter((r) => r.status === 'ok');
       const finals = ok.map((r) => r.loss[r.loss.length - 1]);
       const mean = finals.length ? finals.reduce((s, v) => s + v, 0) / finals.length : Number.NaN;
-      const std = finals.length > 1 ? Math.sqrt(finals.reduce((s, v) => s + (v - mean) ** 2, 0) / (finals.length - 1)) : 0;
+      const std =
+        finals.length > 1
+          ? Math.sqrt(finals.reduce((s, v) => s + (v - mean) ** 2, 0) / (finals.length - 1))
+          : 0;
       const lin = rs.map((r) => r.linearised[r.linearised.length - 1]);
       const drifts = ok.map((r) => r.relativeKernelDrift).filter(Number.isFinite);
       const etaLmax = rs.map((r) => r.job.eta * r.modes.lambda[r.modes.lambda.length - 1]);
       const topUnstable = rs.some((r) => {
         const top = r.modes.lambda[r.modes.lambda.length - 1];
-        const curve = linearisedLoss(methodSpec(r.job.method), methodParams(r.job), { lambda: Float64Array.of(top), coef: Float64Array.of(1), lossScale: 1 }, r.job.epochs);
+        const curve = linearisedLoss(
+          methodSpec(r.job.method),
+          methodParams(r.job),
+          { lambda: Float64Array.of(top), coef: Float64Array.of(1), lossScale: 1 },
+          r.job.epochs,
+        );
         return !(curve[curve.length - 1] < 1);
       });
       rows.push({
-        label, width, lossMean: mean, lossStd: std,
+        label,
+        width,
+        lossMean: mean,
+        lossStd: std,
         linearisedMean: lin.reduce((s, v) => s + v, 0) / lin.length,
         driftMean: drifts.length ? drifts.reduce((s, v) => s + v, 0) / drifts.length : Number.NaN,
         etaLambdaMax: etaLmax.reduce((s, v) => s + v, 0) / etaLmax.length,
@@ -287,8 +426,12 @@ function widthPanel(model: Model, sizeLine: string, ps: Planned[], results: Map<
     const ys = pts.map((r) => Math.log(r.driftMean));
     const mx = xs.reduce((s, v) => s + v, 0) / xs.length;
     const my = ys.reduce((s, v) => s + v, 0) / ys.length;
-    let sxx = 0; let sxy = 0;
-    xs.forEach((x, i) => { sxx += (x - mx) ** 2; sxy += (x - mx) * (ys[i] - my); });
+    let sxx = 0;
+    let sxy = 0;
+    xs.forEach((x, i) => {
+      sxx += (x - mx) ** 2;
+      sxy += (x - mx) * (ys[i] - my);
+    });
     return { label, slope: sxy / sxx };
   });
   return { kind: 'width', model, sizeLine, rows, driftSlopes, epoch: ps[0]?.job.epochs ?? 0 };
@@ -298,12 +441,18 @@ function widthPanel(model: Model, sizeLine: string, ps: Planned[], results: Map<
  * The frozen-kernel prediction of a run continued to 20× its horizon (modes only, no training: cheap),
  * classified: where NAG's linear phase shows. Null when the prediction diverges.
  */
-function longHorizon(r: JobResult): { epochs: number; fit: ReturnType<typeof classifyDecay>; etaLambda0: number } | null {
+function longHorizon(
+  r: JobResult,
+): { epochs: number; fit: ReturnType<typeof classifyDecay>; etaLambda0: number } | null {
   const epochs = Math.min(20 * r.job.epochs, 20000);
   const L = linearisedLoss(methodSpec(r.job.method), methodParams(r.job), r.modes, epochs);
   if (!L.every((v) => Number.isFinite(v) && v <= 1e3 * L[0])) return null;
   const t = Float64Array.from({ length: L.length }, (_, k) => k);
-  return { epochs, fit: classifyDecay(t, L, { windowStart: 0.5 }), etaLambda0: r.job.eta * r.modes.lambda[0] };
+  return {
+    epochs,
+    fit: classifyDecay(t, L, { windowStart: 0.5 }),
+    etaLambda0: r.job.eta * r.modes.lambda[0],
+  };
 }
 
 const MODEL_NAME: Record<Model, string> = { standard: "authors' model", ntk: 'NTK parameterisation' };
@@ -321,34 +470,63 @@ function verdictOf(figure: FigureName, panels: Array<EpochPanel | WidthPanel>): 
         let any = false;
         for (const r of panel.readings) {
           if (r.predictedRatio === undefined) continue;
-          if (!r.ratio) { parts.push(`${r.label}: ratio not measurable`); allMatch = false; continue; }
+          if (!r.ratio) {
+            parts.push(`${r.label}: ratio not measurable`);
+            allMatch = false;
+            continue;
+          }
           any = true;
           const rel = r.ratio.median / r.predictedRatio - 1;
           if (Math.abs(rel) > 0.15) allMatch = false;
-          const under = r.underdampedWeight !== undefined ? ` (${pct(r.underdampedWeight)} of ‖e(0)‖² in underdamped modes η·λ > (1 − √β)²)` : '';
-          parts.push(`${r.label}: GD needs ×${r.ratio.median.toFixed(2)} the epochs (range ${r.ratio.min.toFixed(2)}–${r.ratio.max.toFixed(2)}), rescaled flow predicts ×${r.predictedRatio.toFixed(2)}${under}`);
+          const under =
+            r.underdampedWeight !== undefined
+              ? ` (${pct(r.underdampedWeight)} of ‖e(0)‖² in underdamped modes η·λ > (1 − √β)²)`
+              : '';
+          parts.push(
+            `${r.label}: GD needs ×${r.ratio.median.toFixed(2)} the epochs (range ${r.ratio.min.toFixed(2)}–${r.ratio.max.toFixed(2)}), rescaled flow predicts ×${r.predictedRatio.toFixed(2)}${under}`,
+          );
         }
-        out.push(`${who}, time-rescaling check: ${parts.join('; ')}. ` + (any && allMatch
-          ? 'Every ratio is within 15% of 1/(1 − β): the momentum curves are GD\'s curve with time × 1/(1 − β), i.e. the rescaled gradient flow Ẋ = −∇L/(1 − β), not the second-order ODE (which needs 1 − β ∝ √η).'
-          : 'Not every ratio is within 15% of 1/(1 − β): the rescaled flow is the small-lr limit (every mode overdamped, η·λ ≪ (1 − √β)²); modes beyond that edge behave as a damped second-order system, and leaving the kernel regime changes the curve itself.'));
+        out.push(
+          `${who}, time-rescaling check: ${parts.join('; ')}. ` +
+            (any && allMatch
+              ? "Every ratio is within 15% of 1/(1 − β): the momentum curves are GD's curve with time × 1/(1 − β), i.e. the rescaled gradient flow Ẋ = −∇L/(1 − β), not the second-order ODE (which needs 1 − β ∝ √η)."
+              : 'Not every ratio is within 15% of 1/(1 − β): the rescaled flow is the small-lr limit (every mode overdamped, η·λ ≪ (1 − √β)²); modes beyond that edge behave as a damped second-order system, and leaving the kernel regime changes the curve itself.'),
+        );
       }
       if (figure === 'nag-epoch') {
-        const parts = panel.readings.filter((r) => r.result.job.method === 'nag').map((r) => {
-          const c = r.fit.crossover;
-          let text = `${r.label}: measured ${r.fit.kind}` + (c !== undefined ? ` (crossover estimate epoch ${Math.round(c)})` : '');
-          const long = longHorizon(r.result);
-          if (long) text += `; frozen kernel continued to epoch ${long.epochs}: ${long.fit.kind}` + (long.fit.kind === 'linear' && long.fit.rate !== undefined ? ` at rate ${long.fit.rate.toPrecision(3)} per epoch (η·λ0 = ${long.etaLambda0.toPrecision(3)}, GD's 2η·λ0 = ${(2 * long.etaLambda0).toPrecision(3)})` : '') + (long.fit.crossover !== undefined ? `, crossover near epoch ${Math.round(long.fit.crossover)}` : '');
-          else text += '; frozen-kernel prediction diverges (above the linear stability edge)';
-          return text;
-        });
-        out.push(`${who}: ${parts.join('; ')}. At a fixed lr the momentum (k−1)/(k+d−1) → 1 and each kernel mode λ then contracts like (1 − ηλ)^(k/2) in |e| (loss rate ≈ ηλ per epoch, half of GD's 2ηλ) after a polynomial phase: NAG turns linear after a crossover, while a log–log plot over a finite horizon shows the polynomial phase.`);
+        const parts = panel.readings
+          .filter((r) => r.result.job.method === 'nag')
+          .map((r) => {
+            const c = r.fit.crossover;
+            let text =
+              `${r.label}: measured ${r.fit.kind}` +
+              (c !== undefined ? ` (crossover estimate epoch ${Math.round(c)})` : '');
+            const long = longHorizon(r.result);
+            if (long)
+              text +=
+                `; frozen kernel continued to epoch ${long.epochs}: ${long.fit.kind}` +
+                (long.fit.kind === 'linear' && long.fit.rate !== undefined
+                  ? ` at rate ${long.fit.rate.toPrecision(3)} per epoch (η·λ0 = ${long.etaLambda0.toPrecision(3)}, GD's 2η·λ0 = ${(2 * long.etaLambda0).toPrecision(3)})`
+                  : '') +
+                (long.fit.crossover !== undefined
+                  ? `, crossover near epoch ${Math.round(long.fit.crossover)}`
+                  : '');
+            else text += '; frozen-kernel prediction diverges (above the linear stability edge)';
+            return text;
+          });
+        out.push(
+          `${who}: ${parts.join('; ')}. At a fixed lr the momentum (k−1)/(k+d−1) → 1 and each kernel mode λ then contracts like (1 − ηλ)^(k/2) in |e| (loss rate ≈ ηλ per epoch, half of GD's 2ηλ) after a polynomial phase: NAG turns linear after a crossover, while a log–log plot over a finite horizon shows the polynomial phase.`,
+        );
       }
     } else {
       const labels = [...new Set(panel.rows.map((r) => r.label))];
       for (const label of labels) {
         const rows = panel.rows.filter((r) => r.label === label);
         const finite = rows.filter((r) => Number.isFinite(r.lossMean));
-        if (finite.length === 0) { out.push(`${who}, ${label}: every width diverged.`); continue; }
+        if (finite.length === 0) {
+          out.push(`${who}, ${label}: every width diverged.`);
+          continue;
+        }
         const best = finite.reduce((a, b) => (b.lossMean < a.lossMean ? b : a));
         const beyond = rows.filter((r) => r.width > best.width);
         let why = '';
@@ -362,18 +540,23 @@ function verdictOf(figure: FigureName, panels: Array<EpochPanel | WidthPanel>): 
           } else if (grow > 1.5) {
             why = ` Beyond it the measured loss rises ×${grow.toPrecision(3)} relative to the frozen-kernel prediction (η·λmax up to ${Math.max(...beyond.map((r) => r.etaLambdaMax)).toFixed(2)}): the minimum comes from leaving the kernel regime, not from the linear theory.`;
           } else if (linBest.width === best.width) {
-            why = ' The frozen-kernel prediction (same initialisations) has its minimum at the same width: the minimum is already in the linearised dynamics (the kernel and the initial error e(0) at each width), within the seed-to-seed spread.';
+            why =
+              ' The frozen-kernel prediction (same initialisations) has its minimum at the same width: the minimum is already in the linearised dynamics (the kernel and the initial error e(0) at each width), within the seed-to-seed spread.';
           } else {
             why = ` The frozen-kernel prediction is lowest at width ${linBest.width} instead and every measured/frozen ratio stays within ×1.5: the minimum is within seed-to-seed noise at ${rows[0].seeds} seed(s), not a systematic effect.`;
           }
         } else {
           why = ' The loss keeps falling up to the largest width run: no interior minimum at these sizes.';
         }
-        out.push(`${who}, ${label}: the loss at step ${panel.epoch} is lowest at width ${best.width} (${best.lossMean.toPrecision(3)}).${why}`);
+        out.push(
+          `${who}, ${label}: the loss at step ${panel.epoch} is lowest at width ${best.width} (${best.lossMean.toPrecision(3)}).${why}`,
+        );
       }
       const slopes = panel.driftSlopes.filter((s) => Number.isFinite(s.slope));
       if (slopes.length) {
-        out.push(`${who}: kernel drift ‖K(T) − K(0)‖/‖K(0)‖ against width has log–log slope ${slopes.map((s) => `${s.slope.toFixed(2)} (${s.label})`).join(', ')} (the NTK regime predicts −0.5); drift at the largest width ${pct(Math.max(...panel.rows.filter((r) => r.width === Math.max(...panel.rows.map((q) => q.width))).map((r) => r.driftMean)))}.`);
+        out.push(
+          `${who}: kernel drift ‖K(T) − K(0)‖/‖K(0)‖ against width has log–log slope ${slopes.map((s) => `${s.slope.toFixed(2)} (${s.label})`).join(', ')} (the NTK regime predicts −0.5); drift at the largest width ${pct(Math.max(...panel.rows.filter((r) => r.width === Math.max(...panel.rows.map((q) => q.width))).map((r) => r.driftMean)))}.`,
+        );
       }
     }
   }

@@ -22,7 +22,13 @@ export interface KernelModes {
 }
 
 /** Modes of a symmetric kernel (n×n) for the error e0, with the kernel scaled by `kernelScale`. */
-export function kernelModes(kernel: Float64Array, n: number, e0: Float64Array, kernelScale: number, lossScale: number): KernelModes {
+export function kernelModes(
+  kernel: Float64Array,
+  n: number,
+  e0: Float64Array,
+  kernelScale: number,
+  lossScale: number,
+): KernelModes {
   const rows: number[][] = [];
   for (let i = 0; i < n; i++) rows.push(Array.from(kernel.subarray(i * n, (i + 1) * n)));
   const evd = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });
@@ -41,7 +47,12 @@ export function kernelModes(kernel: Float64Array, n: number, e0: Float64Array, k
 }
 
 /** The linearised loss curve L(k), k = 0..epochs, of a method on the given modes. */
-export function linearisedLoss(method: MethodSpec, params: ParamValues, modes: KernelModes, epochs: number): Float64Array {
+export function linearisedLoss(
+  method: MethodSpec,
+  params: ParamValues,
+  modes: KernelModes,
+  epochs: number,
+): Float64Array {
   const { lambda, coef, lossScale } = modes;
   const stepper = compileMethod(method, params).stepper(Float64Array.from(coef));
   const oracle = (z: Float64Array, out: Float64Array): void => {
@@ -62,6 +73,16 @@ export function linearisedLoss(method: MethodSpec, params: ParamValues, modes: K
 }
 
 /** Loss of the single slowest mode λ (unit coefficient): what the λ0 theory predicts for the tail. */
-export function slowestModeLoss(method: MethodSpec, params: ParamValues, lambda0: number, epochs: number): Float64Array {
-  return linearisedLoss(method, params, { lambda: Float64Array.of(lambda0), coef: Float64Array.of(1), lossScale: 1 }, epochs);
+export function slowestModeLoss(
+  method: MethodSpec,
+  params: ParamValues,
+  lambda0: number,
+  epochs: number,
+): Float64Array {
+  return linearisedLoss(
+    method,
+    params,
+    { lambda: Float64Array.of(lambda0), coef: Float64Array.of(1), lossScale: 1 },
+    epochs,
+  );
 }

@@ -35,9 +35,15 @@ export function paperEdge(digits = 600, width = 3000, lrEpoch = 1e-4, lrWidth = 
   const { min, max } = extremeEigenvalues(K, data.n);
   const lambdaMax = (2 / data.n) * max;
   return {
-    digits, width, seed, lambdaMax, lambda0: (2 / data.n) * min,
-    etaLambdaMaxEpoch: lrEpoch * lambdaMax, lrEpoch,
-    etaLambdaMaxWidth: lrWidth * lambdaMax, lrWidth,
+    digits,
+    width,
+    seed,
+    lambdaMax,
+    lambda0: (2 / data.n) * min,
+    etaLambdaMaxEpoch: lrEpoch * lambdaMax,
+    lrEpoch,
+    etaLambdaMaxWidth: lrWidth * lambdaMax,
+    lrWidth,
     seconds: (performance.now() - t0) / 1000,
   };
 }
@@ -49,7 +55,12 @@ export function paperEdge(digits = 600, width = 3000, lrEpoch = 1e-4, lrWidth = 
  */
 export function stabilityEdge(method: MethodSpec, momentum: Record<string, number>, epochs: number): number {
   const grows = (h: number): boolean => {
-    const L = linearisedLoss(method, { eta: 1, ...momentum }, { lambda: Float64Array.of(h), coef: Float64Array.of(1), lossScale: 1 }, epochs);
+    const L = linearisedLoss(
+      method,
+      { eta: 1, ...momentum },
+      { lambda: Float64Array.of(h), coef: Float64Array.of(1), lossScale: 1 },
+      epochs,
+    );
     return !(L[epochs] < 1);
   };
   let lo = 0;

@@ -26,22 +26,17 @@ export const PYTORCH_MOMENTUM: MethodSpec = {
   params: ['eta', 'beta'],
   step: 'eta',
   time: 'k*eta',
-  update: [
-    'v[k] = beta*v[k-1] + grad(x[k])',
-    'x[k+1] = x[k] - eta*v[k]',
-  ],
+  update: ['v[k] = beta*v[k-1] + grad(x[k])', 'x[k+1] = x[k] - eta*v[k]'],
 };
 
 export const PYTORCH_NESTEROV: MethodSpec = {
   name: 'pytorch-nesterov',
-  description: 'torch.optim.SGD(nesterov=True) with the momentum (k−1)/(k+d−1) set at epoch e = k+1 (μ_k = k/(k+d)).',
+  description:
+    'torch.optim.SGD(nesterov=True) with the momentum (k−1)/(k+d−1) set at epoch e = k+1 (μ_k = k/(k+d)).',
   params: ['eta', 'd'],
   step: 'eta',
   time: 'k*eta',
-  update: [
-    'v[k] = k/(k+d)*v[k-1] + grad(x[k])',
-    'x[k+1] = x[k] - eta*(grad(x[k]) + k/(k+d)*v[k])',
-  ],
+  update: ['v[k] = k/(k+d)*v[k-1] + grad(x[k])', 'x[k+1] = x[k] - eta*(grad(x[k]) + k/(k+d)*v[k])'],
 };
 
 export const BU2021_METHODS = {

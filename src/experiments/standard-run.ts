@@ -60,17 +60,25 @@ export function runStandard(cfg: StandardRunConfig): StandardRun {
   for (let k = 0; k < epochs; k++) {
     const before = stepper.gradEvals;
     stepper.step(mlp.gradient);
-    if (stepper.gradEvals !== before + 1) throw new Error(`method '${cfg.method.name}' evaluated ${stepper.gradEvals - before} gradients in one epoch; the loss read-off assumes one, at x[k]`);
+    if (stepper.gradEvals !== before + 1)
+      throw new Error(
+        `method '${cfg.method.name}' evaluated ${stepper.gradEvals - before} gradients in one epoch; the loss read-off assumes one, at x[k]`,
+      );
     loss[k] = mlp.lastLoss;
     if (!Number.isFinite(loss[k]) || loss[k] > DIVERGE_FACTOR * loss[0]) {
-      status = 'diverged'; divergedAt = k; last = k;
+      status = 'diverged';
+      divergedAt = k;
+      last = k;
       break;
     }
     cfg.onEpoch?.(k + 1);
   }
   if (status === 'ok') {
     loss[epochs] = mlp.loss(stepper.x);
-    if (!Number.isFinite(loss[epochs]) || loss[epochs] > DIVERGE_FACTOR * loss[0]) { status = 'diverged'; divergedAt = epochs; }
+    if (!Number.isFinite(loss[epochs]) || loss[epochs] > DIVERGE_FACTOR * loss[0]) {
+      status = 'diverged';
+      divergedAt = epochs;
+    }
   }
   const out: StandardRun = { status, loss: loss.slice(0, last + 1), divergedAt, seconds: 0, kernel0, u0 };
   if (cfg.kernel && kernel0 && status === 'ok') {
@@ -119,7 +127,10 @@ export function standardTangentKernel(mlp: StandardMlp, theta: Float64Array): Fl
       for (let r = 0; r < m; r++) {
         const p = Z[zi + r];
         const q = Z[zk + r];
-        if (p > 0 && q > 0) { s1 += a2[r]; s2 += p * q; }
+        if (p > 0 && q > 0) {
+          s1 += a2[r];
+          s2 += p * q;
+        }
       }
       const v = s1 * (G[i * n + k] + 1) + s2;
       K[i * n + k] = v;

@@ -20,7 +20,8 @@
 
 /** Ascending eigenvalues of the symmetric matrix A (n×n row-major; A is not modified). */
 export function symmetricEigenvalues(A: Float64Array, n: number): Float64Array {
-  if (A.length < n * n) throw new RangeError(`symmetricEigenvalues: matrix has ${A.length} entries, expected ${n * n}`);
+  if (A.length < n * n)
+    throw new RangeError(`symmetricEigenvalues: matrix has ${A.length} entries, expected ${n * n}`);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   if (n === 0) return d;

@@ -11,7 +11,10 @@ export const LAMBDA0_SMALL_RELATIVE = 1e-10;
 
 /** A one-line statement when λ0 ≈ 0 (naming parallel rows when there are), else null. Row numbers are 1-based. */
 export function lambda0Statement(data: Dataset, spectrum: NtkSpectrum): string | null {
-  const tiny = !(spectrum.lambda0 > spectrum.lambdaMax * Math.max(LAMBDA0_SMALL_RELATIVE, LAMBDA0_ZERO_RELATIVE));
+  const tiny = !(
+    spectrum.lambda0 >
+    spectrum.lambdaMax * Math.max(LAMBDA0_SMALL_RELATIVE, LAMBDA0_ZERO_RELATIVE)
+  );
   // Parallel rows make H∞ singular or nearly so (κ huge), so the O(n²d) scan for a pair only runs then.
   if (!tiny && !(spectrum.kappa > SUSPICIOUS_KAPPA)) return null;
   const pairs = parallelPairs(data, 3);

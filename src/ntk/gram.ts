@@ -98,7 +98,11 @@ export function kernelSpectrum(H: Float64Array, n: number): NtkSpectrum {
   const ev = symmetricEigenvalues(H, n);
   const lambda0 = ev[0];
   const lambdaMax = ev[n - 1];
-  return { lambda0, lambdaMax, kappa: lambda0 > lambdaMax * LAMBDA0_ZERO_RELATIVE ? lambdaMax / lambda0 : Infinity };
+  return {
+    lambda0,
+    lambdaMax,
+    kappa: lambda0 > lambdaMax * LAMBDA0_ZERO_RELATIVE ? lambdaMax / lambda0 : Infinity,
+  };
 }
 
 /** λ0 counts as 0 when below this fraction of λ_max (rounding level of the eigen solver ×1e3). */

@@ -17,7 +17,13 @@ export interface VerifyJson {
 }
 
 export type SerializedProof = Omit<ProofResult, 'claims'> & {
-  claims: Array<{ id: string; verdict: string; runs: number; evidence: { summary: string; measured?: { min: number; max: number; median: number } | null }; counterexample: unknown }>;
+  claims: Array<{
+    id: string;
+    verdict: string;
+    runs: number;
+    evidence: { summary: string; measured?: { min: number; max: number; median: number } | null };
+    counterexample: unknown;
+  }>;
 };
 
 function pad(s: string, w: number): string {
@@ -32,7 +38,9 @@ function keyNumbers(r: SerializedProof): string {
   if (num.length) parts.push(`${num.filter((o) => o.status === 'pass').length}/${num.length} numeric`);
   const runs = r.claims.reduce((s, c) => s + c.runs, 0);
   if (runs) parts.push(`${runs} instances`);
-  const withNumbers = r.obligations.filter((o) => o.kind === 'numeric' && o.computed !== undefined && o.theory !== undefined);
+  const withNumbers = r.obligations.filter(
+    (o) => o.kind === 'numeric' && o.computed !== undefined && o.theory !== undefined,
+  );
   const ex = withNumbers.find((o) => o.theory !== 0 && o.theory !== '0') ?? withNumbers[0];
   if (ex) parts.push(`${String(ex.computed)} vs theory ${String(ex.theory)}`);
   return parts.join(', ');
@@ -41,11 +49,16 @@ function keyNumbers(r: SerializedProof): string {
 /** The final table: proof × verdict × twins × key numbers. */
 export function verifyTable(results: SerializedProof[]): string {
   const rows = results.map((r) => [
-    r.id, r.verdict, `${r.twins.filter((t) => t.verdict === 'refuted').length}/${r.twins.length} refuted`, `${r.seconds.toFixed(1)} s`, keyNumbers(r),
+    r.id,
+    r.verdict,
+    `${r.twins.filter((t) => t.verdict === 'refuted').length}/${r.twins.length} refuted`,
+    `${r.seconds.toFixed(1)} s`,
+    keyNumbers(r),
   ]);
   const head = ['claim', 'verdict', 'false twins', 'time', 'key numbers'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : pad(c, widths[i]))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : pad(c, widths[i]))).join('  ');
   return [line(head), line(widths.map((w) => '-'.repeat(Math.min(w, 40)))), ...rows.map(line)].join('\n');
 }
 
@@ -54,7 +67,9 @@ function esc(s: string): string {
 }
 
 function mdCell(s: unknown): string {
-  return String(s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return String(s ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
 }
 
 async function renderPlot(p: PlotSpec): Promise<string> {
@@ -62,12 +77,22 @@ async function renderPlot(p: PlotSpec): Promise<string> {
 }
 
 /** Markdown (SVG inline as HTML blocks, which GitHub and most viewers render) or HTML. */
-export async function verifyReport(results: SerializedProof[], format: 'md' | 'html', meta: { seed: number; runs: number | null; seconds?: number }): Promise<string> {
+export async function verifyReport(
+  results: SerializedProof[],
+  format: 'md' | 'html',
+  meta: { seed: number; runs: number | null; seconds?: number },
+): Promise<string> {
   const md: string[] = [];
   md.push('# dynview verify report', '');
-  md.push(`Seed ${meta.seed}; runs per numeric obligation: ${meta.runs ?? 'each proof\'s default'}${meta.seconds !== undefined ? `; total ${meta.seconds.toFixed(1)} s` : ''}.`, '');
+  md.push(
+    `Seed ${meta.seed}; runs per numeric obligation: ${meta.runs ?? "each proof's default"}${meta.seconds !== undefined ? `; total ${meta.seconds.toFixed(1)} s` : ''}.`,
+    '',
+  );
   md.push('| claim | verdict | false twins | key numbers |', '|---|---|---|---|');
-  for (const r of results) md.push(`| ${mdCell(r.id)} | **${r.verdict}** | ${r.twins.filter((t) => t.verdict === 'refuted').length}/${r.twins.length} refuted | ${mdCell(keyNumbers(r))} |`);
+  for (const r of results)
+    md.push(
+      `| ${mdCell(r.id)} | **${r.verdict}** | ${r.twins.filter((t) => t.verdict === 'refuted').length}/${r.twins.length} refuted | ${mdCell(keyNumbers(r))} |`,
+    );
   md.push('');
   for (const r of results) {
     md.push(`## ${r.id}: ${r.title}`, '');
@@ -76,15 +101,24 @@ export async function verifyReport(results: SerializedProof[], format: 'md' | 'h
     md.push('$$', r.latex, '$$', '');
     md.push(`Hypotheses: ${r.hypotheses.join('; ')}.`, '');
     md.push('| obligation | kind | status | computed | theory | detail |', '|---|---|---|---|---|---|');
-    for (const o of r.obligations) md.push(`| ${mdCell(o.name)} | ${o.kind} | ${o.status} | ${mdCell(o.computed)} | ${mdCell(o.theory)} | ${mdCell(o.detail)} |`);
+    for (const o of r.obligations)
+      md.push(
+        `| ${mdCell(o.name)} | ${o.kind} | ${o.status} | ${mdCell(o.computed)} | ${mdCell(o.theory)} | ${mdCell(o.detail)} |`,
+      );
     md.push('');
     for (const c of r.claims) {
-      if (c.evidence.measured) md.push(`- ${c.id}: ${c.verdict}, measured ${c.evidence.measured.min.toPrecision(4)}…${c.evidence.measured.max.toPrecision(4)} over ${c.runs} instances`);
+      if (c.evidence.measured)
+        md.push(
+          `- ${c.id}: ${c.verdict}, measured ${c.evidence.measured.min.toPrecision(4)}…${c.evidence.measured.max.toPrecision(4)} over ${c.runs} instances`,
+        );
     }
     if (r.claims.length) md.push('');
     if (r.twins.length) {
       md.push('False twins (each must be refuted):', '');
-      for (const t of r.twins) md.push(`- ${t.id}: **${t.verdict}** — ${mdCell(t.detail)}${t.replay ? ` (replay: \`${t.replay}\`)` : ''}`);
+      for (const t of r.twins)
+        md.push(
+          `- ${t.id}: **${t.verdict}** — ${mdCell(t.detail)}${t.replay ? ` (replay: \`${t.replay}\`)` : ''}`,
+        );
       md.push('');
     }
     for (const p of r.plots) {
@@ -94,22 +128,36 @@ export async function verifyReport(results: SerializedProof[], format: 'md' | 'h
   const text = md.join('\n');
   if (format === 'md') return text;
   // HTML: the same content, with tables and headings converted minimally.
-  const html: string[] = ['<!doctype html><html><head><meta charset="utf-8"><title>dynview verify report</title>',
-    '<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;font-size:13px}</style></head><body>'];
+  const html: string[] = [
+    '<!doctype html><html><head><meta charset="utf-8"><title>dynview verify report</title>',
+    '<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;font-size:13px}</style></head><body>',
+  ];
   let inTable = false;
   for (const line of text.split('\n')) {
     if (line.startsWith('|')) {
       if (/^\|(-+\|)+$/.test(line.replace(/---/g, '-'))) continue;
-      const cells = line.slice(1, -1).split(/(?<!\\)\|/).map((c) => esc(c.trim().replace(/\\\|/g, '|')).replace(/\*\*(.+?)\*\*/g, '<b>$1</b>'));
-      if (!inTable) { html.push('<table>'); inTable = true; html.push(`<tr>${cells.map((c) => `<th>${c}</th>`).join('')}</tr>`); continue; }
+      const cells = line
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((c) => esc(c.trim().replace(/\\\|/g, '|')).replace(/\*\*(.+?)\*\*/g, '<b>$1</b>'));
+      if (!inTable) {
+        html.push('<table>');
+        inTable = true;
+        html.push(`<tr>${cells.map((c) => `<th>${c}</th>`).join('')}</tr>`);
+        continue;
+      }
       html.push(`<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`);
       continue;
     }
-    if (inTable) { html.push('</table>'); inTable = false; }
+    if (inTable) {
+      html.push('</table>');
+      inTable = false;
+    }
     if (line.startsWith('<svg')) html.push(`<div>${line}</div>`);
     else if (line.startsWith('# ')) html.push(`<h1>${esc(line.slice(2))}</h1>`);
     else if (line.startsWith('## ')) html.push(`<h2>${esc(line.slice(3))}</h2>`);
-    else if (line.startsWith('- ')) html.push(`<li>${esc(line.slice(2)).replace(/\*\*(.+?)\*\*/g, '<b>$1</b>')}</li>`);
+    else if (line.startsWith('- '))
+      html.push(`<li>${esc(line.slice(2)).replace(/\*\*(.+?)\*\*/g, '<b>$1</b>')}</li>`);
     else if (line.trim() !== '') html.push(`<p>${esc(line).replace(/\*\*(.+?)\*\*/g, '<b>$1</b>')}</p>`);
   }
   if (inTable) html.push('</table>');

@@ -41,7 +41,13 @@ interface Row {
 }
 
 /** Split the points into drawable rows and a count of dropped points. */
-export function drawablePoints(opts: LineChartOptions): { rows: Row[]; markerRows: Row[]; dashedRows: Row[]; dropped: number; droppedNonPositive: number } {
+export function drawablePoints(opts: LineChartOptions): {
+  rows: Row[];
+  markerRows: Row[];
+  dashedRows: Row[];
+  dropped: number;
+  droppedNonPositive: number;
+} {
   const rows: Row[] = [];
   const markerRows: Row[] = [];
   const dashedRows: Row[] = [];
@@ -87,23 +93,53 @@ export function lineChartSpec(opts: LineChartOptions): TopLevelSpec {
   const { rows, markerRows, dashedRows, dropped, droppedNonPositive } = drawablePoints(opts);
   const subtitle = subtitleWithDrops(opts, dropped, droppedNonPositive);
   const names = opts.series.map((s) => s.name);
-  const xScale = opts.x.scale === 'log' ? ({ type: 'log' } as const) : ({ type: 'linear', zero: false, nice: true } as const);
-  const yScale = opts.y.scale === 'log' ? ({ type: 'log' } as const) : ({ type: 'linear', zero: false, nice: true } as const);
+  const xScale =
+    opts.x.scale === 'log'
+      ? ({ type: 'log' } as const)
+      : ({ type: 'linear', zero: false, nice: true } as const);
+  const yScale =
+    opts.y.scale === 'log'
+      ? ({ type: 'log' } as const)
+      : ({ type: 'linear', zero: false, nice: true } as const);
   const color = { field: 'series', type: 'nominal', title: null, scale: { domain: names } } as const;
   const enc = {
     x: { field: 'x', type: 'quantitative', title: opts.x.label, scale: xScale, axis: { format: '~g' } },
-    y: { field: 'y', type: 'quantitative', title: opts.y.label, scale: yScale, axis: { format: opts.y.scale === 'log' ? '~e' : '~g' } },
+    y: {
+      field: 'y',
+      type: 'quantitative',
+      title: opts.y.label,
+      scale: yScale,
+      axis: { format: opts.y.scale === 'log' ? '~e' : '~g' },
+    },
     color,
     order: { field: 'order', type: 'quantitative' },
   } as const;
   const layers: unknown[] = [];
-  if (rows.length > 0) layers.push({ data: { values: rows }, mark: { type: 'line', strokeWidth: 1.5 }, encoding: enc });
-  if (dashedRows.length > 0) layers.push({ data: { values: dashedRows }, mark: { type: 'line', strokeWidth: 1.5, strokeDash: [6, 4] }, encoding: enc });
-  if (markerRows.length > 0) layers.push({ data: { values: markerRows }, mark: { type: 'point', filled: true, size: 40 }, encoding: { x: enc.x, y: enc.y, color } });
+  if (rows.length > 0)
+    layers.push({ data: { values: rows }, mark: { type: 'line', strokeWidth: 1.5 }, encoding: enc });
+  if (dashedRows.length > 0)
+    layers.push({
+      data: { values: dashedRows },
+      mark: { type: 'line', strokeWidth: 1.5, strokeDash: [6, 4] },
+      encoding: enc,
+    });
+  if (markerRows.length > 0)
+    layers.push({
+      data: { values: markerRows },
+      mark: { type: 'point', filled: true, size: 40 },
+      encoding: { x: enc.x, y: enc.y, color },
+    });
   if (layers.length === 0) {
     // Nothing drawable: an empty frame that still carries the title and the drop note.
-    const fixed = (axis: AxisOptions, e: typeof enc.x | typeof enc.y) => ({ ...e, scale: { ...e.scale, domain: axis.scale === 'log' ? [1, 10] : [0, 1] } });
-    layers.push({ data: { values: [] }, mark: 'line', encoding: { x: fixed(opts.x, enc.x), y: fixed(opts.y, enc.y) } });
+    const fixed = (axis: AxisOptions, e: typeof enc.x | typeof enc.y) => ({
+      ...e,
+      scale: { ...e.scale, domain: axis.scale === 'log' ? [1, 10] : [0, 1] },
+    });
+    layers.push({
+      data: { values: [] },
+      mark: 'line',
+      encoding: { x: fixed(opts.x, enc.x), y: fixed(opts.y, enc.y) },
+    });
   }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -128,6 +164,8 @@ export async function lineChartSvg(opts: LineChartOptions): Promise<string> {
 }
 
 /** Scatter points with a fitted (or theory) line: e.g. drift against width with the 1/√m law. */
-export async function scatterWithLineSvg(opts: Omit<LineChartOptions, 'series'> & { points: Series; lines: Series[] }): Promise<string> {
+export async function scatterWithLineSvg(
+  opts: Omit<LineChartOptions, 'series'> & { points: Series; lines: Series[] },
+): Promise<string> {
   return lineChartSvg({ ...opts, series: [{ ...opts.points, markers: true }, ...opts.lines] });
 }

@@ -6,9 +6,17 @@
 import { lineChartSvg, type Series } from './plot.ts';
 import type { RateRow } from './table-rates.ts';
 
-export async function ratesPlotSvg(rows: RateRow[], grid: Record<string, number[]>, curves: Map<string, RateRow[]> = new Map()): Promise<{ svg: string | null; reason: string }> {
+export async function ratesPlotSvg(
+  rows: RateRow[],
+  grid: Record<string, number[]>,
+  curves: Map<string, RateRow[]> = new Map(),
+): Promise<{ svg: string | null; reason: string }> {
   const gridKey = Object.keys(grid).find((k) => grid[k].length > 1);
-  if (!gridKey) return { svg: null, reason: 'no grid parameter with more than one value (use --grid, e.g. beta=0.2,0.5,0.8)' };
+  if (!gridKey)
+    return {
+      svg: null,
+      reason: 'no grid parameter with more than one value (use --grid, e.g. beta=0.2,0.5,0.8)',
+    };
   const key = gridKey.slice(gridKey.lastIndexOf('.') + 1); // 'hb.beta' → 'beta'
   const series: Series[] = [];
   const byMethod = new Map<string, RateRow[]>();
@@ -20,11 +28,17 @@ export async function ratesPlotSvg(rows: RateRow[], grid: Record<string, number[
   }
   for (const [m, list] of byMethod) {
     list.sort((a, b) => a.params[key] - b.params[key]);
-    const pts = (f: (r: RateRow) => number | null) => list.map((r) => [r.params[key], f(r)] as [number, number | null]).filter((p): p is [number, number] => p[1] !== null && Number.isFinite(p[1]));
+    const pts = (f: (r: RateRow) => number | null) =>
+      list
+        .map((r) => [r.params[key], f(r)] as [number, number | null])
+        .filter((p): p is [number, number] => p[1] !== null && Number.isFinite(p[1]));
     // Theory as smooth curves when given (else through the grid points), measured as markers.
     const curve = curves.get(m);
     const theory = curve && curve.length > 1 ? curve : list;
-    const tpts = (f: (r: RateRow) => number | null) => theory.map((r) => [r.params[key], f(r)] as [number, number | null]).filter((p): p is [number, number] => p[1] !== null && Number.isFinite(p[1]));
+    const tpts = (f: (r: RateRow) => number | null) =>
+      theory
+        .map((r) => [r.params[key], f(r)] as [number, number | null])
+        .filter((p): p is [number, number] => p[1] !== null && Number.isFinite(p[1]));
     const disc = tpts((r) => r.discreteRate);
     if (disc.length > 0) series.push({ name: `${m}: discrete ρ`, points: disc });
     const ode = tpts((r) => r.odeRatePerStep);

@@ -11,7 +11,13 @@ import { resolveParams, stepSymbol, type ParamValues } from '../spec/compile.ts'
 import type { MethodSpec, ParsedSpec } from '../spec/types.ts';
 import type { OutputSpaceOde } from '../symbolic/types.ts';
 import { odeRate } from '../dynamics/modes.ts';
-import { crossoverStep, isStepDependent, timeStep, toParsed, worstDiscreteRate } from '../dynamics/discrete.ts';
+import {
+  crossoverStep,
+  isStepDependent,
+  timeStep,
+  toParsed,
+  worstDiscreteRate,
+} from '../dynamics/discrete.ts';
 import { optimalHyperparameters, type OptimalSetting } from '../dynamics/optimal.ts';
 import { formatNumber, formatRate, renderCsv, renderLatex, renderMarkdown, type Table } from './table.ts';
 
@@ -70,7 +76,11 @@ export interface RateRow {
   notes: string[];
 }
 
-function sublinearCrossover(setting: RateSetting, p: number, lambda0: number): { measured: number | null; predicted: number } | null {
+function sublinearCrossover(
+  setting: RateSetting,
+  p: number,
+  lambda0: number,
+): { measured: number | null; predicted: number } | null {
   try {
     const c = crossoverStep(setting.spec, setting.params, lambda0, p, { maxSteps: 200_000 });
     return Number.isFinite(c.predicted) ? { measured: c.measured, predicted: c.predicted } : null;
@@ -80,7 +90,10 @@ function sublinearCrossover(setting: RateSetting, p: number, lambda0: number): {
 }
 
 /** Derives the output-space ODE of a method (null when no derivation is available). */
-export type OutputSpaceDeriver = (method: string | MethodSpec, resolution: 'low' | 'high') => OutputSpaceOde | null;
+export type OutputSpaceDeriver = (
+  method: string | MethodSpec,
+  resolution: 'low' | 'high',
+) => OutputSpaceOde | null;
 
 export class GridError extends Error {
   override name = 'GridError';
@@ -95,13 +108,19 @@ export function parseGrid(raw: string): Record<string, number[]> {
     const eq = part.indexOf('=');
     if (eq <= 0) throw new GridError(`--grid: expected name=v1,v2,… in '${part.trim()}'`);
     const key = part.slice(0, eq).trim();
-    if (!/^([A-Za-z0-9_-]+\.)?[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new GridError(`--grid: bad parameter name '${key}'`);
+    if (!/^([A-Za-z0-9_-]+\.)?[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+      throw new GridError(`--grid: bad parameter name '${key}'`);
     if (key in out) throw new GridError(`--grid: '${key}' given twice`);
-    const vals = part.slice(eq + 1).split(',').map((s) => s.trim());
-    if (vals.length === 0 || vals.some((s) => s === '')) throw new GridError(`--grid: empty value for '${key}'`);
+    const vals = part
+      .slice(eq + 1)
+      .split(',')
+      .map((s) => s.trim());
+    if (vals.length === 0 || vals.some((s) => s === ''))
+      throw new GridError(`--grid: empty value for '${key}'`);
     out[key] = vals.map((s) => {
       const v = Number(s);
-      if (!Number.isFinite(v)) throw new GridError(`--grid: '${s}' is not a finite number (parameter ${key})`);
+      if (!Number.isFinite(v))
+        throw new GridError(`--grid: '${s}' is not a finite number (parameter ${key})`);
       return v;
     });
   }
@@ -124,7 +143,12 @@ function cartesian(keys: string[], grid: Record<string, number[]>): Array<Record
  * symbol; "hb.beta" applies to hb only). Defaults: step 1/λmax; hb γ = 2√λ0; nag-sc μ = λ0; hm β1 = β2 = 0.2; hb-fixed β = 0.5.
  * Throws GridError for a grid key that no listed method has.
  */
-export function expandSettings(methods: Array<{ name: string; spec: string | MethodSpec }>, grid: Record<string, number[]>, spectrum: Spectrum, eta?: number): RateSetting[] {
+export function expandSettings(
+  methods: Array<{ name: string; spec: string | MethodSpec }>,
+  grid: Record<string, number[]>,
+  spectrum: Spectrum,
+  eta?: number,
+): RateSetting[] {
   const used = new Set<string>();
   const out: RateSetting[] = [];
   for (const m of methods) {
@@ -196,13 +220,33 @@ export interface RowOptions {
   light?: boolean;
 }
 
-export function computeRateRow(setting: RateSetting, spectrum: Spectrum, derive: OutputSpaceDeriver | null, resolution: 'low' | 'high' = 'low', opts: RowOptions = {}): RateRow {
+export function computeRateRow(
+  setting: RateSetting,
+  spectrum: Spectrum,
+  derive: OutputSpaceDeriver | null,
+  resolution: 'low' | 'high' = 'low',
+  opts: RowOptions = {},
+): RateRow {
   const notes = [...setting.notes];
   const parsed: ParsedSpec = toParsed(setting.spec);
   const row: RateRow = {
-    method: setting.method, params: setting.params, h: null, odeKind: 'unavailable', odeRate: null, odeRatePerStep: null,
-    odeExponent: null, odeWorstLambda: null, discreteRate: null, discreteKind: null, discreteWorstLambda: null,
-    measured: null, gapOde: null, gapDiscrete: null, optimal: null, crossover: null, notes,
+    method: setting.method,
+    params: setting.params,
+    h: null,
+    odeKind: 'unavailable',
+    odeRate: null,
+    odeRatePerStep: null,
+    odeExponent: null,
+    odeWorstLambda: null,
+    discreteRate: null,
+    discreteKind: null,
+    discreteWorstLambda: null,
+    measured: null,
+    gapOde: null,
+    gapDiscrete: null,
+    optimal: null,
+    crossover: null,
+    notes,
   };
   resolveParams(parsed, setting.params); // throws SpecError for missing/unknown parameters
   const { lambda0, lambdaMax } = spectrum;
@@ -225,10 +269,11 @@ export function computeRateRow(setting: RateSetting, spectrum: Spectrum, derive:
         row.odeExponent = r.odeExponent;
         row.crossover = opts.light ? null : sublinearCrossover(setting, r.odeExponent, lambda0);
         if (row.crossover) {
-          notes.push(`slowest mode λ0: the discrete run leaves the ODE envelope t^(−${formatNumber(r.odeExponent)}) at step ${row.crossover.measured ?? 'n/a'} and turns linear (slope crossover k* ≈ ${Math.round(row.crossover.predicted)})`);
+          notes.push(
+            `slowest mode λ0: the discrete run leaves the ODE envelope t^(−${formatNumber(r.odeExponent)}) at step ${row.crossover.measured ?? 'n/a'} and turns linear (slope crossover k* ≈ ${Math.round(row.crossover.predicted)})`,
+          );
         }
-      }
-      else notes.push(`ODE: ${r.reason}`);
+      } else notes.push(`ODE: ${r.reason}`);
     } catch (e) {
       row.odeKind = 'undetermined';
       notes.push(`ODE: ${(e as Error).message}`);
@@ -240,12 +285,30 @@ export function computeRateRow(setting: RateSetting, spectrum: Spectrum, derive:
   row.discreteRate = w.rate;
   row.discreteWorstLambda = w.lambda;
   row.discreteKind = stepDep ? 'asymptotic' : 'exact';
-  if (w.rate >= 1) notes.push(`the linearised iteration does not converge (ρ = ${formatRate(w.rate)} at λ = ${formatNumber(w.lambda)})`);
-  if (!opts.light) row.optimal = optimalHyperparameters(typeof setting.spec === 'string' ? setting.spec : null, setting.params, spectrum);
+  if (w.rate >= 1)
+    notes.push(
+      `the linearised iteration does not converge (ρ = ${formatRate(w.rate)} at λ = ${formatNumber(w.lambda)})`,
+    );
+  if (!opts.light)
+    row.optimal = optimalHyperparameters(
+      typeof setting.spec === 'string' ? setting.spec : null,
+      setting.params,
+      spectrum,
+    );
   return row;
 }
 
-const NUMERIC_COLUMNS = ['h', 'odeRate', 'odeRatePerStep', 'odeExponent', 'odeWorstLambda', 'discreteRate', 'discreteWorstLambda', 'gapOde', 'gapDiscrete'] as const;
+const NUMERIC_COLUMNS = [
+  'h',
+  'odeRate',
+  'odeRatePerStep',
+  'odeExponent',
+  'odeWorstLambda',
+  'discreteRate',
+  'discreteWorstLambda',
+  'gapOde',
+  'gapDiscrete',
+] as const;
 
 /** Non-finite numbers become null with a note naming the column (JSON would turn them to null silently). */
 export function finiteOrNoted(row: RateRow): RateRow {
@@ -259,49 +322,83 @@ export function finiteOrNoted(row: RateRow): RateRow {
 /** Attach a measured rate and its gaps to the predictions. */
 export function withMeasured(row: RateRow, m: MeasuredRate): RateRow {
   const perStepOde = row.odeRatePerStep;
-  return { ...row, measured: m, gapOde: logGap(m.rate, perStepOde), gapDiscrete: logGap(m.rate, row.discreteRate) };
+  return {
+    ...row,
+    measured: m,
+    gapOde: logGap(m.rate, perStepOde),
+    gapDiscrete: logGap(m.rate, row.discreteRate),
+  };
 }
 
 /**
  * The fit window actually used: [from, to] cut where ‖e_k‖ reaches the float64 floor
  * (floor·‖e_0‖); when less than `minPoints` remain, the second half of the usable range.
  */
-export function usableWindow(errNorm: ArrayLike<number>, window: [number, number], floor = 1e-10, minPoints = 20): [number, number] {
+export function usableWindow(
+  errNorm: ArrayLike<number>,
+  window: [number, number],
+  floor = 1e-10,
+  minPoints = 20,
+): [number, number] {
   const limit = floor * errNorm[0];
   let last = 0;
-  while (last + 1 < errNorm.length && last + 1 <= window[1] && errNorm[last + 1] > limit && Number.isFinite(errNorm[last + 1])) last++;
+  while (
+    last + 1 < errNorm.length &&
+    last + 1 <= window[1] &&
+    errNorm[last + 1] > limit &&
+    Number.isFinite(errNorm[last + 1])
+  )
+    last++;
   if (last - window[0] + 1 >= minPoints) return [window[0], last];
   return [Math.floor(last / 2), last];
 }
 
 /** Straight-line fit of ln‖e_k‖ over [from, to]: ρ = exp(slope), and R². */
-export function fitMeasuredRate(errNorm: ArrayLike<number>, window: [number, number]): { rate: number; r2: number } | null {
+export function fitMeasuredRate(
+  errNorm: ArrayLike<number>,
+  window: [number, number],
+): { rate: number; r2: number } | null {
   const xs: number[] = [];
   const ys: number[] = [];
   for (let k = window[0]; k <= window[1] && k < errNorm.length; k++) {
     const v = errNorm[k];
-    if (v > 0 && Number.isFinite(v)) { xs.push(k); ys.push(Math.log(v)); }
+    if (v > 0 && Number.isFinite(v)) {
+      xs.push(k);
+      ys.push(Math.log(v));
+    }
   }
   const n = xs.length;
   if (n < 3) return null;
   const mx = xs.reduce((a, b) => a + b, 0) / n;
   const my = ys.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let i = 0; i < n; i++) { sxy += (xs[i] - mx) * (ys[i] - my); sxx += (xs[i] - mx) ** 2; syy += (ys[i] - my) ** 2; }
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i] - mx) * (ys[i] - my);
+    sxx += (xs[i] - mx) ** 2;
+    syy += (ys[i] - my) ** 2;
+  }
   const slope = sxy / sxx;
   const r2 = syy === 0 ? 1 : (sxy * sxy) / (sxx * syy);
   return { rate: Math.exp(slope), r2 };
 }
 
 function paramsText(p: ParamValues): string {
-  return Object.entries(p).map(([k, v]) => `${k}=${formatNumber(v, 4)}`).join(' ');
+  return Object.entries(p)
+    .map(([k, v]) => `${k}=${formatNumber(v, 4)}`)
+    .join(' ');
 }
 
 function optimalText(o: OptimalSetting | null): string | null {
   if (!o) return null;
   const parts: string[] = [];
-  if (o.discrete) parts.push(`${o.discrete.name} ${paramsText(o.discrete.params)} → ρ=${formatRate(o.discrete.rate)}`);
-  if (o.ode) parts.push(`ODE ${paramsText(o.ode.params)} → c=${formatNumber(o.ode.odeRate)}`.replace('ODE  →', 'ODE →'));
+  if (o.discrete)
+    parts.push(`${o.discrete.name} ${paramsText(o.discrete.params)} → ρ=${formatRate(o.discrete.rate)}`);
+  if (o.ode)
+    parts.push(
+      `ODE ${paramsText(o.ode.params)} → c=${formatNumber(o.ode.odeRate)}`.replace('ODE  →', 'ODE →'),
+    );
   return parts.length > 0 ? parts.join('; ') : null;
 }
 
@@ -333,8 +430,13 @@ export function ratesTable(rows: RateRow[], spectrum: Spectrum, dataLabel: strin
       odeRate: formatNumber(r.odeRate),
       odeRatePerStep: formatRate(r.odeRatePerStep),
       odeExponent: formatNumber(r.odeExponent),
-      discreteRate: r.discreteRate === null ? null : formatRate(r.discreteRate) + (r.discreteKind === 'asymptotic' ? ' (k→∞)' : ''),
-      measuredRate: r.measured ? formatRate(r.measured.rate) + (r.measured.status === 'diverged' ? ' (diverged)' : '') : null,
+      discreteRate:
+        r.discreteRate === null
+          ? null
+          : formatRate(r.discreteRate) + (r.discreteKind === 'asymptotic' ? ' (k→∞)' : ''),
+      measuredRate: r.measured
+        ? formatRate(r.measured.rate) + (r.measured.status === 'diverged' ? ' (diverged)' : '')
+        : null,
       fitWindow: r.measured ? `${r.measured.window[0]}–${r.measured.window[1]}` : null,
       fitR2: r.measured ? formatNumber(r.measured.r2, 4) : null,
       gapOde: r.gapOde === null ? null : `${(100 * r.gapOde).toFixed(1)}%`,
@@ -343,9 +445,13 @@ export function ratesTable(rows: RateRow[], spectrum: Spectrum, dataLabel: strin
     })),
     caption: `Convergence rates of ‖e‖ = ‖u − y‖ on ${dataLabel}: λ0 = ${formatNumber(spectrum.lambda0)}, λmax = ${formatNumber(spectrum.lambdaMax)}, κ = ${formatNumber(spectrum.kappa)} (H∞).`,
     notes: [
-      'c: ‖e(t)‖ ~ exp(−c t) per unit of the method\'s ODE time (worst mode over [λ0, λmax]); ODE ρ per step = exp(−c h).',
+      "c: ‖e(t)‖ ~ exp(−c t) per unit of the method's ODE time (worst mode over [λ0, λmax]); ODE ρ per step = exp(−c h).",
       'p: ‖e(t)‖ ~ t^(−p) where the ODE limit is sublinear. discrete ρ: spectral radius of the linearised step map (worst mode); (k→∞) = its limit for k-dependent momentum.',
-      ...(measured ? ['measured ρ: exp(slope of ln‖e_k‖) of a trained network over the fit window; gap = (ln ρ̂ − ln ρ)/ln ρ.'] : []),
+      ...(measured
+        ? [
+            'measured ρ: exp(slope of ln‖e_k‖) of a trained network over the fit window; gap = (ln ρ̂ − ln ρ)/ln ρ.',
+          ]
+        : []),
       ...rows.flatMap((r) => r.notes.map((n) => `${r.method} ${paramsText(r.params)}: ${n}`)),
     ],
   };
@@ -356,7 +462,16 @@ export function ratesTable(rows: RateRow[], spectrum: Spectrum, dataLabel: strin
  * Theory along one parameter: rows at `points` evenly spaced values between the smallest and largest
  * grid value, the other parameters as in `base` (for the --plot curves).
  */
-export function theoryCurve(base: RateSetting, key: string, lo: number, hi: number, spectrum: Spectrum, derive: OutputSpaceDeriver | null, resolution: 'low' | 'high', points = 41): RateRow[] {
+export function theoryCurve(
+  base: RateSetting,
+  key: string,
+  lo: number,
+  hi: number,
+  spectrum: Spectrum,
+  derive: OutputSpaceDeriver | null,
+  resolution: 'low' | 'high',
+  points = 41,
+): RateRow[] {
   const out: RateRow[] = [];
   for (let i = 0; i < points; i++) {
     const v = lo + ((hi - lo) * i) / (points - 1);
@@ -364,9 +479,15 @@ export function theoryCurve(base: RateSetting, key: string, lo: number, hi: numb
     let odeParams = base.odeParams === base.params ? params : { ...base.odeParams };
     if (base.odeParams !== base.params && key in base.odeParams) odeParams = { ...base.odeParams, [key]: v };
     if (base.odeMethod === 'hb-fixed' && key === 'beta') odeParams = { eta: params.eta, beta: v };
-    if (base.method === 'nag-sc' && key === 'beta' && 's' in params) odeParams = { s: params.s, mu: ((1 - v) / (1 + v)) ** 2 / params.s };
+    if (base.method === 'nag-sc' && key === 'beta' && 's' in params)
+      odeParams = { s: params.s, mu: ((1 - v) / (1 + v)) ** 2 / params.s };
     try {
-      out.push(computeRateRow({ ...base, params, odeParams, notes: [] }, spectrum, derive, resolution, { scan: 121, light: true }));
+      out.push(
+        computeRateRow({ ...base, params, odeParams, notes: [] }, spectrum, derive, resolution, {
+          scan: 121,
+          light: true,
+        }),
+      );
     } catch {
       // a parameter value the method rejects: leave a gap in the curve
     }
@@ -380,7 +501,12 @@ export type RatesFormat = 'md' | 'csv' | 'latex' | 'json';
 export function ratesJson(rows: RateRow[], spectrum: Spectrum, dataLabel: string): unknown {
   rows = rows.map(finiteOrNoted);
   return {
-    data: { source: dataLabel, lambda0: spectrum.lambda0, lambdaMax: spectrum.lambdaMax, kappa: spectrum.kappa },
+    data: {
+      source: dataLabel,
+      lambda0: spectrum.lambda0,
+      lambdaMax: spectrum.lambdaMax,
+      kappa: spectrum.kappa,
+    },
     units: {
       odeRate: 'c in ||e(t)|| ~ exp(-c t), per unit of the method ODE time',
       odeRatePerStep: 'exp(-c h), per step',
@@ -414,20 +540,59 @@ export function ratesJson(rows: RateRow[], spectrum: Spectrum, dataLabel: string
 
 /** CSV with the JSON's columns (one row per setting; params as k=v pairs). */
 export function ratesCsv(rows: RateRow[], spectrum: Spectrum, dataLabel: string): string {
-  const num = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? null : String(v));
+  const num = (v: number | null | undefined) =>
+    v === null || v === undefined || !Number.isFinite(v) ? null : String(v);
   return renderCsv({
-    columns: ['data', 'lambda0', 'lambdaMax', 'kappa', 'method', 'params', 'odeRate', 'odeRatePerStep', 'odeExponent', 'discreteRate', 'discreteKind', 'measuredRate', 'fitFrom', 'fitTo', 'fitR2', 'gapOde', 'gapDiscrete', 'optimal'].map((k) => ({ key: k, header: k })),
+    columns: [
+      'data',
+      'lambda0',
+      'lambdaMax',
+      'kappa',
+      'method',
+      'params',
+      'odeRate',
+      'odeRatePerStep',
+      'odeExponent',
+      'discreteRate',
+      'discreteKind',
+      'measuredRate',
+      'fitFrom',
+      'fitTo',
+      'fitR2',
+      'gapOde',
+      'gapDiscrete',
+      'optimal',
+    ].map((k) => ({ key: k, header: k })),
     rows: rows.map((r) => ({
-      data: dataLabel, lambda0: num(spectrum.lambda0), lambdaMax: num(spectrum.lambdaMax), kappa: num(spectrum.kappa),
-      method: r.method, params: paramsText(r.params), odeRate: num(r.odeRate), odeRatePerStep: num(r.odeRatePerStep),
-      odeExponent: num(r.odeExponent), discreteRate: num(r.discreteRate), discreteKind: r.discreteKind,
-      measuredRate: num(r.measured?.rate), fitFrom: num(r.measured?.window[0]), fitTo: num(r.measured?.window[1]), fitR2: num(r.measured?.r2),
-      gapOde: num(r.gapOde), gapDiscrete: num(r.gapDiscrete), optimal: optimalText(r.optimal),
+      data: dataLabel,
+      lambda0: num(spectrum.lambda0),
+      lambdaMax: num(spectrum.lambdaMax),
+      kappa: num(spectrum.kappa),
+      method: r.method,
+      params: paramsText(r.params),
+      odeRate: num(r.odeRate),
+      odeRatePerStep: num(r.odeRatePerStep),
+      odeExponent: num(r.odeExponent),
+      discreteRate: num(r.discreteRate),
+      discreteKind: r.discreteKind,
+      measuredRate: num(r.measured?.rate),
+      fitFrom: num(r.measured?.window[0]),
+      fitTo: num(r.measured?.window[1]),
+      fitR2: num(r.measured?.r2),
+      gapOde: num(r.gapOde),
+      gapDiscrete: num(r.gapDiscrete),
+      optimal: optimalText(r.optimal),
     })),
   });
 }
 
-export function renderRates(rows: RateRow[], spectrum: Spectrum, dataLabel: string, format: RatesFormat, measured: boolean): string {
+export function renderRates(
+  rows: RateRow[],
+  spectrum: Spectrum,
+  dataLabel: string,
+  format: RatesFormat,
+  measured: boolean,
+): string {
   rows = rows.map(finiteOrNoted);
   if (format === 'json') return JSON.stringify(ratesJson(rows, spectrum, dataLabel), null, 2) + '\n';
   if (format === 'csv') return ratesCsv(rows, spectrum, dataLabel);
@@ -441,16 +606,30 @@ export { methodLabel };
  * Several data sets: Markdown/LaTeX tables one after another, one CSV (the data column tells them
  * apart), JSON with "data" as an array and each row naming its data set.
  */
-export function renderRatesMany(blocks: Array<{ rows: RateRow[]; spectrum: Spectrum; label: string }>, format: RatesFormat, measured: boolean): string {
+export function renderRatesMany(
+  blocks: Array<{ rows: RateRow[]; spectrum: Spectrum; label: string }>,
+  format: RatesFormat,
+  measured: boolean,
+): string {
   if (format === 'json') {
-    const docs = blocks.map((b) => ratesJson(b.rows, b.spectrum, b.label) as { data: unknown; units: unknown; rows: unknown[] });
-    return JSON.stringify({ data: docs.map((d) => d.data), units: docs[0].units, rows: docs.flatMap((d) => d.rows) }, null, 2) + '\n';
+    const docs = blocks.map(
+      (b) => ratesJson(b.rows, b.spectrum, b.label) as { data: unknown; units: unknown; rows: unknown[] },
+    );
+    return (
+      JSON.stringify(
+        { data: docs.map((d) => d.data), units: docs[0].units, rows: docs.flatMap((d) => d.rows) },
+        null,
+        2,
+      ) + '\n'
+    );
   }
   if (format === 'csv') {
-    return blocks.map((b, i) => {
-      const text = ratesCsv(b.rows.map(finiteOrNoted), b.spectrum, b.label);
-      return i === 0 ? text : text.slice(text.indexOf('\n') + 1);
-    }).join('');
+    return blocks
+      .map((b, i) => {
+        const text = ratesCsv(b.rows.map(finiteOrNoted), b.spectrum, b.label);
+        return i === 0 ? text : text.slice(text.indexOf('\n') + 1);
+      })
+      .join('');
   }
   return blocks.map((b) => renderRates(b.rows, b.spectrum, b.label, format, measured)).join('\n');
 }

@@ -31,11 +31,14 @@ export function renderMarkdown(t: Table): string {
   const head = t.columns.map((c) => c.header);
   const rows = t.rows.map((r) => t.columns.map((c) => cell(r[c.key]).replace(/\|/g, '\\|')));
   const widths = head.map((h, j) => Math.max(h.length, 3, ...rows.map((r) => r[j].length)));
-  const pad = (s: string, j: number) => (t.columns[j].align === 'left' ? s.padEnd(widths[j]) : s.padStart(widths[j]));
+  const pad = (s: string, j: number) =>
+    t.columns[j].align === 'left' ? s.padEnd(widths[j]) : s.padStart(widths[j]);
   const lines: string[] = [];
   if (t.caption) lines.push(t.caption, '');
   lines.push(`| ${head.map(pad).join(' | ')} |`);
-  lines.push(`| ${widths.map((w, j) => (t.columns[j].align === 'left' ? ':' + '-'.repeat(w - 1) : '-'.repeat(w - 1) + ':')).join(' | ')} |`);
+  lines.push(
+    `| ${widths.map((w, j) => (t.columns[j].align === 'left' ? ':' + '-'.repeat(w - 1) : '-'.repeat(w - 1) + ':')).join(' | ')} |`,
+  );
   for (const r of rows) lines.push(`| ${r.map(pad).join(' | ')} |`);
   if (t.notes && t.notes.length > 0) lines.push('', ...t.notes);
   return lines.join('\n') + '\n';
@@ -53,7 +56,16 @@ export function renderCsv(t: Table): string {
 }
 
 const LATEX_SPECIAL: Record<string, string> = {
-  '\\': '\\textbackslash{}', '&': '\\&', '%': '\\%', $: '\\$', '#': '\\#', _: '\\_', '{': '\\{', '}': '\\}', '~': '\\textasciitilde{}', '^': '\\textasciicircum{}',
+  '\\': '\\textbackslash{}',
+  '&': '\\&',
+  '%': '\\%',
+  $: '\\$',
+  '#': '\\#',
+  _: '\\_',
+  '{': '\\{',
+  '}': '\\}',
+  '~': '\\textasciitilde{}',
+  '^': '\\textasciicircum{}',
 };
 
 export function latexEscape(s: string): string {
@@ -61,9 +73,27 @@ export function latexEscape(s: string): string {
 }
 
 const UNICODE_TEX: Record<string, string> = {
-  'λ': '\\lambda', 'κ': '\\kappa', 'ρ': '\\rho', 'β': '\\beta', 'γ': '\\gamma', 'μ': '\\mu', 'η': '\\eta', 'ν': '\\nu',
-  'Γ': '\\Gamma', '→': '\\to', '∞': '\\infty', '‖': '\\|', '≈': '\\approx', '−': '-', '·': '\\cdot', '√': '\\surd', '∇': '\\nabla',
-  '≥': '\\ge', '≤': '\\le', '²': '^2', 'ρ̂': '\\hat\\rho',
+  λ: '\\lambda',
+  κ: '\\kappa',
+  ρ: '\\rho',
+  β: '\\beta',
+  γ: '\\gamma',
+  μ: '\\mu',
+  η: '\\eta',
+  ν: '\\nu',
+  Γ: '\\Gamma',
+  '→': '\\to',
+  '∞': '\\infty',
+  '‖': '\\|',
+  '≈': '\\approx',
+  '−': '-',
+  '·': '\\cdot',
+  '√': '\\surd',
+  '∇': '\\nabla',
+  '≥': '\\ge',
+  '≤': '\\le',
+  '²': '^2',
+  ρ̂: '\\hat\\rho',
 };
 
 /**
@@ -93,7 +123,8 @@ export function latexText(s: string): string {
  */
 export function renderLatex(t: Table): string {
   const spec = t.columns.map((c) => (c.align === 'left' ? 'l' : 'r')).join('');
-  const tex = (v: string | null | undefined) => (v === null || v === undefined ? '--' : /^\$.*\$$/.test(v) ? v : latexText(v));
+  const tex = (v: string | null | undefined) =>
+    v === null || v === undefined ? '--' : /^\$.*\$$/.test(v) ? v : latexText(v);
   const lines: string[] = ['\\begin{table}[t]', '\\centering'];
   if (t.caption) lines.push(`\\caption{${latexText(t.caption)}}`);
   lines.push(`\\begin{tabular}{${spec}}`, '\\toprule');

@@ -21,7 +21,10 @@ export type ParamValues = Record<string, number>;
 export function resolveMethod(method: string | MethodSpec): ParsedSpec {
   if (typeof method === 'string') {
     const spec = BUILTIN_METHODS[method];
-    if (!spec) throw new SpecError(`unknown method '${method}' (built-ins: ${Object.keys(BUILTIN_METHODS).join(', ')}; or a spec .json file)`);
+    if (!spec)
+      throw new SpecError(
+        `unknown method '${method}' (built-ins: ${Object.keys(BUILTIN_METHODS).join(', ')}; or a spec .json file)`,
+      );
     return parseSpec(spec);
   }
   return parseSpec(method);
@@ -37,7 +40,9 @@ export function resolveParams(parsed: ParsedSpec, user: ParamValues): ParamValue
   const letKeys = Object.keys(spec.let ?? {});
   for (const key of Object.keys(user)) {
     if (!spec.params.includes(key) && !letKeys.includes(key)) {
-      throw new SpecError(`method '${spec.name}' has no parameter '${key}' (parameters: ${[...spec.params, ...letKeys].join(', ')})`);
+      throw new SpecError(
+        `method '${spec.name}' has no parameter '${key}' (parameters: ${[...spec.params, ...letKeys].join(', ')})`,
+      );
     }
     if (!Number.isFinite(user[key])) throw new SpecError(`parameter '${key}' must be a finite number`);
   }
@@ -54,12 +59,17 @@ export function resolveParams(parsed: ParsedSpec, user: ParamValues): ParamValue
     });
     if (needs.length > 0) continue; // only an error if the update actually needs this let symbol
     const v = node.compile().evaluate({ ...scope });
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new SpecError(`method '${spec.name}': ${key} = ${expr} is not a finite number at the given parameters`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new SpecError(
+        `method '${spec.name}': ${key} = ${expr} is not a finite number at the given parameters`,
+      );
     scope[key] = v;
   }
   const missing = parsed.scalarSymbols.filter((s) => s !== 'k' && !(s in scope));
   if (missing.length > 0) {
-    const hints = missing.map((s) => (spec.let && s in spec.let ? `${s} (or the parameters of ${s} = ${spec.let[s]})` : s));
+    const hints = missing.map((s) =>
+      spec.let && s in spec.let ? `${s} (or the parameters of ${s} = ${spec.let[s]})` : s,
+    );
     throw new SpecError(`method '${spec.name}' needs a value for ${hints.join(', ')}`);
   }
   return scope;
@@ -69,7 +79,27 @@ function isFunctionName(n: unknown): boolean {
   // SymbolNodes that are the callee of a FunctionNode are not traversed as free symbols by
   // mathjs' traverse in all versions; be conservative and accept known functions.
   const name = (n as { name?: string }).name ?? '';
-  return ['sqrt', 'exp', 'log', 'sin', 'cos', 'tan', 'abs', 'pow', 'min', 'max', 'floor', 'ceil', 'cbrt', 'atan', 'asin', 'acos', 'sinh', 'cosh', 'tanh'].includes(name);
+  return [
+    'sqrt',
+    'exp',
+    'log',
+    'sin',
+    'cos',
+    'tan',
+    'abs',
+    'pow',
+    'min',
+    'max',
+    'floor',
+    'ceil',
+    'cbrt',
+    'atan',
+    'asin',
+    'acos',
+    'sinh',
+    'cosh',
+    'tanh',
+  ].includes(name);
 }
 
 interface CompiledTerm {
@@ -96,7 +126,13 @@ function compileTerms(terms: LinearTerm[], scope: ParamValues): CompiledTerm[] {
 export class CompiledMethod {
   readonly parsed: ParsedSpec;
   readonly params: ParamValues;
-  readonly equations: Array<{ target: string; shift: 0 | 1; text: string; terms: CompiledTerm[]; grads: Array<{ id: number; pure: SeqRef | null; arg: CompiledTerm[] }> }>;
+  readonly equations: Array<{
+    target: string;
+    shift: 0 | 1;
+    text: string;
+    terms: CompiledTerm[];
+    grads: Array<{ id: number; pure: SeqRef | null; arg: CompiledTerm[] }>;
+  }>;
 
   private readonly scope: Record<string, number>;
 
@@ -123,7 +159,9 @@ export class CompiledMethod {
       v = term.fn.evaluate(this.scope) as number;
     }
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new SpecError(`method '${this.parsed.spec.name}': coefficient ${term.text} of '${eqText}' is not finite at k = ${k} (set "start" in the spec to begin later)`);
+      throw new SpecError(
+        `method '${this.parsed.spec.name}': coefficient ${term.text} of '${eqText}' is not finite at k = ${k} (set "start" in the spec to begin later)`,
+      );
     }
     return v;
   }
@@ -135,7 +173,10 @@ export class CompiledMethod {
 }
 
 export function compileMethod(method: string | MethodSpec | ParsedSpec, params: ParamValues): CompiledMethod {
-  const parsed = typeof method === 'object' && 'equations' in method ? method : resolveMethod(method as string | MethodSpec);
+  const parsed =
+    typeof method === 'object' && 'equations' in method
+      ? method
+      : resolveMethod(method as string | MethodSpec);
   return new CompiledMethod(parsed, params);
 }
 
@@ -162,7 +203,10 @@ export class Stepper {
     this.dim = x0.length;
     this.k = method.parsed.start;
     const lagX = method.parsed.maxLag.x ?? 0;
-    this.hist.set('x', Array.from({ length: lagX + 1 }, () => Float64Array.from(x0)));
+    this.hist.set(
+      'x',
+      Array.from({ length: lagX + 1 }, () => Float64Array.from(x0)),
+    );
     this.histIndex.set('x', this.k);
     this.tmp = new Float64Array(this.dim);
     const nGrads = Math.max(0, ...method.equations.map((e) => e.grads.length));
@@ -200,7 +244,14 @@ export class Stepper {
     return out;
   }
 
-  private combine(terms: CompiledTerm[], k: number, eqText: string, grads: Float64Array[], out: Float64Array, self: string | null): void {
+  private combine(
+    terms: CompiledTerm[],
+    k: number,
+    eqText: string,
+    grads: Float64Array[],
+    out: Float64Array,
+    self: string | null,
+  ): void {
     out.fill(0);
     for (const t of terms) {
       const c = this.method.coef(t, k, eqText);
@@ -223,7 +274,8 @@ export class Stepper {
    * forget any gradient cached there. Used to build companion matrices from unit history states.
    */
   setValue(name: string, index: number, values: ArrayLike<number>): void {
-    if (values.length !== this.dim) throw new RangeError(`setValue: expected ${this.dim} values, got ${values.length}`);
+    if (values.length !== this.dim)
+      throw new RangeError(`setValue: expected ${this.dim} values, got ${values.length}`);
     const h = this.hist.get(name);
     const newest = this.histIndex.get(name);
     if (!h || newest === undefined || newest - index < 0 || newest - index >= h.length) {

@@ -13,7 +13,25 @@ export class SpecError extends Error {
 
 /** Scalar functions a spec may use in coefficients. */
 export const ALLOWED_FUNCTIONS = new Set([
-  'sqrt', 'exp', 'log', 'sin', 'cos', 'tan', 'abs', 'pow', 'min', 'max', 'floor', 'ceil', 'cbrt', 'atan', 'asin', 'acos', 'sinh', 'cosh', 'tanh',
+  'sqrt',
+  'exp',
+  'log',
+  'sin',
+  'cos',
+  'tan',
+  'abs',
+  'pow',
+  'min',
+  'max',
+  'floor',
+  'ceil',
+  'cbrt',
+  'atan',
+  'asin',
+  'acos',
+  'sinh',
+  'cosh',
+  'tanh',
 ]);
 const CONSTANTS = new Set(['pi', 'e']);
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -27,7 +45,8 @@ function gradSymbol(id: number): string {
 }
 
 export function validateSpecShape(raw: unknown): MethodSpec {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SpecError('method spec must be a JSON object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new SpecError('method spec must be a JSON object');
   const o = raw as Record<string, unknown>;
   const str = (key: string, required: boolean): string | undefined => {
     const v = o[key];
@@ -35,7 +54,8 @@ export function validateSpecShape(raw: unknown): MethodSpec {
       if (required) throw new SpecError(`method spec: missing field '${key}'`);
       return undefined;
     }
-    if (typeof v !== 'string' || v.trim() === '') throw new SpecError(`method spec: field '${key}' must be a non-empty string`);
+    if (typeof v !== 'string' || v.trim() === '')
+      throw new SpecError(`method spec: field '${key}' must be a non-empty string`);
     return v;
   };
   const name = str('name', true)!;
@@ -52,30 +72,58 @@ export function validateSpecShape(raw: unknown): MethodSpec {
   }
   let letMap: Record<string, string> | undefined;
   if (o.let !== undefined) {
-    if (typeof o.let !== 'object' || o.let === null || Array.isArray(o.let)) throw new SpecError(`method spec '${name}': 'let' must be an object`);
+    if (typeof o.let !== 'object' || o.let === null || Array.isArray(o.let))
+      throw new SpecError(`method spec '${name}': 'let' must be an object`);
     letMap = {};
     for (const [k, v] of Object.entries(o.let as Record<string, unknown>)) {
-      if (!IDENT.test(k) || typeof v !== 'string') throw new SpecError(`method spec '${name}': let '${k}' must map an identifier to an expression string`);
+      if (!IDENT.test(k) || typeof v !== 'string')
+        throw new SpecError(
+          `method spec '${name}': let '${k}' must map an identifier to an expression string`,
+        );
       letMap[k] = v;
     }
   }
   let defaults: Record<string, number> | undefined;
   if (o.defaults !== undefined) {
-    if (typeof o.defaults !== 'object' || o.defaults === null) throw new SpecError(`method spec '${name}': 'defaults' must be an object`);
+    if (typeof o.defaults !== 'object' || o.defaults === null)
+      throw new SpecError(`method spec '${name}': 'defaults' must be an object`);
     defaults = {};
     for (const [k, v] of Object.entries(o.defaults as Record<string, unknown>)) {
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new SpecError(`method spec '${name}': default '${k}' must be a finite number`);
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw new SpecError(`method spec '${name}': default '${k}' must be a finite number`);
       defaults[k] = v;
     }
   }
   let start: number | undefined;
   if (o.start !== undefined) {
-    if (typeof o.start !== 'number' || !Number.isInteger(o.start)) throw new SpecError(`method spec '${name}': 'start' must be an integer`);
+    if (typeof o.start !== 'number' || !Number.isInteger(o.start))
+      throw new SpecError(`method spec '${name}': 'start' must be an integer`);
     start = o.start;
   }
-  const known = new Set(['name', 'description', 'params', 'defaults', 'step', 'time', 'let', 'update', 'start']);
-  for (const k of Object.keys(o)) if (!known.has(k)) throw new SpecError(`method spec '${name}': unknown field '${k}'`);
-  return { name, description, params: params as string[], defaults, step, time, let: letMap, update: update as string[], start };
+  const known = new Set([
+    'name',
+    'description',
+    'params',
+    'defaults',
+    'step',
+    'time',
+    'let',
+    'update',
+    'start',
+  ]);
+  for (const k of Object.keys(o))
+    if (!known.has(k)) throw new SpecError(`method spec '${name}': unknown field '${k}'`);
+  return {
+    name,
+    description,
+    params: params as string[],
+    defaults,
+    step,
+    time,
+    let: letMap,
+    update: update as string[],
+    start,
+  };
 }
 
 function parseExpr(text: string, where: string): MathNode {
@@ -118,14 +166,19 @@ function rewrite(node: MathNode, ctx: Ctx): MathNode {
   return node.transform((n: MathNode) => {
     if (n.type === 'AccessorNode') {
       const acc = n as unknown as { object: MathNode; index: { dimensions: MathNode[] } };
-      if (acc.object.type !== 'SymbolNode') throw new SpecError(`${ctx.where}: unsupported indexing '${n.toString()}'`);
+      if (acc.object.type !== 'SymbolNode')
+        throw new SpecError(`${ctx.where}: unsupported indexing '${n.toString()}'`);
       const name = (acc.object as unknown as { name: string }).name;
-      if (!ctx.defined.has(name)) throw new SpecError(`${ctx.where}: unknown sequence '${name}' in '${n.toString()}'`);
-      if (acc.index.dimensions.length !== 1) throw new SpecError(`${ctx.where}: '${n.toString()}' must have one index`);
+      if (!ctx.defined.has(name))
+        throw new SpecError(`${ctx.where}: unknown sequence '${name}' in '${n.toString()}'`);
+      if (acc.index.dimensions.length !== 1)
+        throw new SpecError(`${ctx.where}: '${n.toString()}' must have one index`);
       const off = indexOffset(acc.index.dimensions[0], ctx.where);
       const maxLead = ctx.defined.get(name)!;
       if (off > maxLead) {
-        throw new SpecError(`${ctx.where}: '${n.toString()}' refers beyond what is defined (latest is ${name}[k${maxLead === 0 ? '' : maxLead}])`);
+        throw new SpecError(
+          `${ctx.where}: '${n.toString()}' refers beyond what is defined (latest is ${name}[k${maxLead === 0 ? '' : maxLead}])`,
+        );
       }
       const ref: SeqRef = { name, lag: -off };
       ctx.maxLag[name] = Math.max(ctx.maxLag[name] ?? 0, ref.lag);
@@ -140,17 +193,20 @@ function rewrite(node: MathNode, ctx: Ctx): MathNode {
         const inner = rewrite(fn.args[0], { ...ctx, inGrad: true });
         const arg = linearForm(inner, ctx.where, []);
         const id = ctx.grads.length;
-        const pure = arg.length === 1 && arg[0].ref.kind === 'seq' && isOne(arg[0].coef) ? arg[0].ref.seq : null;
+        const pure =
+          arg.length === 1 && arg[0].ref.kind === 'seq' && isOne(arg[0].coef) ? arg[0].ref.seq : null;
         ctx.grads.push({ id, arg, pure, text: n.toString() });
         return parse(gradSymbol(id));
       }
-      if (!ALLOWED_FUNCTIONS.has(fname)) throw new SpecError(`${ctx.where}: function '${fname}' is not allowed`);
+      if (!ALLOWED_FUNCTIONS.has(fname))
+        throw new SpecError(`${ctx.where}: function '${fname}' is not allowed`);
       return n;
     }
     if (n.type === 'SymbolNode') {
       const name = (n as unknown as { name: string }).name;
       if (name.startsWith('__') || ALLOWED_FUNCTIONS.has(name) || name === 'grad') return n;
-      if (ctx.defined.has(name)) throw new SpecError(`${ctx.where}: sequence '${name}' needs an index, e.g. ${name}[k]`);
+      if (ctx.defined.has(name))
+        throw new SpecError(`${ctx.where}: sequence '${name}' needs an index, e.g. ${name}[k]`);
       if (name === 'k' || CONSTANTS.has(name)) {
         if (name === 'k') ctx.usedScalars.add('k');
         return n;
@@ -160,7 +216,8 @@ function rewrite(node: MathNode, ctx: Ctx): MathNode {
       return n;
     }
     const allowed = ['OperatorNode', 'ConstantNode', 'ParenthesisNode'];
-    if (!allowed.includes(n.type)) throw new SpecError(`${ctx.where}: unsupported expression '${n.toString()}'`);
+    if (!allowed.includes(n.type))
+      throw new SpecError(`${ctx.where}: unsupported expression '${n.toString()}'`);
     return n;
   });
 }
@@ -206,9 +263,12 @@ function linearForm(node: MathNode, where: string, _unused: unknown[]): LinearTe
     try {
       c = simplify(derivative(node, s));
     } catch (err) {
-      throw new SpecError(`${where}: cannot differentiate with respect to a sequence value: ${(err as Error).message}`);
+      throw new SpecError(
+        `${where}: cannot differentiate with respect to a sequence value: ${(err as Error).message}`,
+      );
     }
-    if (vectorSymbols(c).length > 0) throw new SpecError(`${where}: the update must be linear in the sequence values and gradients`);
+    if (vectorSymbols(c).length > 0)
+      throw new SpecError(`${where}: the update must be linear in the sequence values and gradients`);
     coefNodes.push(c);
     terms.push({ coef: c.toString(), ref: decodeSymbol(s) });
   }
@@ -217,7 +277,8 @@ function linearForm(node: MathNode, where: string, _unused: unknown[]): LinearTe
   node.traverse((n: MathNode) => {
     if (n.type === 'SymbolNode') {
       const name = (n as unknown as { name: string }).name;
-      if (!name.startsWith('__') && !ALLOWED_FUNCTIONS.has(name) && !CONSTANTS.has(name)) scalarNames.add(name);
+      if (!name.startsWith('__') && !ALLOWED_FUNCTIONS.has(name) && !CONSTANTS.has(name))
+        scalarNames.add(name);
     }
   });
   const f = node.compile();
@@ -238,7 +299,9 @@ function linearForm(node: MathNode, where: string, _unused: unknown[]): LinearTe
     });
     if (typeof lhs !== 'number' || !Number.isFinite(lhs)) continue;
     if (Math.abs(lhs - rhs) > 1e-9 * (1 + Math.abs(lhs))) {
-      throw new SpecError(`${where}: the update must be linear in the sequence values and gradients (no constant or nonlinear terms)`);
+      throw new SpecError(
+        `${where}: the update must be linear in the sequence values and gradients (no constant or nonlinear terms)`,
+      );
     }
   }
   return terms;
@@ -251,7 +314,8 @@ export function parseSpec(raw: unknown): ParsedSpec {
   const name = spec.name;
   const letKeys = Object.keys(spec.let ?? {});
   for (const p of spec.params) {
-    if (p === 'k' || p === 'x' || p === 'grad') throw new SpecError(`method spec '${name}': '${p}' cannot be a parameter`);
+    if (p === 'k' || p === 'x' || p === 'grad')
+      throw new SpecError(`method spec '${name}': '${p}' cannot be a parameter`);
   }
   const scalars = new Set<string>([...spec.params, ...letKeys]);
   // let expressions may use params only (and earlier lets).
@@ -267,7 +331,8 @@ export function parseSpec(raw: unknown): ParsedSpec {
       }
       if (n.type === 'FunctionNode') {
         const f = (n as unknown as { fn: { name?: string } }).fn.name ?? '';
-        if (!ALLOWED_FUNCTIONS.has(f)) throw new SpecError(`method spec '${name}': let ${k}: function '${f}' is not allowed`);
+        if (!ALLOWED_FUNCTIONS.has(f))
+          throw new SpecError(`method spec '${name}': let ${k}: function '${f}' is not allowed`);
       }
     });
     letSeen.add(k);
@@ -293,7 +358,8 @@ export function parseSpec(raw: unknown): ParsedSpec {
   spec.update.forEach((eqText, index) => {
     const where = `method spec '${name}', equation ${index + 1} '${eqText}'`;
     const eqPos = eqText.indexOf('=');
-    if (eqPos < 0 || eqText[eqPos + 1] === '=') throw new SpecError(`${where}: expected 'name[k] = expression'`);
+    if (eqPos < 0 || eqText[eqPos + 1] === '=')
+      throw new SpecError(`${where}: expected 'name[k] = expression'`);
     const lhs = eqText.slice(0, eqPos);
     const rhs = eqText.slice(eqPos + 1);
     const m = LHS.exec(lhs);
@@ -301,10 +367,12 @@ export function parseSpec(raw: unknown): ParsedSpec {
     const target = m[1];
     const shift: 0 | 1 = m[2] ? 1 : 0;
     const last = index === spec.update.length - 1;
-    if (last && !(target === 'x' && shift === 1)) throw new SpecError(`${where}: the last equation must define x[k+1]`);
+    if (last && !(target === 'x' && shift === 1))
+      throw new SpecError(`${where}: the last equation must define x[k+1]`);
     if (!last && target === 'x') throw new SpecError(`${where}: only the last equation may define x`);
     if (!last && shift === 1) throw new SpecError(`${where}: auxiliary sequences are defined at index k`);
-    if (target !== 'x' && defined.has(target)) throw new SpecError(`${where}: sequence '${target}' is defined twice`);
+    if (target !== 'x' && defined.has(target))
+      throw new SpecError(`${where}: sequence '${target}' is defined twice`);
     if (target !== 'x' && (scalars.has(target) || target === 'k' || target === 'grad')) {
       throw new SpecError(`${where}: '${target}' is already a parameter or reserved name`);
     }
@@ -320,7 +388,8 @@ export function parseSpec(raw: unknown): ParsedSpec {
     }
     equations.push({ text: eqText, index, target, shift, rhs: rhs.trim(), terms, grads });
   });
-  if (!equations.some((e) => e.target === 'x' && e.shift === 1)) throw new SpecError(`method spec '${name}': x[k+1] is never defined`);
+  if (!equations.some((e) => e.target === 'x' && e.shift === 1))
+    throw new SpecError(`method spec '${name}': x[k+1] is never defined`);
   // Let symbols used by the update pull in the params they depend on.
   return {
     spec,
@@ -339,7 +408,9 @@ function checkTimeIncreasing(spec: MethodSpec): void {
   for (const p of spec.params) scope[p] = spec.defaults?.[p] ?? 0.01;
   for (const [k, v] of Object.entries(spec.let ?? {})) {
     try {
-      scope[k] = parse(v).compile().evaluate({ ...scope }) as number;
+      scope[k] = parse(v)
+        .compile()
+        .evaluate({ ...scope }) as number;
     } catch {
       scope[k] = 0.5;
     }
@@ -350,7 +421,9 @@ function checkTimeIncreasing(spec: MethodSpec): void {
       a = t.evaluate({ ...scope, k });
       b = t.evaluate({ ...scope, k: k + 1 });
     } catch (err) {
-      throw new SpecError(`method spec '${spec.name}': time '${spec.time}' cannot be evaluated: ${(err as Error).message}`);
+      throw new SpecError(
+        `method spec '${spec.name}': time '${spec.time}' cannot be evaluated: ${(err as Error).message}`,
+      );
     }
     if (typeof a !== 'number' || typeof b !== 'number' || !(b > a)) {
       throw new SpecError(`method spec '${spec.name}': time '${spec.time}' must increase with k`);

@@ -69,7 +69,13 @@ export function characteristicPolynomial(out: OutputSpaceOde): CharacteristicPol
     });
     return dep;
   });
-  return { variable: 'z', lambda: 'lambda', coefficients, polynomial: poly.join(' + ') || '0', timeDependent };
+  return {
+    variable: 'z',
+    lambda: 'lambda',
+    coefficients,
+    polynomial: poly.join(' + ') || '0',
+    timeDependent,
+  };
 }
 
 /**

@@ -16,9 +16,28 @@ import type { MethodSpec, ParsedEquation, ParsedSpec, LinearTerm } from '../spec
 import { SpecError } from '../spec/parse.ts';
 import { resolveMethod } from '../spec/compile.ts';
 import * as C from './cas.ts';
-import { SeriesError, coefAt, constant, divS, isZeroSeries, monomial, negS, subS, type Series } from './series.ts';
+import {
+  SeriesError,
+  coefAt,
+  constant,
+  divS,
+  isZeroSeries,
+  monomial,
+  negS,
+  subS,
+  type Series,
+} from './series.ts';
 import { expandScalar, type SeriesEnv } from './expand-scalar.ts';
-import { addV, derivativeKey, derivativeOrder, gradAt, precisionV, scaleV, taylorShift, type VectorSeries } from './vector-series.ts';
+import {
+  addV,
+  derivativeKey,
+  derivativeOrder,
+  gradAt,
+  precisionV,
+  scaleV,
+  taylorShift,
+  type VectorSeries,
+} from './vector-series.ts';
 import type { DerivedOde } from './types.ts';
 import { formatOde, formatLatex, orderedKeys } from './format.ts';
 
@@ -56,7 +75,10 @@ export function deriveOde(method: string | MethodSpec, opts: DeriveOptions = {})
   return deriveOdeWithTrace(method, opts);
 }
 
-export function deriveOdeWithTrace(method: string | MethodSpec, opts: DeriveOptions = {}): DerivedOdeWithTrace {
+export function deriveOdeWithTrace(
+  method: string | MethodSpec,
+  opts: DeriveOptions = {},
+): DerivedOdeWithTrace {
   const resolution = opts.resolution ?? 'low';
   const withSteps = opts.steps === true;
   const key = `${resolution}|${withSteps}|${typeof method === 'string' ? method : JSON.stringify(method)}`;
@@ -68,7 +90,10 @@ export function deriveOdeWithTrace(method: string | MethodSpec, opts: DeriveOpti
   for (let cap = 5; cap <= 12 && !result; cap += 1) {
     result = attempt(parsed, resolution, R, cap, withSteps);
   }
-  if (!result) throw new SpecError(`method '${parsed.spec.name}': the expansion did not reach the needed order in h (tried up to h^12)`);
+  if (!result)
+    throw new SpecError(
+      `method '${parsed.spec.name}': the expansion did not reach the needed order in h (tried up to h^12)`,
+    );
   cache.set(key, result);
   return result;
 }
@@ -82,7 +107,13 @@ function seriesText(x: Series, upTo: number, name: (c: string) => string): strin
     if (C.isZero(c)) continue;
     const ct = name(c);
     const hp = n === 0 ? '' : n === 1 ? 'h' : `h^${n}`;
-    parts.push(hp === '' ? ct : ct === '1' ? hp : `${/^[A-Za-z0-9_.]+$/.test(ct) || /^\(.*\)$/.test(ct) ? ct : `(${ct})`}*${hp}`);
+    parts.push(
+      hp === ''
+        ? ct
+        : ct === '1'
+          ? hp
+          : `${/^[A-Za-z0-9_.]+$/.test(ct) || /^\(.*\)$/.test(ct) ? ct : `(${ct})`}*${hp}`,
+    );
   }
   let out = parts.length === 0 ? '0' : parts.join(' + ').replace(/\+ -/g, '- ');
   if (Number.isFinite(x.prec)) out += ` + O(h^${x.prec})`;
@@ -102,7 +133,9 @@ function vectorText(x: VectorSeries, upTo: number, name: (c: string) => string):
       const c = coefAt(x.terms.get(k)!, n);
       if (C.isZero(c)) continue;
       const ct = name(c);
-      inner.push(ct === '1' ? k : ct === '-1' ? `-${k}` : `${/^[A-Za-z0-9_.]+$/.test(ct) ? ct : `(${ct})`}*${k}`);
+      inner.push(
+        ct === '1' ? k : ct === '-1' ? `-${k}` : `${/^[A-Za-z0-9_.]+$/.test(ct) ? ct : `(${ct})`}*${k}`,
+      );
     }
     if (inner.length === 0) continue;
     const body = inner.join(' + ').replace(/\+ -/g, '- ');
@@ -212,19 +245,44 @@ function analyseTime(parsed: ParsedSpec): TimeScale {
     const sc = scopeAt(seed);
     const v = [0, 1, 2, 7].map((k) => f.evaluate({ ...sc, k }) as number);
     const d = v[1] - v[0];
-    if (!(Math.abs(v[2] - 2 * v[1] + v[0]) <= 1e-12 * (1 + Math.abs(d)) && Math.abs(v[3] - v[0] - 7 * d) <= 1e-11 * (1 + Math.abs(d)))) {
+    if (!(
+      Math.abs(v[2] - 2 * v[1] + v[0]) <= 1e-12 * (1 + Math.abs(d)) &&
+      Math.abs(v[3] - v[0] - 7 * d) <= 1e-11 * (1 + Math.abs(d))
+    )) {
       throw specError(parsed, `time '${spec.time}' must be linear in k (time(k) = t0 + k·h)`);
     }
   }
   const hNode = simplify(derivative(timeNode, 'k'));
-  const t0Node = simplify(timeNode.transform((n) => (n.type === 'SymbolNode' && (n as unknown as { name: string }).name === 'k' ? parse('0') : n)));
-  const hFree = C.freeSymbols(hNode.toString()).filter((s) => params.includes(s) || (spec.let && s in spec.let));
+  const t0Node = simplify(
+    timeNode.transform((n) =>
+      n.type === 'SymbolNode' && (n as unknown as { name: string }).name === 'k' ? parse('0') : n,
+    ),
+  );
+  const hFree = C.freeSymbols(hNode.toString()).filter(
+    (s) => params.includes(s) || (spec.let && s in spec.let),
+  );
   if (hFree.length === 0) {
-    throw specError(parsed, `time '${spec.time}': the increment h = ${hNode.toString()} does not depend on a parameter, so there is no limit h → 0`);
+    throw specError(
+      parsed,
+      `time '${spec.time}': the increment h = ${hNode.toString()} does not depend on a parameter, so there is no limit h → 0`,
+    );
   }
-  const step = params.includes(spec.step) && hFree.includes(spec.step) ? spec.step : hFree.length === 1 ? hFree[0] : null;
-  if (!step) throw specError(parsed, `time '${spec.time}': cannot tell which parameter h = ${hNode.toString()} is a power of (make it a power of the step '${spec.step}')`);
-  if (!params.includes(step)) throw specError(parsed, `time '${spec.time}': h must be a power of a parameter, not of the let symbol '${step}'`);
+  const step =
+    params.includes(spec.step) && hFree.includes(spec.step)
+      ? spec.step
+      : hFree.length === 1
+        ? hFree[0]
+        : null;
+  if (!step)
+    throw specError(
+      parsed,
+      `time '${spec.time}': cannot tell which parameter h = ${hNode.toString()} is a power of (make it a power of the step '${spec.step}')`,
+    );
+  if (!params.includes(step))
+    throw specError(
+      parsed,
+      `time '${spec.time}': h must be a power of a parameter, not of the let symbol '${step}'`,
+    );
   const hf = hNode.compile();
   let a: number | null = null;
   for (const seed of [3, 4]) {
@@ -236,15 +294,27 @@ function analyseTime(parsed: ParsedSpec): TimeScale {
     else a = ai;
   }
   if (a === null || !Number.isFinite(a) || a <= 0) {
-    throw specError(parsed, `time '${spec.time}': h = ${hNode.toString()} must be a positive power of '${step}' (times other parameters)`);
+    throw specError(
+      parsed,
+      `time '${spec.time}': h = ${hNode.toString()} must be a positive power of '${step}' (times other parameters)`,
+    );
   }
   const n = 1 / a;
   if (Math.abs(n - Math.round(n)) > 1e-9) {
-    throw specError(parsed, `time '${spec.time}': '${step}' = (h/c)^${n.toFixed(3)} is not an integer power of h = ${hNode.toString()}`);
+    throw specError(
+      parsed,
+      `time '${spec.time}': '${step}' = (h/c)^${n.toFixed(3)} is not an integer power of h = ${hNode.toString()}`,
+    );
   }
   const aText = Math.abs(a - 1 / Math.round(n)) < 1e-12 ? `1/${Math.round(n)}` : String(a);
   const coefNode = simplify(parse(`(${hNode.toString()}) / (${step})^(${aText})`));
-  return { hText: hNode.toString(), t0Text: t0Node.toString(), stepParam: step, stepPower: Math.round(n), stepCoefText: coefNode.toString() };
+  return {
+    hText: hNode.toString(),
+    t0Text: t0Node.toString(),
+    stepParam: step,
+    stepPower: Math.round(n),
+    stepCoefText: coefNode.toString(),
+  };
 }
 
 /** Rewrite a mathjs expression in spec symbols to internal names. */
@@ -260,15 +330,23 @@ function internalText(text: string, naming: Naming): string {
     .toString();
 }
 
-function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap: number, withSteps: boolean): DerivedOdeWithTrace | null {
+function attempt(
+  parsed: ParsedSpec,
+  resolution: 'low' | 'high',
+  R: number,
+  cap: number,
+  withSteps: boolean,
+): DerivedOdeWithTrace | null {
   const spec = parsed.spec;
   const naming = makeNaming(spec);
   const ts = analyseTime(parsed);
 
   const steps: Array<{ what: string; value: string }> = [];
   const hNaming: Naming = { ...naming, toSpec: new Map([...naming.toSpec, ['h', 'h']]) };
-  const sText = (x: Series, upTo: number): string => (withSteps ? seriesText(x, upTo, (c) => toSpecText(c, hNaming, 2)) : '');
-  const vText = (x: VectorSeries, upTo: number): string => (withSteps ? vectorText(x, upTo, (c) => toSpecText(c, hNaming, 2)) : '');
+  const sText = (x: Series, upTo: number): string =>
+    withSteps ? seriesText(x, upTo, (c) => toSpecText(c, hNaming, 2)) : '';
+  const vText = (x: VectorSeries, upTo: number): string =>
+    withSteps ? vectorText(x, upTo, (c) => toSpecText(c, hNaming, 2)) : '';
   const record = (what: string, value: () => string): void => {
     if (withSteps) steps.push({ what, value: value() });
   };
@@ -293,7 +371,10 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
         const s = expandWhere(parse(spec.let[name]), env, `let ${name} = ${spec.let[name]}`);
         letBusy.delete(key);
         letSeries.set(key, s);
-        record(`let ${name} = ${spec.let[name]}${lagKey === '0' || lagKey === 'base' ? '' : ` at k−${lagKey}`}`, () => sText(s, 3));
+        record(
+          `let ${name} = ${spec.let[name]}${lagKey === '0' || lagKey === 'base' ? '' : ` at k−${lagKey}`}`,
+          () => sText(s, 3),
+        );
         return s;
       }
       if (spec.params.includes(name)) return constant(naming.toInternal.get(name)!);
@@ -353,7 +434,9 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
     if (name === 'x' || seen.has(name)) return false;
     seen.add(name);
     const eq = eqByTarget.get(name)!;
-    const refs = [...eq.terms, ...eq.grads.flatMap((g) => g.arg)].filter((t) => t.ref.kind === 'seq').map((t) => (t.ref as { seq: { name: string } }).seq.name);
+    const refs = [...eq.terms, ...eq.grads.flatMap((g) => g.arg)]
+      .filter((t) => t.ref.kind === 'seq')
+      .map((t) => (t.ref as { seq: { name: string } }).seq.name);
     return refs.some((r) => r !== name && dependsOn(r, target, seen));
   };
   let inverted: { name: string; coef: string; others: LinearTerm[] } | null = null;
@@ -361,19 +444,26 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
     const v = recursive[0];
     const vEq = eqByTarget.get(v)!;
     const cannot = (why: string): SpecError =>
-      specError(parsed, `equation ${vEq.index + 1} '${vEq.text}': auxiliary '${v}' refers to its own earlier values, and ${why}`);
-    if (recursive.length > 1) throw cannot(`so does '${recursive[1]}': only one self-recursive auxiliary can be eliminated`);
+      specError(
+        parsed,
+        `equation ${vEq.index + 1} '${vEq.text}': auxiliary '${v}' refers to its own earlier values, and ${why}`,
+      );
+    if (recursive.length > 1)
+      throw cannot(`so does '${recursive[1]}': only one self-recursive auxiliary can be eliminated`);
     const vTerms = xEq.terms.filter((t) => t.ref.kind === 'seq' && t.ref.seq.name === v);
     if (vTerms.length !== 1 || (vTerms[0].ref.kind === 'seq' && vTerms[0].ref.seq.lag !== 0)) {
       throw cannot(`x[k+1] does not use it exactly once, as ${v}[k], so it cannot be solved for`);
     }
     const others = xEq.terms.filter((t) => t !== vTerms[0]);
-    const otherDeps = [...others, ...xEq.grads.flatMap((g) => g.arg)].some((t) => t.ref.kind === 'seq' && dependsOn(t.ref.seq.name, v));
+    const otherDeps = [...others, ...xEq.grads.flatMap((g) => g.arg)].some(
+      (t) => t.ref.kind === 'seq' && dependsOn(t.ref.seq.name, v),
+    );
     if (otherDeps || xEq.grads.some((g) => g.arg.some((t) => t.ref.kind === 'seq' && t.ref.seq.name === v))) {
       throw cannot(`the rest of the x[k+1] equation depends on it too, so it cannot be solved for`);
     }
     for (const eq of parsed.equations) {
-      if (eq !== vEq && eq !== xEq && refersTo(eq, v)) throw cannot(`equation ${eq.index + 1} uses it as well (not supported)`);
+      if (eq !== vEq && eq !== xEq && refersTo(eq, v))
+        throw cannot(`equation ${eq.index + 1} uses it as well (not supported)`);
     }
     inverted = { name: v, coef: vTerms[0].coef, others };
   }
@@ -395,7 +485,11 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
       const diff = addV(taylorShift(1 - lag, cap), negV(rest), cap);
       v = scaleV(diff, divS(constant('1'), coefSeries(inverted.coef, lag, where), cap), cap);
     } else {
-      if (busy.has(name)) throw specError(parsed, `equation ${eq.index + 1} '${eq.text}': auxiliary '${name}' refers to itself through other auxiliaries; the derivation cannot unroll that recursion`);
+      if (busy.has(name))
+        throw specError(
+          parsed,
+          `equation ${eq.index + 1} '${eq.text}': auxiliary '${name}' refers to itself through other auxiliaries; the derivation cannot unroll that recursion`,
+        );
       busy.add(name);
       v = rhsValue(eq, lag);
       busy.delete(name);
@@ -451,10 +545,16 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
     if (present.length === 0) continue;
     const derivs = present.filter((k) => (derivativeOrder(k) ?? 0) >= 1);
     if (present.includes('X')) {
-      throw specError(parsed, `${where}: not consistent: at order h^${n} the update keeps a multiple of X(t) itself (coefficient ${toSpecText(coefAt(E.terms.get('X')!, n), naming)}), so it does not reduce to x[k+1] = x[k] as h → 0`);
+      throw specError(
+        parsed,
+        `${where}: not consistent: at order h^${n} the update keeps a multiple of X(t) itself (coefficient ${toSpecText(coefAt(E.terms.get('X')!, n), naming)}), so it does not reduce to x[k+1] = x[k] as h → 0`,
+      );
     }
     if (derivs.length === 0) {
-      throw specError(parsed, `${where}: at order h^${n} the equation is ${present.join(' + ')} = 0 without a derivative of X: the time increments of time '${spec.time}' are too small for this update (try a lower power of the step)`);
+      throw specError(
+        parsed,
+        `${where}: at order h^${n} the equation is ${present.join(' + ')} = 0 without a derivative of X: the time increments of time '${spec.time}' are too small for this update (try a lower power of the step)`,
+      );
     }
     lead = n;
     break;
@@ -467,7 +567,10 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
   const leadTerms = keys.filter((k) => !C.isZero(coefAt(E.terms.get(k)!, lead!)));
   if (!leadTerms.some((k) => derivativeOrder(k) === null)) {
     const d = leadTerms.map((k) => k).join(', ');
-    throw specError(parsed, `${where}: at the leading order h^${lead} only ${d} appears, so X does not move on this time scale (the gradient enters at a higher order): the time increments of time '${spec.time}' are too large for this update (try a higher power of the step, e.g. k*${spec.step})`);
+    throw specError(
+      parsed,
+      `${where}: at the leading order h^${lead} only ${d} appears, so X does not move on this time scale (the gradient enters at a higher order): the time increments of time '${spec.time}' are too large for this update (try a higher power of the step, e.g. k*${spec.step})`,
+    );
   }
   // X(t) itself at the next order spoils the high-resolution ODE as well (reported as a term "X").
   const top = Math.max(...leadTerms.map((k) => derivativeOrder(k) ?? -1));
@@ -479,10 +582,12 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
     return { val: 0, coefs, prec: R + 1 };
   };
   const norm = truncated(topKey);
-  const termKeys = orderedKeys(keys.filter((k) => {
-    for (let i = 0; i <= R; i++) if (!C.isZero(coefAt(E.terms.get(k)!, lead! + i))) return true;
-    return false;
-  }));
+  const termKeys = orderedKeys(
+    keys.filter((k) => {
+      for (let i = 0; i <= R; i++) if (!C.isZero(coefAt(E.terms.get(k)!, lead! + i))) return true;
+      return false;
+    }),
+  );
   const hInternal = internalText(ts.hText, naming);
   const terms: Record<string, string> = {};
   let order = 0;
@@ -545,7 +650,14 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
     trace: {
       h: ts.hText,
       t0: ts.t0Text,
-      stepInH: [ts.stepParam, toSpecText(C.mul(coefAt(stepSeries, ts.stepPower), `h^${ts.stepPower}`), { ...naming, toSpec: new Map([...naming.toSpec, ['h', 'h']]) }, 0)],
+      stepInH: [
+        ts.stepParam,
+        toSpecText(
+          C.mul(coefAt(stepSeries, ts.stepPower), `h^${ts.stepPower}`),
+          { ...naming, toSpec: new Map([...naming.toSpec, ['h', 'h']]) },
+          0,
+        ),
+      ],
       k: kText,
       lead,
       orders,
@@ -553,4 +665,3 @@ function attempt(parsed: ParsedSpec, resolution: 'low' | 'high', R: number, cap:
     },
   };
 }
-

@@ -6,7 +6,19 @@
  */
 import type { MathNode } from 'mathjs';
 import * as C from './cas.ts';
-import { SeriesError, addS, constant, divS, expS, logS, mulS, negS, powRealS, subS, type Series } from './series.ts';
+import {
+  SeriesError,
+  addS,
+  constant,
+  divS,
+  expS,
+  logS,
+  mulS,
+  negS,
+  powRealS,
+  subS,
+  type Series,
+} from './series.ts';
 
 export type SeriesEnv = (name: string) => Series | null;
 
@@ -87,7 +99,9 @@ export function expandScalar(node: MathNode, env: SeriesEnv, cap: number): Serie
       if (name === 'exp') return expS(rec(fn.args[0]), cap);
       if (name === 'log' && fn.args.length === 1) return logS(rec(fn.args[0]), cap);
       if (name === 'pow') return power(fn.args[0], fn.args[1], env, cap);
-      throw new SeriesError(`'${node.toString()}' cannot be expanded in powers of h (only sqrt, cbrt, exp, log and powers of h-dependent terms)`);
+      throw new SeriesError(
+        `'${node.toString()}' cannot be expanded in powers of h (only sqrt, cbrt, exp, log and powers of h-dependent terms)`,
+      );
     }
     default:
       throw new SeriesError(`'${node.toString()}' cannot be expanded in powers of h`);
@@ -99,11 +113,13 @@ function n0(node: MathNode): string {
 }
 
 function power(base: MathNode, exponent: MathNode, env: SeriesEnv, cap: number): Series {
-  if (dependsOnH(exponent, env)) throw new SeriesError(`an exponent depending on h ('${exponent.toString()}') cannot be expanded`);
+  if (dependsOnH(exponent, env))
+    throw new SeriesError(`an exponent depending on h ('${exponent.toString()}') cannot be expanded`);
   const b = expandScalar(base, env, cap);
   const p = constValue(exponent);
   if (p === null) {
-    if (!dependsOnH(base, env)) return constant(C.canon(`(${b.coefs[0] ?? '0'})^(${constantText(exponent, env)})`));
+    if (!dependsOnH(base, env))
+      return constant(C.canon(`(${b.coefs[0] ?? '0'})^(${constantText(exponent, env)})`));
     throw new SeriesError(`the exponent '${exponent.toString()}' of an h-dependent base must be a number`);
   }
   return powRealS(b, p, Number.isInteger(p) ? String(p) : C.canon(exponent.toString()), cap);

@@ -31,7 +31,11 @@ function termText(key: string, v: Space): string {
   if (key === 'grad') return v === 'X' ? 'grad f(X(t))' : 'H e(t)';
   if (key.startsWith('hess*')) return `${v === 'X' ? 'hess f(X(t))' : 'H'} ${termText(key.slice(5), v)}`;
   const m = /^d(\d+)f\[(.*)\]$/.exec(key);
-  if (m) return `D${m[1]}f(X(t))[${m[2].split(',').map((k) => termText(k, v)).join(', ')}]`;
+  if (m)
+    return `D${m[1]}f(X(t))[${m[2]
+      .split(',')
+      .map((k) => termText(k, v))
+      .join(', ')}]`;
   return key;
 }
 
@@ -45,13 +49,41 @@ function termTex(key: string, v: Space): string {
     return `${v}^{(${j})}(t)`;
   }
   if (key === 'grad') return v === 'X' ? '\\nabla f(X(t))' : 'H e(t)';
-  if (key.startsWith('hess*')) return `${v === 'X' ? '\\nabla^2 f(X(t))' : 'H'}\\,${termTex(key.slice(5), v)}`;
+  if (key.startsWith('hess*'))
+    return `${v === 'X' ? '\\nabla^2 f(X(t))' : 'H'}\\,${termTex(key.slice(5), v)}`;
   const m = /^d(\d+)f\[(.*)\]$/.exec(key);
-  if (m) return `D^{${m[1]}}f(X(t))[${m[2].split(',').map((k) => termTex(k, v)).join(', ')}]`;
+  if (m)
+    return `D^{${m[1]}}f(X(t))[${m[2]
+      .split(',')
+      .map((k) => termTex(k, v))
+      .join(', ')}]`;
   return key;
 }
 
-const GREEK = new Set(['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota', 'kappa', 'lambda', 'mu', 'nu', 'xi', 'pi', 'rho', 'sigma', 'tau', 'phi', 'chi', 'psi', 'omega']);
+const GREEK = new Set([
+  'alpha',
+  'beta',
+  'gamma',
+  'delta',
+  'epsilon',
+  'zeta',
+  'eta',
+  'theta',
+  'iota',
+  'kappa',
+  'lambda',
+  'mu',
+  'nu',
+  'xi',
+  'pi',
+  'rho',
+  'sigma',
+  'tau',
+  'phi',
+  'chi',
+  'psi',
+  'omega',
+]);
 
 /** TeX for a symbol: Greek names as letters, trailing digits as a subscript (beta1 → \beta_{1}). */
 export function texSymbol(name: string): string {
@@ -67,7 +99,8 @@ export function texSymbol(name: string): string {
 export function coefTex(coef: string): string {
   return parse(coef).toTex({
     parenthesis: 'auto',
-    handler: (n: { type: string; name?: string }) => (n.type === 'SymbolNode' && n.name !== undefined ? texSymbol(n.name) : undefined),
+    handler: (n: { type: string; name?: string }) =>
+      n.type === 'SymbolNode' && n.name !== undefined ? texSymbol(n.name) : undefined,
   } as never);
 }
 

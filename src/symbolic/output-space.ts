@@ -79,18 +79,24 @@ export function toOutputSpace(ode: DerivedOde, opts: OutputSpaceOptions = {}): O
     const coef = ode.terms[key];
     const mapped = mapKey(key);
     if (mapped === null) {
-      if (coef !== '0') neglected.push(`${key}: third and higher derivatives of the loss (zero for g(e) = ½eᵀHe)`);
+      if (coef !== '0')
+        neglected.push(`${key}: third and higher derivatives of the loss (zero for g(e) = ½eᵀHe)`);
       continue;
     }
     terms[mapped] = coef === '0' ? coef : substituteIn(coef, map);
     if (coef === '0') continue;
     const j = derivativeOrder(key);
     if (j !== null && j >= 2) {
-      neglected.push(`J·${dotName(j, 'W')} = ${dotName(j, 'e')} − ${droppedJacobianTerms(j).join(' − ')}: the terms with J̇, J̈, … (J̇ → 0 in the NTK regime)`);
+      neglected.push(
+        `J·${dotName(j, 'W')} = ${dotName(j, 'e')} − ${droppedJacobianTerms(j).join(' − ')}: the terms with J̇, J̈, … (J̇ → 0 in the NTK regime)`,
+      );
     }
-    if (key === 'grad') neglected.push('JJᵀ e = H(t) e ≈ H e: the kernel drift (H(t) − H(0)) e (‖H(t) − H(0)‖ = O(1/√m))');
+    if (key === 'grad')
+      neglected.push('JJᵀ e = H(t) e ≈ H e: the kernel drift (H(t) − H(0)) e (‖H(t) − H(0)‖ = O(1/√m))');
     if (key.startsWith('hess*')) {
-      neglected.push(`J∇²L·V = J(JᵀJ + Σ_i e_i∇²u_i)V ≈ H·JV for ${key}: the residual curvature Σ_i e_i J∇²u_i V (zero almost everywhere for ReLU, u is piecewise linear in W) and the kernel drift`);
+      neglected.push(
+        `J∇²L·V = J(JᵀJ + Σ_i e_i∇²u_i)V ≈ H·JV for ${key}: the residual curvature Σ_i e_i J∇²u_i V (zero almost everywhere for ReLU, u is piecewise linear in W) and the kernel drift`,
+      );
     }
   }
   return {
@@ -133,7 +139,8 @@ export function neglectedTermsEstimate(probes: Probe[]): NeglectedEstimate | nul
   let best = perProbe[0];
   for (const p of perProbe) if (p.relative > best.relative) best = p;
   let maxKernelDrift = 0;
-  for (const p of probes) maxKernelDrift = Math.max(maxKernelDrift, Number.isFinite(p.kernelDrift) ? p.kernelDrift : Infinity);
+  for (const p of probes)
+    maxKernelDrift = Math.max(maxKernelDrift, Number.isFinite(p.kernelDrift) ? p.kernelDrift : Infinity);
   return {
     relativeNeglected: best.relative,
     source: haveAction ? 'relativeKernelAction' : 'kernelDrift/lambdaMin',

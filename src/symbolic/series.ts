@@ -138,10 +138,16 @@ export function powRealS(a: Series, p: number, pText: Coef, cap: number): Series
   if (a.coefs.length === 0) throw new SeriesError('power of a series that vanishes to the computed order');
   const lead = a.val * p;
   if (Math.abs(lead - Math.round(lead)) > 1e-12) {
-    throw new SeriesError(`a fractional power of h appears (h^${a.val} raised to ${pText}); choose a time scale with integer powers`);
+    throw new SeriesError(
+      `a fractional power of h appears (h^${a.val} raised to ${pText}); choose a time scale with integer powers`,
+    );
   }
   const a0 = a.coefs[0];
-  const uShift = normalize({ val: 1, coefs: a.coefs.slice(1).map((c) => C.div(c, a0)), prec: a.prec - a.val });
+  const uShift = normalize({
+    val: 1,
+    coefs: a.coefs.slice(1).map((c) => C.div(c, a0)),
+    prec: a.prec - a.val,
+  });
   // (1 + u)^p = Σ binom(p, n) u^n
   const relCap = cap - Math.round(lead);
   let sum = constant(C.ONE);
@@ -175,7 +181,8 @@ export function expS(a: Series, cap: number): Series {
 }
 
 export function logS(a: Series, cap: number): Series {
-  if (a.coefs.length === 0 || a.val !== 0) throw new SeriesError('log of a series that does not tend to a non-zero constant');
+  if (a.coefs.length === 0 || a.val !== 0)
+    throw new SeriesError('log of a series that does not tend to a non-zero constant');
   const a0 = a.coefs[0];
   const u = scaleS(subS(a, constant(a0)), C.div(C.ONE, a0));
   let sum: Series = constant(C.canon(`log(${a0})`));

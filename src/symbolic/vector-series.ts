@@ -4,7 +4,18 @@
  * and higher derivatives D^m f(X)[V1,…,V(m−1)] ("d3f[V1,V2]", …). ∇f and ∇²f stay formal symbols.
  */
 import * as C from './cas.ts';
-import { SeriesError, addS, coefAt, isZeroSeries, monomial, mulS, scaleS, subS, constant, type Series } from './series.ts';
+import {
+  SeriesError,
+  addS,
+  coefAt,
+  isZeroSeries,
+  monomial,
+  mulS,
+  scaleS,
+  subS,
+  constant,
+  type Series,
+} from './series.ts';
 
 export interface VectorSeries {
   terms: Map<string, Series>;
@@ -79,7 +90,9 @@ export function gradAt(Y: VectorSeries, cap: number, where: string): VectorSerie
     const d = k === 'X' ? subS(s, constant(C.ONE), cap) : s;
     if (isZeroSeries(d)) continue;
     if (d.val <= 0) {
-      throw new SeriesError(`${where}: the argument of grad does not tend to X(t) as h → 0 (its ${k === 'X' ? 'X(t) coefficient tends to ' + C.add(coefAt(s, 0), '0') : k + ' term does not vanish'})`);
+      throw new SeriesError(
+        `${where}: the argument of grad does not tend to X(t) as h → 0 (its ${k === 'X' ? 'X(t) coefficient tends to ' + C.add(coefAt(s, 0), '0') : k + ' term does not vanish'})`,
+      );
     }
     delta.set(k, d);
   }
@@ -97,7 +110,10 @@ export function gradAt(Y: VectorSeries, cap: number, where: string): VectorSerie
       for (const i of combo) s = mulS(s, delta.get(keys[i])!, cap);
       if (denom !== 1) s = scaleS(s, C.num(`1/${denom}`));
       if (isZeroSeries(s) && s.prec >= cap) continue;
-      const key = multilinearKey(m, combo.map((i) => keys[i]));
+      const key = multilinearKey(
+        m,
+        combo.map((i) => keys[i]),
+      );
       const prev = out.get(key);
       out.set(key, prev ? addS(prev, s, cap) : s);
     }

@@ -15,8 +15,12 @@ import { assembleTrajectory, isDiverged } from './trajectory.ts';
 import { ntkSpectrum } from '../ntk/gram.ts';
 
 /** True when step k of the method evaluates grad(x[k]) itself (so the loss at x[k] comes for free). */
-export function gradientAtIterate(parsed: { equations: Array<{ grads: Array<{ pure: { name: string; lag: number } | null }> }> }): boolean {
-  return parsed.equations.some((eq) => eq.grads.some((g) => g.pure !== null && g.pure.name === 'x' && g.pure.lag === 0));
+export function gradientAtIterate(parsed: {
+  equations: Array<{ grads: Array<{ pure: { name: string; lag: number } | null }> }>;
+}): boolean {
+  return parsed.equations.some((eq) =>
+    eq.grads.some((g) => g.pure !== null && g.pure.name === 'x' && g.pure.lag === 0),
+  );
 }
 
 export function isProbeStep(k: number, steps: number, probeEvery: number): boolean {
@@ -39,7 +43,8 @@ export function runDirectOnNetwork(config: TrainConfig, net: Network): Trajector
   const { n } = data;
   const m = net.m;
   if (net.d !== data.d) throw new RangeError(`network has d = ${net.d}, data has d = ${data.d}`);
-  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps must be an integer >= 0, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 0)
+    throw new RangeError(`steps must be an integer >= 0, got ${steps}`);
   const compiled = compileMethod(config.method, config.params);
   const stepper = compiled.stepper(net.W0);
   const reuse = gradientAtIterate(compiled.parsed);
@@ -93,7 +98,9 @@ export function runDirectOnNetwork(config: TrainConfig, net: Network): Trajector
       record(k, evaluate(stepper.x));
       freshAt = k;
       if (isDiverged(loss[k], loss[0])) {
-        status = 'diverged'; divergedAt = k; done = k;
+        status = 'diverged';
+        divergedAt = k;
+        done = k;
         break;
       }
       if (wantProbe) probes.push(probe(ctx, k, stepper.x, e, mask));
@@ -102,7 +109,9 @@ export function runDirectOnNetwork(config: TrainConfig, net: Network): Trajector
     stepper.step(oracle);
     freshAt = -1; // the held forward pass belongs to x[k], no longer the iterate
     if (reuse && isDiverged(loss[k], loss[0])) {
-      status = 'diverged'; divergedAt = k; done = k;
+      status = 'diverged';
+      divergedAt = k;
+      done = k;
       break;
     }
     if (config.onProgress && (k + 1) % every === 0) config.onProgress(k + 1, steps);

@@ -24,7 +24,8 @@ export function runFast(config: TrainConfig): Trajectory {
   const t0 = performance.now();
   const { data, width: m, steps } = config;
   if (!Number.isInteger(m) || m < 1) throw new RangeError(`width must be an integer >= 1, got ${m}`);
-  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps must be an integer >= 0, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 0)
+    throw new RangeError(`steps must be an integer >= 0, got ${steps}`);
   const compiled = compileMethod(config.method, config.params);
   const spectrum = ntkSpectrum(data);
   // The probe context needs W0 and a before the run: the same draw the loop makes.
@@ -44,7 +45,11 @@ export function runFast(config: TrainConfig): Trajectory {
     isProbeStep: (k) => isProbeStep(k, steps, config.probeEvery),
     onProbe: (k, W, e) => probes.push(probe(ctx, k, W, e)),
     diverged: isDiverged,
-    onProgress: config.onProgress ? (done, total) => { if (done % every === 0) config.onProgress!(done, total); } : undefined,
+    onProgress: config.onProgress
+      ? (done, total) => {
+          if (done % every === 0) config.onProgress!(done, total);
+        }
+      : undefined,
   });
   lastFastStats = result.stats;
   config.onProgress?.(result.steps, steps);

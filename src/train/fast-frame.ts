@@ -67,8 +67,18 @@ export class DualFrame {
   readonly generation: number;
 
   constructor(fields: {
-    p: FastProblem; rho: Float64Array[]; rhoBound: Float64Array; P: Float64Array[]; mask: Uint8Array; margin: Float64Array;
-    nearIndex: Int32Array; near: Int32Array; hFar: Float64Array; allNear: boolean; rowScale: number; generation: number;
+    p: FastProblem;
+    rho: Float64Array[];
+    rhoBound: Float64Array;
+    P: Float64Array[];
+    mask: Uint8Array;
+    margin: Float64Array;
+    nearIndex: Int32Array;
+    near: Int32Array;
+    hFar: Float64Array;
+    allNear: boolean;
+    rowScale: number;
+    generation: number;
   }) {
     this.p = fields.p;
     this.rho = fields.rho;
@@ -290,7 +300,14 @@ export class DualFrame {
 }
 
 /** Near rows' outputs: u_i += (a_r/√m) relu(w_r·x_i), masks into nm (dense X). */
-function nearForwardDense(p: FastProblem, z: Float64Array, offNear: number, near: Int32Array, u: Float64Array, nm: Uint8Array): void {
+function nearForwardDense(
+  p: FastProblem,
+  z: Float64Array,
+  offNear: number,
+  near: Int32Array,
+  u: Float64Array,
+  nm: Uint8Array,
+): void {
   const { n, d, a, invSqrtM, X } = p;
   for (let q = 0; q < near.length; q++) {
     const wo = offNear + q * d;
@@ -317,7 +334,14 @@ function nearForwardDense(p: FastProblem, z: Float64Array, offNear: number, near
 }
 
 /** As nearForwardDense over the non-zeros of X (same sums: the skipped terms are ±0). */
-function nearForwardSparse(p: FastProblem, z: Float64Array, offNear: number, near: Int32Array, u: Float64Array, nm: Uint8Array): void {
+function nearForwardSparse(
+  p: FastProblem,
+  z: Float64Array,
+  offNear: number,
+  near: Int32Array,
+  u: Float64Array,
+  nm: Uint8Array,
+): void {
   const { n, d, a, invSqrtM } = p;
   const { xp, xc, xv } = p.csr;
   for (let q = 0; q < near.length; q++) {
@@ -336,7 +360,14 @@ function nearForwardSparse(p: FastProblem, z: Float64Array, offNear: number, nea
 }
 
 /** Near rows' gradients g_r = (a_r/√m) Σ_i e_i nm_ri x_i into their blocks of out (dense X). */
-function nearBackwardDense(p: FastProblem, e: Float64Array, out: Float64Array, offNear: number, near: Int32Array, nm: Uint8Array): void {
+function nearBackwardDense(
+  p: FastProblem,
+  e: Float64Array,
+  out: Float64Array,
+  offNear: number,
+  near: Int32Array,
+  nm: Uint8Array,
+): void {
   const { n, d, a, invSqrtM, X } = p;
   for (let q = 0; q < near.length; q++) {
     const go = offNear + q * d;
@@ -352,7 +383,14 @@ function nearBackwardDense(p: FastProblem, e: Float64Array, out: Float64Array, o
   }
 }
 
-function nearBackwardSparse(p: FastProblem, e: Float64Array, out: Float64Array, offNear: number, near: Int32Array, nm: Uint8Array): void {
+function nearBackwardSparse(
+  p: FastProblem,
+  e: Float64Array,
+  out: Float64Array,
+  offNear: number,
+  near: Int32Array,
+  nm: Uint8Array,
+): void {
   const { n, d, a, invSqrtM } = p;
   const { xp, xc, xv } = p.csr;
   for (let q = 0; q < near.length; q++) {
@@ -432,10 +470,14 @@ export function buildFrame(
   if (process.env.DYNVIEW_FAST_DEBUG) {
     const sorted = Float64Array.from(margin).sort();
     const q = (f: number): string => sorted[Math.min(m - 1, Math.floor(f * m))].toExponential(2);
-    console.error(`frame: nearTau ${policy.nearTau.toExponential(2)} near ${nearList.length}/${m}${allNear ? ' (all near)' : ''}; margins q10% ${q(0.1)} q50% ${q(0.5)} q90% ${q(0.9)}`);
+    console.error(
+      `frame: nearTau ${policy.nearTau.toExponential(2)} near ${nearList.length}/${m}${allNear ? ' (all near)' : ''}; margins q10% ${q(0.1)} q50% ${q(0.5)} q90% ${q(0.9)}`,
+    );
   }
   const near = Int32Array.from(nearList);
-  near.forEach((r, q) => { nearIndex[r] = q; });
+  near.forEach((r, q) => {
+    nearIndex[r] = q;
+  });
 
   // Residual directions ρ_j = W_j − λ_j W_Q on far rows, λ_j = κ_j/κ_Q.
   const rho: Float64Array[] = [WQ];
@@ -529,7 +571,11 @@ export function buildFrame(
       if (wasFar && isFar) {
         let same = true;
         const mo = r * n;
-        for (let i = 0; i < n; i++) if (prev.mask[mo + i] !== mask[mo + i]) { same = false; break; }
+        for (let i = 0; i < n; i++)
+          if (prev.mask[mo + i] !== mask[mo + i]) {
+            same = false;
+            break;
+          }
         if (same) continue;
       }
       if (wasFar) addRow(hFar, prev.mask, r, -1);
@@ -540,7 +586,20 @@ export function buildFrame(
     for (let r = 0; r < m; r++) if (nearIndex[r] < 0) addRow(hFar, mask, r, 1);
   }
 
-  const frame = new DualFrame({ p, rho, rhoBound, P, mask, margin, nearIndex, near, hFar, allNear, rowScale, generation });
+  const frame = new DualFrame({
+    p,
+    rho,
+    rhoBound,
+    P,
+    mask,
+    margin,
+    nearIndex,
+    near,
+    hFar,
+    allNear,
+    rowScale,
+    generation,
+  });
 
   // Coordinates of the held vectors: base → e_0; other j → λ_j e_0 + e_j; near blocks explicit.
   const encode = (index: number): Float64Array => {

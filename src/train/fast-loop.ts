@@ -82,7 +82,8 @@ export function runFastLoop(opts: FastLoopOptions): FastLoopResult {
   const ahead = opts.refreshAhead ?? 2;
 
   const stepName = stepSymbol(method.parsed.spec);
-  const eta = stepName !== null && Number.isFinite(method.params[stepName]) ? Math.abs(method.params[stepName]) : 1e-2;
+  const eta =
+    stepName !== null && Number.isFinite(method.params[stepName]) ? Math.abs(method.params[stepName]) : 1e-2;
   /** Growth of the flip bound per step (measured on the last step; first from one plain step of size η at W0). */
   let drift = 1;
   const firstDrift = (u0: Float64Array): void => {
@@ -92,7 +93,15 @@ export function runFastLoop(opts: FastLoopOptions): FastLoopResult {
   };
   let evalsPerStep = 1;
 
-  const stats: FastLoopStats = { frames: 0, redoneSteps: 0, allNearSteps: 0, meanNearRows: 0, gradEvals: 0, rebuildSeconds: 0, refreshedRows: 0 };
+  const stats: FastLoopStats = {
+    frames: 0,
+    redoneSteps: 0,
+    allNearSteps: 0,
+    meanNearRows: 0,
+    gradEvals: 0,
+    rebuildSeconds: 0,
+    refreshedRows: 0,
+  };
   let frame!: DualFrame;
   let ledger!: MarginLedger;
   let frameStart = start;
@@ -104,7 +113,12 @@ export function runFastLoop(opts: FastLoopOptions): FastLoopResult {
   let excessCost = 0;
 
   /** A frame at base weights with its ledger (the base's coordinates are e_0). */
-  const makeFrame = (base: HeldWeights, others: HeldWeights[], allNear: boolean, first = false): ((index: number) => Float64Array) => {
+  const makeFrame = (
+    base: HeldWeights,
+    others: HeldWeights[],
+    allNear: boolean,
+    first = false,
+  ): ((index: number) => Float64Array) => {
     const policy = (uBase: Float64Array): FramePolicy => {
       if (first) firstDrift(uBase);
       return { nearTau: 3 * drift, allNear };
@@ -181,7 +195,11 @@ export function runFastLoop(opts: FastLoopOptions): FastLoopResult {
     const qi = held.indexOf(stepper.x);
     const mats: HeldWeights[] = held.map((v) => ({ W: frame.materialise(v), kappa: v[0] }));
     const order = [qi, ...held.map((_, i) => i).filter((i) => i !== qi)];
-    const encode = makeFrame(mats[qi], order.slice(1).map((i) => mats[i]), allNear);
+    const encode = makeFrame(
+      mats[qi],
+      order.slice(1).map((i) => mats[i]),
+      allNear,
+    );
     const slotOf = new Map<Float64Array, number>();
     order.forEach((hi, slot) => slotOf.set(held[hi], slot));
     stepper.remap(frame.dim, (v) => encode(slotOf.get(v)!));
@@ -271,7 +289,8 @@ export function runFastLoop(opts: FastLoopOptions): FastLoopResult {
       divergedAt = step;
       break;
     }
-    if (opts.isProbeStep?.(step) && opts.onProbe) opts.onProbe(step, frame.materialise(stepper.x), Float64Array.from(e));
+    if (opts.isProbeStep?.(step) && opts.onProbe)
+      opts.onProbe(step, frame.materialise(stepper.x), Float64Array.from(e));
     if (step === steps) break;
     let attempt = 0;
     let rebuilt = false;
@@ -312,5 +331,13 @@ export function runFastLoop(opts: FastLoopOptions): FastLoopResult {
   const finalW = frame.materialise(stepper.x);
   stats.gradEvals = stepper.gradEvals - gradEvals0;
   stats.meanNearRows = done > 0 ? nearSum / done : frame.near.length;
-  return { steps: done, divergedAt, loss: loss.subarray(0, done + 1), errNorm: errNorm.subarray(0, done + 1), finalW, net, stats };
+  return {
+    steps: done,
+    divergedAt,
+    loss: loss.subarray(0, done + 1),
+    errNorm: errNorm.subarray(0, done + 1),
+    finalW,
+    net,
+    stats,
+  };
 }

@@ -44,7 +44,9 @@ export class MarginLedger {
   /** Add rows with exact margins at reference point z (copied). */
   add(z: Float64Array, rows: ArrayLike<number>, margins: ArrayLike<number>): void {
     if (rows.length === 0) return;
-    const idx = Array.from({ length: rows.length }, (_, i) => i).sort((a, b) => margins[a] - margins[b] || rows[a] - rows[b]);
+    const idx = Array.from({ length: rows.length }, (_, i) => i).sort(
+      (a, b) => margins[a] - margins[b] || rows[a] - rows[b],
+    );
     const g: MarginGroup = {
       ref: Float64Array.from(z.subarray(0, this.frame.offNear)),
       rows: Int32Array.from(idx, (i) => rows[i]),
@@ -90,8 +92,15 @@ export class MarginLedger {
     let at = 0;
     let best = Infinity;
     for (let i = 0; i + 1 < this.groups.length; i++) {
-      const s = this.groups[i].rows.length - this.groups[i].head + this.groups[i + 1].rows.length - this.groups[i + 1].head;
-      if (s < best) { best = s; at = i; }
+      const s =
+        this.groups[i].rows.length -
+        this.groups[i].head +
+        this.groups[i + 1].rows.length -
+        this.groups[i + 1].head;
+      if (s < best) {
+        best = s;
+        at = i;
+      }
     }
     const a = this.groups[at];
     const b = this.groups[at + 1];
@@ -103,8 +112,15 @@ export class MarginLedger {
     let j = b.head;
     for (let o = 0; o < total; o++) {
       const takeA = j >= b.rows.length || (i < a.rows.length && a.margins[i] - shift <= b.margins[j]);
-      if (takeA) { rows[o] = a.rows[i]; margins[o] = a.margins[i] - shift; i++; }
-      else { rows[o] = b.rows[j]; margins[o] = b.margins[j]; j++; }
+      if (takeA) {
+        rows[o] = a.rows[i];
+        margins[o] = a.margins[i] - shift;
+        i++;
+      } else {
+        rows[o] = b.rows[j];
+        margins[o] = b.margins[j];
+        j++;
+      }
     }
     this.groups.splice(at, 2, { ref: b.ref, rows, margins, head: 0 });
   }

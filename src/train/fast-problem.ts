@@ -36,7 +36,11 @@ export interface FastProblem {
 }
 
 /** X in the field names of the fast kernels (the shared CSR builder of src/data/sparse.ts). */
-export function toCsr(X: Float64Array, n: number, d: number): { xp: Int32Array; xc: Int32Array; xv: Float64Array } {
+export function toCsr(
+  X: Float64Array,
+  n: number,
+  d: number,
+): { xp: Int32Array; xc: Int32Array; xv: Float64Array } {
   const { start, col, val } = compressRows(X, n, d);
   return { xp: start, xc: col, xv: val };
 }
@@ -112,7 +116,16 @@ export function fastProblem(net: Network, data: Dataset): FastProblem {
   const lambdaMaxBound = spectralUpperBound(gram, n);
   const csr = toCsr(X, n, d);
   return {
-    n, d, m: net.m, X, y, a: net.a, invSqrtM: 1 / Math.sqrt(net.m), gram, xNorm, invXNorm,
+    n,
+    d,
+    m: net.m,
+    X,
+    y,
+    a: net.a,
+    invSqrtM: 1 / Math.sqrt(net.m),
+    gram,
+    xNorm,
+    invXNorm,
     xSpectralBound: Math.sqrt(lambdaMaxBound) * (1 + 1e-12),
     csr,
     dense: sparseRows(data) === null,

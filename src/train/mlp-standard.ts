@@ -51,14 +51,20 @@ export function standardMlpLayout(d: number, m: number): { W: number; b: number;
 }
 
 /** θ0 for width m and input dimension d, from one seeded stream (W, then b, then a). */
-export function initStandardMlp(d: number, m: number, seed: number, opts: StandardMlpOptions = {}): Float64Array {
+export function initStandardMlp(
+  d: number,
+  m: number,
+  seed: number,
+  opts: StandardMlpOptions = {},
+): Float64Array {
   const lay = standardMlpLayout(d, m);
   const theta = new Float64Array(lay.dim);
   const rng = new Rng(seed);
   const sw = 1 / m;
   for (let r = 0; r < m; r++) for (let j = 0; j < d; j++) theta[j * m + r] = sw * rng.normal();
   const bound = 1 / Math.sqrt(d);
-  for (let r = 0; r < m; r++) theta[lay.b + r] = opts.biasInit === 'zero' ? 0 : bound * (2 * rng.uniform() - 1);
+  for (let r = 0; r < m; r++)
+    theta[lay.b + r] = opts.biasInit === 'zero' ? 0 : bound * (2 * rng.uniform() - 1);
   for (let r = 0; r < m; r++) theta[lay.a + r] = 2 * rng.uniform() - 1;
   return theta;
 }

@@ -25,7 +25,13 @@ export function initNetwork(d: number, m: number, seed: number, scale = 1): Netw
  * Outputs u_i = (1/√m) Σ_r a_r relu(w_r·x_i). When `mask` is given (m*n bytes) it receives
  * 1{w_r·x_i ≥ 0}.
  */
-export function forward(net: Network, W: Float64Array, data: Dataset, u: Float64Array, mask?: Uint8Array): void {
+export function forward(
+  net: Network,
+  W: Float64Array,
+  data: Dataset,
+  u: Float64Array,
+  mask?: Uint8Array,
+): void {
   const { m, d } = net;
   const { n, X } = data;
   u.fill(0);
@@ -68,7 +74,13 @@ function dot(A: Float64Array, ao: number, B: Float64Array, bo: number, d: number
 }
 
 /** Gradient of L at W given the error e = u − y and the activation mask of W: g_r = (a_r/√m) Σ_i e_i 1{w_r·x_i ≥ 0} x_i. */
-export function gradientFromMask(net: Network, data: Dataset, e: Float64Array, mask: Uint8Array, out: Float64Array): void {
+export function gradientFromMask(
+  net: Network,
+  data: Dataset,
+  e: Float64Array,
+  mask: Uint8Array,
+  out: Float64Array,
+): void {
   const { m, d } = net;
   const { n, X } = data;
   const s = 1 / Math.sqrt(m);

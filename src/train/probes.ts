@@ -32,7 +32,16 @@ export function createProbeContext(net: Network, data: Dataset, W0: Float64Array
   const bits0 = activationBits(W0, net.m, data);
   const H0 = ntkFromBits(bits0, G);
   const n = data.n;
-  return { net, data, W0: Float64Array.from(W0), G, bits0, H0, H: new Float64Array(n * n), D: new Float64Array(n * n) };
+  return {
+    net,
+    data,
+    W0: Float64Array.from(W0),
+    G,
+    bits0,
+    H0,
+    H: new Float64Array(n * n),
+    D: new Float64Array(n * n),
+  };
 }
 
 /**
@@ -40,7 +49,13 @@ export function createProbeContext(net: Network, data: Dataset, W0: Float64Array
  * is the activation pattern of W as network.forward writes it (mask[r·n + i] = 1{w_r·x_i ≥ 0}); it
  * saves the O(mnd) pass that recomputes it.
  */
-export function probe(ctx: ProbeContext, step: number, W: Float64Array, e: Float64Array, mask?: Uint8Array): Probe {
+export function probe(
+  ctx: ProbeContext,
+  step: number,
+  W: Float64Array,
+  e: Float64Array,
+  mask?: Uint8Array,
+): Probe {
   const { net, data, G, H0, H, D } = ctx;
   const n = data.n;
   const { m, d } = net;

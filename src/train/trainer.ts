@@ -35,12 +35,20 @@ export type TrainingFlags = Partial<Record<(typeof MOMENTUM_FLAGS)[number], numb
  * SpecError when η is not positive and finite, when the spec's step is not a single symbol, or when a
  * flag names a symbol the method does not have.
  */
-export function trainingParams(method: string | MethodSpec, eta: number, flags: TrainingFlags = {}): ParamValues {
+export function trainingParams(
+  method: string | MethodSpec,
+  eta: number,
+  flags: TrainingFlags = {},
+): ParamValues {
   const parsed = resolveMethod(method);
   const spec = parsed.spec;
-  if (!(Number.isFinite(eta) && eta > 0)) throw new SpecError(`--eta must be a positive finite number, got ${eta}`);
+  if (!(Number.isFinite(eta) && eta > 0))
+    throw new SpecError(`--eta must be a positive finite number, got ${eta}`);
   const step = stepSymbol(spec);
-  if (step === null) throw new SpecError(`method '${spec.name}': its step '${spec.step}' is not a single symbol, so --eta cannot set it`);
+  if (step === null)
+    throw new SpecError(
+      `method '${spec.name}': its step '${spec.step}' is not a single symbol, so --eta cannot set it`,
+    );
   const params: ParamValues = { [step]: eta };
   const known = new Set([...spec.params, ...Object.keys(spec.let ?? {})]);
   for (const key of MOMENTUM_FLAGS) {
@@ -48,7 +56,9 @@ export function trainingParams(method: string | MethodSpec, eta: number, flags: 
     if (v === undefined) continue;
     if (!Number.isFinite(v)) throw new SpecError(`--${key} must be a finite number`);
     if (!known.has(key)) {
-      throw new SpecError(`method '${spec.name}' has no parameter '${key}' (it takes ${[...known].map((s) => (s === step ? '--eta' : `--${s}`)).join(', ')})`);
+      throw new SpecError(
+        `method '${spec.name}' has no parameter '${key}' (it takes ${[...known].map((s) => (s === step ? '--eta' : `--${s}`)).join(', ')})`,
+      );
     }
     params[key] = v;
   }

@@ -60,7 +60,8 @@ export function rateUnavailableReason(loss: Float64Array, from: number, to: numb
   if (to - from < 1) return 'too few steps to fit a rate';
   for (let k = from; k <= to && k < loss.length; k++) {
     if (!Number.isFinite(loss[k])) return `the loss is not finite at step ${k}`;
-    if (!(loss[k] > LOSS_FLOOR)) return `the loss reached ${loss[k] === 0 ? '0' : 'the underflow floor'} at step ${k}, so ln(loss) has no slope there`;
+    if (!(loss[k] > LOSS_FLOOR))
+      return `the loss reached ${loss[k] === 0 ? '0' : 'the underflow floor'} at step ${k}, so ln(loss) has no slope there`;
   }
   return null;
 }

@@ -10,9 +10,20 @@ describe('parseClaim', () => {
     expect(c.instances.runs).toBeGreaterThan(0);
     expect(c.assert).toMatchObject({ kind: 'linear', tolerance: 0.05 });
     const issue = parseClaim({
-      id: 'nag-c-is-linear', statement: 'NAG-C converges linearly in the ODE limit', method: 'nag-c', params: { r: 3 }, regime: 'ode',
+      id: 'nag-c-is-linear',
+      statement: 'NAG-C converges linearly in the ODE limit',
+      method: 'nag-c',
+      params: { r: 3 },
+      regime: 'ode',
       assert: { kind: 'linear', rate: '0.5*lambda0' },
-      instances: { data: 'sphere', n: [4, 30], d: [2, 12], width: [2000, 50000], runs: 50, horizon: { t: 400 } },
+      instances: {
+        data: 'sphere',
+        n: [4, 30],
+        d: [2, 12],
+        width: [2000, 50000],
+        runs: 50,
+        horizon: { t: 400 },
+      },
     });
     expect(issue.instances.n).toEqual([4, 30]);
     expect(issue.instances.horizon).toEqual({ t: 400 });
@@ -22,7 +33,16 @@ describe('parseClaim', () => {
     const c = parseClaim({ ...base, method: 'hb', params: { gamma: '2*sqrt(lambda0)', eta: [0.01, 0.02] } });
     expect(c.params.gamma).toBe('2*sqrt(lambda0)');
     expect(c.params.eta).toEqual([0.01, 0.02]);
-    const inline = parseClaim({ ...base, method: { name: 'my-gd', params: ['eta'], step: 'eta', time: 'k*eta', update: ['x[k+1] = x[k] - eta*grad(x[k])'] } });
+    const inline = parseClaim({
+      ...base,
+      method: {
+        name: 'my-gd',
+        params: ['eta'],
+        step: 'eta',
+        time: 'k*eta',
+        update: ['x[k+1] = x[k] - eta*grad(x[k])'],
+      },
+    });
     expect(typeof inline.method).toBe('object');
   });
 
@@ -30,7 +50,11 @@ describe('parseClaim', () => {
     ['unknown method', { ...base, method: 'adam' }, /unknown method 'adam'/],
     ['empty range', { ...base, instances: { n: [20, 4] } }, /empty range/],
     ['bad expression', { ...base, assert: { kind: 'linear', rate: '2*lambda0 +' } }, /cannot parse/],
-    ['unknown symbol', { ...base, assert: { kind: 'linear', rate: '2*lambda1' } }, /unknown symbol 'lambda1'/],
+    [
+      'unknown symbol',
+      { ...base, assert: { kind: 'linear', rate: '2*lambda1' } },
+      /unknown symbol 'lambda1'/,
+    ],
     ['function not allowed', { ...base, assert: { kind: 'linear', rate: 'evaluate("1")' } }, /not allowed/],
     ['unknown field', { ...base, colour: 'red' }, /unknown field 'colour'/],
     ['unknown instance field', { ...base, instances: { widht: 3 } }, /unknown field 'widht'/],

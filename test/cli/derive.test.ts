@@ -10,7 +10,11 @@ import { UsageError } from '../../src/cli/errors.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 function dynview(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [join(root, 'bin/dynview.js'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [join(root, 'bin/dynview.js'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 const dir = mkdtempSync(join(tmpdir(), 'dynview-derive-'));
@@ -54,8 +58,22 @@ describe('dynview derive (end to end)', () => {
   });
 
   it('--output-space adds the output-space ODE; a user spec file derives like a built-in (in process)', async () => {
-    const spec = { name: 'mine', params: ['s', 'mu'], step: 's', time: 'k*sqrt(s)', let: { beta: '(1 - sqrt(mu*s))/(1 + sqrt(mu*s))' }, update: ['z[k] = x[k] - s*grad(x[k])', 'x[k+1] = z[k] + beta*(z[k] - z[k-1])'] };
-    const r = await inProcess('--method', specFile('mine.json', spec), '--resolution', 'high', '--json', '--output-space');
+    const spec = {
+      name: 'mine',
+      params: ['s', 'mu'],
+      step: 's',
+      time: 'k*sqrt(s)',
+      let: { beta: '(1 - sqrt(mu*s))/(1 + sqrt(mu*s))' },
+      update: ['z[k] = x[k] - s*grad(x[k])', 'x[k+1] = z[k] + beta*(z[k] - z[k-1])'],
+    };
+    const r = await inProcess(
+      '--method',
+      specFile('mine.json', spec),
+      '--resolution',
+      'high',
+      '--json',
+      '--output-space',
+    );
     expect(r.error).toBeNull();
     const obj = JSON.parse(r.out);
     expect(obj.method).toBe('mine');
@@ -73,7 +91,17 @@ describe('dynview derive (end to end)', () => {
   });
 
   it('human output: ODE, output space, characteristic equation and rate', () => {
-    const r = dynview('derive', '--method', 'hb', '--params', 'gamma=2', '--lambda0', '1', '--lambda-max', '4');
+    const r = dynview(
+      'derive',
+      '--method',
+      'hb',
+      '--params',
+      'gamma=2',
+      '--lambda0',
+      '1',
+      '--lambda-max',
+      '4',
+    );
     expect(r.code).toBe(0);
     expect(r.out).toContain("ODE:            X''(t) + gamma*X'(t) + grad f(X(t)) = 0");
     expect(r.out).toContain("output space:   e''(t) + gamma*e'(t) + H e(t) = 0");
@@ -84,14 +112,53 @@ describe('dynview derive (end to end)', () => {
   // Spawns cost seconds each (tsx + mathjs + nerdamer): two bad inputs end to end (exit 2, one
   // line), the others in process (the same UsageError that main turns into exit 2).
   const bad: Array<[string, string[], RegExp]> = [
-    ['unknown sequence', ['--method', specFile('u.json', { name: 'u', params: ['eta'], step: 'eta', time: 'k*eta', update: ['x[k+1] = w[k] - eta*grad(x[k])'] })], /equation 1 'x\[k\+1\] = w\[k\] .*unknown sequence 'w'/],
-    ['trivial limit (found by the derivation)', ['--method', specFile('f.json', { name: 'f', params: ['eta'], step: 'eta', time: 'k*sqrt(eta)', update: ['x[k+1] = x[k] - eta*grad(x[k])'] })], /equation 1 .*X does not move on this time scale/],
+    [
+      'unknown sequence',
+      [
+        '--method',
+        specFile('u.json', {
+          name: 'u',
+          params: ['eta'],
+          step: 'eta',
+          time: 'k*eta',
+          update: ['x[k+1] = w[k] - eta*grad(x[k])'],
+        }),
+      ],
+      /equation 1 'x\[k\+1\] = w\[k\] .*unknown sequence 'w'/,
+    ],
+    [
+      'trivial limit (found by the derivation)',
+      [
+        '--method',
+        specFile('f.json', {
+          name: 'f',
+          params: ['eta'],
+          step: 'eta',
+          time: 'k*sqrt(eta)',
+          update: ['x[k+1] = x[k] - eta*grad(x[k])'],
+        }),
+      ],
+      /equation 1 .*X does not move on this time scale/,
+    ],
   ];
   const badInProcess: Array<[string, string[], RegExp]> = [
     ['unknown method', ['--method', 'adam'], /unknown method 'adam'/],
     ['bad resolution', ['--method', 'gd', '--resolution', 'medium'], /--resolution must be low or high/],
     ['file not JSON', ['--method', specFile('broken.json', '{ nope')], /not valid JSON/],
-    ['time not increasing', ['--method', specFile('d.json', { name: 'd', params: ['eta'], step: 'eta', time: '-k*eta', update: ['x[k+1] = x[k] - eta*grad(x[k])'] })], /time '-k\*eta' must increase/],
+    [
+      'time not increasing',
+      [
+        '--method',
+        specFile('d.json', {
+          name: 'd',
+          params: ['eta'],
+          step: 'eta',
+          time: '-k*eta',
+          update: ['x[k+1] = x[k] - eta*grad(x[k])'],
+        }),
+      ],
+      /time '-k\*eta' must increase/,
+    ],
     ['bad --params', ['--method', 'hb', '--params', 'gamma'], /expected key=value/],
   ];
   for (const [what, args, re] of badInProcess) {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const bin = new URL('../../bin/dynview.js', import.meta.url).pathname;
-const dynview = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000 });
+const dynview = (...args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000 });
 
 describe('dynview reproduce bu2021', () => {
   it('runs a tiny configuration end to end: SVGs, CSV, summary with verdicts', () => {
@@ -14,7 +15,15 @@ describe('dynview reproduce bu2021', () => {
       const r = dynview('reproduce', 'bu2021', '--tiny', '--figure', 'hb-epoch,hb-width', '--out', out);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/bu2021 \(tiny sizes\)/);
-      for (const f of ['hb-epoch-standard.svg', 'hb-epoch-ntk.svg', 'hb-width-standard.svg', 'hb-width-ntk-drift.svg', 'hb-epoch.csv', 'hb-width.csv', 'summary.md']) {
+      for (const f of [
+        'hb-epoch-standard.svg',
+        'hb-epoch-ntk.svg',
+        'hb-width-standard.svg',
+        'hb-width-ntk-drift.svg',
+        'hb-epoch.csv',
+        'hb-width.csv',
+        'summary.md',
+      ]) {
         expect(existsSync(join(out, f)), f).toBe(true);
       }
       expect(readFileSync(join(out, 'hb-epoch-standard.svg'), 'utf8')).toMatch(/^<svg/);

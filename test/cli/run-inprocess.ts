@@ -2,13 +2,19 @@
 import { Command } from 'commander';
 import { UsageError } from '../../src/cli/errors.ts';
 
-export async function runCommand(register: (p: Command) => Command, args: string[]): Promise<{ out: string; code: number; error: Error | null }> {
+export async function runCommand(
+  register: (p: Command) => Command,
+  args: string[],
+): Promise<{ out: string; code: number; error: Error | null }> {
   const program = new Command().exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
   register(program).exitOverride();
   let out = '';
   const write = process.stdout.write.bind(process.stdout);
   const errWrite = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => { out += String(chunk); return true; }) as typeof process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  }) as typeof process.stdout.write;
   process.stderr.write = (() => true) as typeof process.stderr.write;
   const before = process.exitCode;
   process.exitCode = 0;

@@ -16,7 +16,19 @@ function dynview(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const base = ['train', '--data', 'sphere:n=8,d=3,seed=1', '--width', '50', '--method', 'gd', '--eta', '0.5', '--steps', '20'];
+const base = [
+  'train',
+  '--data',
+  'sphere:n=8,d=3,seed=1',
+  '--width',
+  '50',
+  '--method',
+  'gd',
+  '--eta',
+  '0.5',
+  '--steps',
+  '20',
+];
 
 describe('dynview train end to end', () => {
   it('prints a summary and writes JSON with the fixed names and CSV rows', () => {
@@ -30,22 +42,40 @@ describe('dynview train end to end', () => {
     expect(r.stdout).toMatch(/kernel drift/);
     expect(r.stdout).not.toMatch(/NaN/);
     const j = JSON.parse(readFileSync(json, 'utf8'));
-    for (const key of ['status', 'steps', 'loss', 'lambda0', 'lambdaMax', 'probes', 'rate', 'seconds']) expect(j).toHaveProperty(key);
+    for (const key of ['status', 'steps', 'loss', 'lambda0', 'lambdaMax', 'probes', 'rate', 'seconds'])
+      expect(j).toHaveProperty(key);
     expect(j.status).toBe('ok');
     expect(j.loss.length).toBe(21);
     expect(j.probes.map((p: { step: number }) => p.step)).toEqual([0, 5, 10, 15, 20]);
-    for (const key of ['step', 'lambdaMin', 'lambdaMax', 'kernelDrift', 'weightDrift', 'flipFraction']) expect(j.probes[1]).toHaveProperty(key);
+    for (const key of ['step', 'lambdaMin', 'lambdaMax', 'kernelDrift', 'weightDrift', 'flipFraction'])
+      expect(j.probes[1]).toHaveProperty(key);
     expect(j.rate.window).toEqual([10, 20]);
     expect(j.rate.perStep).toBeLessThan(0);
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('step,loss,errNorm,lambdaMin,lambdaMax,kernelDrift,weightDrift,flipFraction,relativeKernelAction');
+    expect(lines[0]).toBe(
+      'step,loss,errNorm,lambdaMin,lambdaMax,kernelDrift,weightDrift,flipFraction,relativeKernelAction',
+    );
     expect(lines.length).toBe(22);
-    expect(lines[2].split(',').slice(3).every((c) => c === '')).toBe(true); // step 1: no probe
+    expect(
+      lines[2]
+        .split(',')
+        .slice(3)
+        .every((c) => c === ''),
+    ).toBe(true); // step 1: no probe
     expect(Number(lines[1].split(',')[1])).toBe(j.loss[0]);
   });
   it('a user spec file trains like the built-in (bit-identical loss)', () => {
     const spec = join(dir, 'gd.json');
-    writeFileSync(spec, JSON.stringify({ name: 'my-gd', params: ['eta'], step: 'eta', time: 'k*eta', update: ['x[k+1] = x[k] - eta*grad(x[k])'] }));
+    writeFileSync(
+      spec,
+      JSON.stringify({
+        name: 'my-gd',
+        params: ['eta'],
+        step: 'eta',
+        time: 'k*eta',
+        update: ['x[k+1] = x[k] - eta*grad(x[k])'],
+      }),
+    );
     const a = JSON.parse(readFileSync(join(dir, 't.json'), 'utf8'));
     const b = JSON.parse(dynview(...base, '--method', spec, '--probe-every', '5', '--json', '-').stdout);
     expect(b.loss).toEqual(a.loss);
@@ -67,7 +97,19 @@ describe('dynview train end to end', () => {
   it('non-unit rows are noted; duplicate rows warn that λ0 ≈ 0', () => {
     const f = join(dir, 'dup.csv');
     writeFileSync(f, '1,0,1\n2,0,2\n0,1,0\n0.5,0.5,1\n');
-    const r = dynview('train', '--data', `file:${f}`, '--width', '20', '--method', 'gd', '--eta', '0.1', '--steps', '5');
+    const r = dynview(
+      'train',
+      '--data',
+      `file:${f}`,
+      '--width',
+      '20',
+      '--method',
+      'gd',
+      '--eta',
+      '0.1',
+      '--steps',
+      '5',
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/not unit-norm/);
     expect(r.stdout).toMatch(/warning: +λ0 ≈ 0 .*rows 1 and 2/);
@@ -133,8 +175,13 @@ describe('bad input: exit 2, one line on stderr, no stack trace', () => {
   for (const [name, override, re] of cases) {
     it(`train: ${name} (in-process: UsageError)`, async () => {
       const program = new Command().exitOverride();
-      registerTrain(program).exitOverride().configureOutput({ writeErr: () => {} });
-      const err = await program.parseAsync(withOverride(override), { from: 'user' }).then(() => null, (e: unknown) => e);
+      registerTrain(program)
+        .exitOverride()
+        .configureOutput({ writeErr: () => {} });
+      const err = await program.parseAsync(withOverride(override), { from: 'user' }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(UsageError);
       expect((err as Error).message).toMatch(re);
       expect((err as Error).message).not.toMatch(/\n/);
@@ -151,8 +198,13 @@ describe('bad input: exit 2, one line on stderr, no stack trace', () => {
   }
   it('ntk: bad width (in-process: UsageError)', async () => {
     const program = new Command().exitOverride();
-    registerNtk(program).exitOverride().configureOutput({ writeErr: () => {} });
-    const err = await program.parseAsync(['ntk', '--data', 'sphere', '--width', '0'], { from: 'user' }).then(() => null, (e: unknown) => e);
+    registerNtk(program)
+      .exitOverride()
+      .configureOutput({ writeErr: () => {} });
+    const err = await program.parseAsync(['ntk', '--data', 'sphere', '--width', '0'], { from: 'user' }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(UsageError);
   });
   it('train: unknown flag', () => {

@@ -8,16 +8,46 @@ import { runCommand } from './run-inprocess.ts';
 describe('dynview verify', () => {
   it('runs shards deterministically, merges them, and writes a report with plots', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dynview-verify-'));
-    const targets = ['examples/claims/hb-ode.json', 'ntk-init', 'examples/claims/hb-ode-wrong-damping.json', 'examples/claims/gd-flow-rate.json'];
-    const a = await runCommand(registerVerify, ['verify', ...targets, '--runs', '2', '--shard', '1/2', '--json', join(dir, 'a.json')]);
-    const b = await runCommand(registerVerify, ['verify', ...targets, '--runs', '2', '--shard', '2/2', '--json', join(dir, 'b.json')]);
+    const targets = [
+      'examples/claims/hb-ode.json',
+      'ntk-init',
+      'examples/claims/hb-ode-wrong-damping.json',
+      'examples/claims/gd-flow-rate.json',
+    ];
+    const a = await runCommand(registerVerify, [
+      'verify',
+      ...targets,
+      '--runs',
+      '2',
+      '--shard',
+      '1/2',
+      '--json',
+      join(dir, 'a.json'),
+    ]);
+    const b = await runCommand(registerVerify, [
+      'verify',
+      ...targets,
+      '--runs',
+      '2',
+      '--shard',
+      '2/2',
+      '--json',
+      join(dir, 'b.json'),
+    ]);
     expect(a.code, a.out).toBe(1); // shard 1 holds the false twin hb-ode-wrong-damping: refuted → exit 1
     expect(b.code, b.out).toBe(0);
     const ja = JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8'));
     const jb = JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8'));
     expect(ja.results.map((r: { id: string }) => r.id)).toEqual(['hb-ode', 'hb-ode-wrong-damping']);
     expect(jb.results.map((r: { id: string }) => r.id)).toEqual(['ntk-init', 'gd-flow-rate']);
-    const m = await runCommand(registerVerify, ['verify', '--merge', join(dir, 'a.json'), join(dir, 'b.json'), '--report', join(dir, 'r.html')]);
+    const m = await runCommand(registerVerify, [
+      'verify',
+      '--merge',
+      join(dir, 'a.json'),
+      join(dir, 'b.json'),
+      '--report',
+      join(dir, 'r.html'),
+    ]);
     expect(m.code).toBe(1);
     expect(m.out).toMatch(/ntk-init\s+supported\s+1\/1 refuted/);
     expect(m.out).toMatch(/hb-ode\s+proved/);
@@ -25,7 +55,13 @@ describe('dynview verify', () => {
     const html = readFileSync(join(dir, 'r.html'), 'utf8');
     expect(html).toContain('<table>');
     expect(html).toContain('<svg'); // the ‖H(W0) − H∞‖ against width plot
-    const md = await runCommand(registerVerify, ['verify', '--merge', join(dir, 'b.json'), '--report', join(dir, 'r.md')]);
+    const md = await runCommand(registerVerify, [
+      'verify',
+      '--merge',
+      join(dir, 'b.json'),
+      '--report',
+      join(dir, 'r.md'),
+    ]);
     expect(md.code).toBe(0);
     expect(readFileSync(join(dir, 'r.md'), 'utf8')).toMatch(/init-kernel against width/);
   });

@@ -94,7 +94,11 @@ describe('bad data is a DataError', () => {
     ['not key=value', () => loadData('sphere:n'), /key=value/],
     ['n < 2', () => loadData('sphere:n=1'), /n must be an integer >= 2/],
     ['d = 0 sphere', () => loadData('sphere:d=0'), /d must be an integer >= 1/],
-    ['zero row with --normalize', () => loadData(csv('z.csv', '0,0,1\n1,0,2\n'), { normalize: true }), /zero/],
+    [
+      'zero row with --normalize',
+      () => loadData(csv('z.csv', '0,0,1\n1,0,2\n'), { normalize: true }),
+      /zero/,
+    ],
     ['too many mnist digits', () => loadData('mnist:n=100000000'), /only/],
   ];
   for (const [name, f, re] of bad) {
@@ -111,7 +115,10 @@ describe('bad data is a DataError', () => {
 describe('parallelPairs', () => {
   it('finds duplicates and same-direction rows, not opposite ones', () => {
     const d = loadData(csv('par.csv', '1,0,1\n2,0,2\n0,1,0\n-1,0,3\n0,1,5\n'));
-    expect(parallelPairs(d)).toEqual([[0, 1], [2, 4]]);
+    expect(parallelPairs(d)).toEqual([
+      [0, 1],
+      [2, 4],
+    ]);
   });
   it('none on sphere data', () => {
     expect(parallelPairs(loadData('sphere:n=50,d=3,seed=1'))).toEqual([]);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { besselJ, besselJScaled, gamma, nagCModeDerivative, nagCModeSolution } from '../../src/dynamics/bessel.ts';
+import {
+  besselJ,
+  besselJScaled,
+  gamma,
+  nagCModeDerivative,
+  nagCModeSolution,
+} from '../../src/dynamics/bessel.ts';
 
 const golden = JSON.parse(readFileSync(new URL('../golden/dynamics.json', import.meta.url), 'utf8')) as {
   besselJ: Array<[number, number, number]>;
@@ -30,7 +36,8 @@ describe('besselJ against scipy.special.jv', () => {
   it('false twin: J_ν with the order off by a half is refuted by the golden values', () => {
     // Using ν + 0.5 in place of ν must disagree somewhere by far more than the tolerance.
     let maxErr = 0;
-    for (const [nu, x, want] of golden.besselJ.filter((r) => r[0] === 1 && r[1] > 1)) maxErr = Math.max(maxErr, Math.abs(besselJ(nu + 0.5, x) - want));
+    for (const [nu, x, want] of golden.besselJ.filter((r) => r[0] === 1 && r[1] > 1))
+      maxErr = Math.max(maxErr, Math.abs(besselJ(nu + 0.5, x) - want));
     expect(maxErr).toBeGreaterThan(1e-2);
   });
 
@@ -56,7 +63,9 @@ describe('nag-c mode solution', () => {
   });
 
   it('solves ë + (r/t)ė + λe = 0 (finite-difference residual) and starts at 1 with zero slope', () => {
-    const r = 3, lam = 0.7, d = 1e-4;
+    const r = 3,
+      lam = 0.7,
+      d = 1e-4;
     for (const t of [0.5, 3, 11]) {
       const e = (s: number) => nagCModeSolution(r, lam, s);
       const e1 = (e(t + d) - e(t - d)) / (2 * d);
@@ -69,7 +78,8 @@ describe('nag-c mode solution', () => {
   });
 
   it('false twin: the damping-free solution cos(√λ t) is not a solution', () => {
-    const r = 3, lam = 1;
+    const r = 3,
+      lam = 1;
     expect(Math.abs(nagCModeSolution(r, lam, 10) - Math.cos(10))).toBeGreaterThan(0.1);
   });
 });

@@ -2,23 +2,59 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { Matrix } from 'ml-matrix';
 import {
-  asymptoticFactor, companionMatrix, crossoverStep, discreteRate, isStepDependent, modeRun, spectralRadius,
-  spectralRadiusByPowers, stateLayout, timeStep, toParsed, worstDiscreteRate,
+  asymptoticFactor,
+  companionMatrix,
+  crossoverStep,
+  discreteRate,
+  isStepDependent,
+  modeRun,
+  spectralRadius,
+  spectralRadiusByPowers,
+  stateLayout,
+  timeStep,
+  toParsed,
+  worstDiscreteRate,
 } from '../../src/dynamics/discrete.ts';
 import { runLinearized } from '../../src/dynamics/linearized.ts';
-import { gdOptimalStep, nesterovConstantMomentum, optimalHyperparameters, polyakHeavyBall } from '../../src/dynamics/optimal.ts';
+import {
+  gdOptimalStep,
+  nesterovConstantMomentum,
+  optimalHyperparameters,
+  polyakHeavyBall,
+} from '../../src/dynamics/optimal.ts';
 
-interface ModeCase { method: string; params: Record<string, number>; lambda: number; rho: number }
+interface ModeCase {
+  method: string;
+  params: Record<string, number>;
+  lambda: number;
+  rho: number;
+}
 const golden = JSON.parse(readFileSync(new URL('../golden/rates.json', import.meta.url), 'utf8')) as {
   modes: ModeCase[];
   nagCInfinity: Array<{ s: number; lambda: number; rho: number }>;
-  worst: Array<{ method: string; params: Record<string, number>; mu: number; L: number; rho: number; lambda: number }>;
-  optima: Array<{ mu: number; L: number; polyak: { params: Record<string, number>; rho: number; formula: number }; gd: { params: Record<string, number>; rho: number; formula: number }; nesterov: { params: Record<string, number>; rho: number; formula: number; rhoAtMu: number } }>;
+  worst: Array<{
+    method: string;
+    params: Record<string, number>;
+    mu: number;
+    L: number;
+    rho: number;
+    lambda: number;
+  }>;
+  optima: Array<{
+    mu: number;
+    L: number;
+    polyak: { params: Record<string, number>; rho: number; formula: number };
+    gd: { params: Record<string, number>; rho: number; formula: number };
+    nesterov: { params: Record<string, number>; rho: number; formula: number; rhoAtMu: number };
+  }>;
 };
 
 describe('companion matrices built by running the compiled stepper', () => {
   it('hb: T = [[1 + β − ηλ, −β], [1, 0]] on the state (x[k], x[k−1])', () => {
-    expect(stateLayout(toParsed('hb'))).toEqual([{ name: 'x', back: 0 }, { name: 'x', back: 1 }]);
+    expect(stateLayout(toParsed('hb'))).toEqual([
+      { name: 'x', back: 0 },
+      { name: 'x', back: 1 },
+    ]);
     const T = companionMatrix('hb', { eta: 0.1, beta: 0.6 }, 2);
     expect(T.get(0, 0)).toBeCloseTo(1 + 0.6 - 0.2, 15);
     expect(T.get(0, 1)).toBeCloseTo(-0.6, 15);
@@ -27,7 +63,10 @@ describe('companion matrices built by running the compiled stepper', () => {
   });
 
   it('nag-sc keeps z[k−1] in its state; hm keeps three iterates', () => {
-    expect(stateLayout(toParsed('nag-sc'))).toEqual([{ name: 'x', back: 0 }, { name: 'z', back: 1 }]);
+    expect(stateLayout(toParsed('nag-sc'))).toEqual([
+      { name: 'x', back: 0 },
+      { name: 'z', back: 1 },
+    ]);
     expect(companionMatrix('hm', { eta: 0.1, beta1: 0.2, beta2: 0.5 }, 1).rows).toBe(3);
   });
 
@@ -59,12 +98,21 @@ describe('companion matrices built by running the compiled stepper', () => {
 
   it('a user spec with an auxiliary at a lag (PyTorch momentum buffer) has the same rates as heavy ball', () => {
     const torch = {
-      name: 'torch-momentum', params: ['eta', 'beta'], step: 'eta', time: 'k*eta',
+      name: 'torch-momentum',
+      params: ['eta', 'beta'],
+      step: 'eta',
+      time: 'k*eta',
       update: ['v[k] = beta*v[k-1] + grad(x[k])', 'x[k+1] = x[k] - eta*v[k]'],
     };
-    expect(stateLayout(toParsed(torch))).toEqual([{ name: 'x', back: 0 }, { name: 'v', back: 1 }]);
+    expect(stateLayout(toParsed(torch))).toEqual([
+      { name: 'x', back: 0 },
+      { name: 'v', back: 1 },
+    ]);
     for (const lambda of [0.05, 0.7, 3]) {
-      expect(discreteRate(torch, { eta: 0.3, beta: 0.5 }, lambda)).toBeCloseTo(discreteRate('hb', { eta: 0.3, beta: 0.5 }, lambda), 12);
+      expect(discreteRate(torch, { eta: 0.3, beta: 0.5 }, lambda)).toBeCloseTo(
+        discreteRate('hb', { eta: 0.3, beta: 0.5 }, lambda),
+        12,
+      );
     }
   });
 
@@ -128,7 +176,9 @@ describe('k-dependent momentum (nag-c)', () => {
   });
 
   it('the discrete run leaves the t^(−r/2) envelope near k* = r/(sλ); false twin: an envelope t^(−r) is left at once', () => {
-    const s = 0.01, lambda = 1, r = 3;
+    const s = 0.01,
+      lambda = 1,
+      r = 3;
     const c = crossoverStep('nag-c', { s, r }, lambda, r / 2);
     expect(c.predicted).toBeCloseTo(r / 2 / -Math.log(Math.sqrt(1 - s * lambda)), 6);
     expect(c.measured).not.toBeNull();

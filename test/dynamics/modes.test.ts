@@ -1,20 +1,48 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { OutputSpaceOde } from '../../src/symbolic/types.ts';
-import { characteristicPolynomial, compileModeOde, envelopeExponent, hbOptimalDamping, modeRate, odeRate, parseTermKey, worstMode } from '../../src/dynamics/modes.ts';
+import {
+  characteristicPolynomial,
+  compileModeOde,
+  envelopeExponent,
+  hbOptimalDamping,
+  modeRate,
+  odeRate,
+  parseTermKey,
+  worstMode,
+} from '../../src/dynamics/modes.ts';
 import { polyRoots } from '../../src/dynamics/poly-roots.ts';
 
-const golden = JSON.parse(readFileSync(new URL('../golden/dynamics.json', import.meta.url), 'utf8')) as { hbModeRates: Array<[number, number, number]> };
+const golden = JSON.parse(readFileSync(new URL('../golden/dynamics.json', import.meta.url), 'utf8')) as {
+  hbModeRates: Array<[number, number, number]>;
+};
 
-function ode(method: string, terms: Record<string, string>, resolution: 'low' | 'high' = 'low'): OutputSpaceOde {
+function ode(
+  method: string,
+  terms: Record<string, string>,
+  resolution: 'low' | 'high' = 'low',
+): OutputSpaceOde {
   return { method, resolution, terms, ode: '', latex: '', neglected: [] };
 }
 
 const HB = ode('hb', { "X''": '1', "X'": 'gamma', grad: '1', "hess*X'": '0' });
 const GD = ode('gd', { "X'": '1', grad: '1', "hess*X'": '0' });
 const NAG_C = ode('nag-c', { "X''": '1', "X'": 'r / t', grad: '1', "hess*X'": '0' });
-const NAG_C_HIGH = ode('nag-c', { "X''": '1', "X'": '(1 / t) ^ 2 * (r ^ 2 / 2 + 1 - (r + (r - 1) ^ 2)) * sqrt(s) + r / t', "hess*X'": 'sqrt(s)', grad: 'r * sqrt(s) / 2 / t + 1' }, 'high');
-const NAG_SC_HIGH = ode('nag-sc', { "X''": '1', "X'": '2 * sqrt(mu)', "hess*X'": 'sqrt(s)', grad: 'sqrt(s) * sqrt(mu) + 1' }, 'high');
+const NAG_C_HIGH = ode(
+  'nag-c',
+  {
+    "X''": '1',
+    "X'": '(1 / t) ^ 2 * (r ^ 2 / 2 + 1 - (r + (r - 1) ^ 2)) * sqrt(s) + r / t',
+    "hess*X'": 'sqrt(s)',
+    grad: 'r * sqrt(s) / 2 / t + 1',
+  },
+  'high',
+);
+const NAG_SC_HIGH = ode(
+  'nag-sc',
+  { "X''": '1', "X'": '2 * sqrt(mu)', "hess*X'": 'sqrt(s)', grad: 'sqrt(s) * sqrt(mu) + 1' },
+  'high',
+);
 const HB_FIXED = ode('hb-fixed', { "X'": '1', grad: '1 / (1 - beta)', "hess*X'": '0' });
 
 describe('per-mode ODE rates', () => {
@@ -39,7 +67,8 @@ describe('per-mode ODE rates', () => {
   });
 
   it('hb: the worst mode is λ0 and γ* = 2√λ0 gives rate √λ0 (false twin: not the gradient-flow λ0)', () => {
-    const l0 = 0.05, lmax = 4;
+    const l0 = 0.05,
+      lmax = 4;
     const r = odeRate(HB, { gamma: 0.3 }, l0, lmax);
     expect(r.kind).toBe('linear');
     if (r.kind !== 'linear') return;
@@ -84,11 +113,12 @@ describe('per-mode ODE rates', () => {
     if (o.kind !== 'linear') return;
     expect(o.asymptotic).toBe(true);
     // ë + 0.1λ ė + λe: underdamped at λ0 = 0.05, rate 0.1·λ0/2.
-    expect(o.odeRate).toBeCloseTo(0.1 * 0.05 / 2, 10);
+    expect(o.odeRate).toBeCloseTo((0.1 * 0.05) / 2, 10);
   });
 
   it('high-resolution nag-sc: worst mode from the quadratic with Hessian damping', () => {
-    const s = 0.01, mu = 0.05;
+    const s = 0.01,
+      mu = 0.05;
     const o = odeRate(NAG_SC_HIGH, { s, mu }, 0.05, 4);
     if (o.kind !== 'linear') throw new Error('expected linear');
     let want = Infinity;

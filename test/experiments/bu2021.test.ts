@@ -9,7 +9,8 @@ import { planJobs } from '../../src/experiments/bu2021.ts';
 import { jobKey } from '../../src/experiments/bu2021-runs.ts';
 import { TINY_SIZES, FIGURE_NAMES } from '../../src/experiments/bu2021-sizes.ts';
 
-const expCurve = (rate: number, n: number): Float64Array => Float64Array.from({ length: n }, (_, k) => Math.exp(-rate * k));
+const expCurve = (rate: number, n: number): Float64Array =>
+  Float64Array.from({ length: n }, (_, k) => Math.exp(-rate * k));
 
 describe('time-to-level and the rescaling ratio', () => {
   it('two exponentials with rates c and 2c have ratio 2; equal curves ratio 1', () => {
@@ -46,7 +47,7 @@ describe('heavy ball at fixed β and small lr follows the rescaled gradient flow
   const data = loadData('mnist:n=10');
   const run = (spec: typeof GD, params: Record<string, number>, epochs: number) =>
     runStandard({ data, width: 40, method: spec, params, epochs, seed: 3 }).loss;
-  it('authors\' model, tiny, small lr: epochs GD needs / epochs HB needs ≈ 1/(1 − β), HM ≈ 1/(1 − β1 − β2)', () => {
+  it("authors' model, tiny, small lr: epochs GD needs / epochs HB needs ≈ 1/(1 − β), HM ≈ 1/(1 − β1 − β2)", () => {
     const eta = 5e-5;
     const gd = run(GD, { eta }, 1500);
     for (const beta of [0.3, 0.5]) {

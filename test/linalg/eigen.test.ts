@@ -4,8 +4,15 @@ import { readFileSync } from 'node:fs';
 import { symmetricEigenvalues, extremeEigenvalues, spectralNormSymmetric } from '../../src/linalg/eigen.ts';
 import { Rng } from '../../src/util/rng.ts';
 
-interface Case { name: string; n: number; A: number[]; eigenvalues: number[] }
-const golden = JSON.parse(readFileSync(new URL('../golden/eigen.json', import.meta.url), 'utf8')) as { cases: Case[] };
+interface Case {
+  name: string;
+  n: number;
+  A: number[];
+  eigenvalues: number[];
+}
+const golden = JSON.parse(readFileSync(new URL('../golden/eigen.json', import.meta.url), 'utf8')) as {
+  cases: Case[];
+};
 
 describe('symmetricEigenvalues against numpy eigvalsh (scripts/golden/eigen.py)', () => {
   for (const c of golden.cases) {
@@ -50,9 +57,15 @@ describe('eigen helpers', () => {
     const n = 150;
     const rng = new Rng(3);
     const A = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) { const v = rng.normal(); A[i * n + j] = v; A[j * n + i] = v; }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j <= i; j++) {
+        const v = rng.normal();
+        A[i * n + j] = v;
+        A[j * n + i] = v;
+      }
     const ev = symmetricEigenvalues(A, n);
-    let tr = 0; let fro = 0;
+    let tr = 0;
+    let fro = 0;
     for (let i = 0; i < n; i++) tr += A[i * n + i];
     for (const v of A) fro += v * v;
     expect(ev.reduce((s, v) => s + v, 0)).toBeCloseTo(tr, 9);
@@ -63,37 +76,64 @@ describe('eigen helpers', () => {
   });
 });
 
-
 describe('property: the eigenvalues of Q·diag(λ)·Qᵀ are λ (Q a product of Householder reflections)', () => {
   it('holds for random spectra and rotations (n ≤ 12)', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 1, max: 12 }).chain((n) => fc.tuple(
-        fc.constant(n),
-        fc.array(fc.double({ min: -10, max: 10, noNaN: true }), { minLength: n, maxLength: n }),
-        fc.array(fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: n, maxLength: n }), { minLength: 1, maxLength: 3 }),
-      )),
-      ([n, lambda, vs]) => {
-        // A = diag(λ), then A ← (I − 2vvᵀ) A (I − 2vvᵀ) for each unit v
-        let A = new Float64Array(n * n);
-        lambda.forEach((l, i) => { A[i * n + i] = l; });
-        for (const raw of vs) {
-          const norm = Math.hypot(...raw);
-          if (norm < 1e-3) continue;
-          const v = raw.map((x) => x / norm);
-          const P = new Float64Array(n * n);
-          for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) P[i * n + j] = (i === j ? 1 : 0) - 2 * v[i] * v[j];
-          const T = new Float64Array(n * n);
-          const B = new Float64Array(n * n);
-          for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { let s = 0; for (let k = 0; k < n; k++) s += P[i * n + k] * A[k * n + j]; T[i * n + j] = s; }
-          for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { let s = 0; for (let k = 0; k < n; k++) s += T[i * n + k] * P[k * n + j]; B[i * n + j] = s; }
-          for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) { const m = (B[i * n + j] + B[j * n + i]) / 2; B[i * n + j] = m; B[j * n + i] = m; }
-          A = B;
-        }
-        const ev = symmetricEigenvalues(A, n);
-        const want = [...lambda].sort((a, b) => a - b);
-        const scale = Math.max(1, ...want.map(Math.abs));
-        return want.every((w, i) => Math.abs(ev[i] - w) <= 1e-12 * scale);
-      },
-    ), { numRuns: 200, seed: 42 });
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 1, max: 12 })
+          .chain((n) =>
+            fc.tuple(
+              fc.constant(n),
+              fc.array(fc.double({ min: -10, max: 10, noNaN: true }), { minLength: n, maxLength: n }),
+              fc.array(
+                fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: n, maxLength: n }),
+                { minLength: 1, maxLength: 3 },
+              ),
+            ),
+          ),
+        ([n, lambda, vs]) => {
+          // A = diag(λ), then A ← (I − 2vvᵀ) A (I − 2vvᵀ) for each unit v
+          let A = new Float64Array(n * n);
+          lambda.forEach((l, i) => {
+            A[i * n + i] = l;
+          });
+          for (const raw of vs) {
+            const norm = Math.hypot(...raw);
+            if (norm < 1e-3) continue;
+            const v = raw.map((x) => x / norm);
+            const P = new Float64Array(n * n);
+            for (let i = 0; i < n; i++)
+              for (let j = 0; j < n; j++) P[i * n + j] = (i === j ? 1 : 0) - 2 * v[i] * v[j];
+            const T = new Float64Array(n * n);
+            const B = new Float64Array(n * n);
+            for (let i = 0; i < n; i++)
+              for (let j = 0; j < n; j++) {
+                let s = 0;
+                for (let k = 0; k < n; k++) s += P[i * n + k] * A[k * n + j];
+                T[i * n + j] = s;
+              }
+            for (let i = 0; i < n; i++)
+              for (let j = 0; j < n; j++) {
+                let s = 0;
+                for (let k = 0; k < n; k++) s += T[i * n + k] * P[k * n + j];
+                B[i * n + j] = s;
+              }
+            for (let i = 0; i < n; i++)
+              for (let j = 0; j < i; j++) {
+                const m = (B[i * n + j] + B[j * n + i]) / 2;
+                B[i * n + j] = m;
+                B[j * n + i] = m;
+              }
+            A = B;
+          }
+          const ev = symmetricEigenvalues(A, n);
+          const want = [...lambda].sort((a, b) => a - b);
+          const scale = Math.max(1, ...want.map(Math.abs));
+          return want.every((w, i) => Math.abs(ev[i] - w) <= 1e-12 * scale);
+        },
+      ),
+      { numRuns: 200, seed: 42 },
+    );
   });
 });

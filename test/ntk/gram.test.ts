@@ -7,11 +7,29 @@ import { initNetwork, forward } from '../../src/train/network.ts';
 import { loadData } from '../../src/data/load.ts';
 import type { Dataset } from '../../src/data/types.ts';
 
-interface Case { name: string; n: number; d: number; X: number[]; H: number[]; lambda0: number; lambdaMax: number }
-const golden = JSON.parse(readFileSync(new URL('../golden/ntk.json', import.meta.url), 'utf8')) as { cases: Case[] };
+interface Case {
+  name: string;
+  n: number;
+  d: number;
+  X: number[];
+  H: number[];
+  lambda0: number;
+  lambdaMax: number;
+}
+const golden = JSON.parse(readFileSync(new URL('../golden/ntk.json', import.meta.url), 'utf8')) as {
+  cases: Case[];
+};
 
 function dataset(n: number, d: number, X: number[]): Dataset {
-  return { source: 'test', n, d, X: Float64Array.from(X), y: new Float64Array(n), unitNorm: false, notes: [] };
+  return {
+    source: 'test',
+    n,
+    d,
+    X: Float64Array.from(X),
+    y: new Float64Array(n),
+    unitNorm: false,
+    notes: [],
+  };
 }
 
 describe('H∞ against numpy (scripts/golden/ntk.py)', () => {
@@ -19,7 +37,8 @@ describe('H∞ against numpy (scripts/golden/ntk.py)', () => {
     it(c.name, () => {
       const data = dataset(c.n, c.d, c.X);
       const H = gramInfinity(data);
-      for (let p = 0; p < c.n * c.n; p++) expect(Math.abs(H[p] - c.H[p])).toBeLessThan(1e-13 * Math.max(1, Math.abs(c.H[p])));
+      for (let p = 0; p < c.n * c.n; p++)
+        expect(Math.abs(H[p] - c.H[p])).toBeLessThan(1e-13 * Math.max(1, Math.abs(c.H[p])));
       const s = ntkSpectrum(data);
       expect(Math.abs(s.lambda0 - c.lambda0) / c.lambda0).toBeLessThan(1e-10);
       expect(Math.abs(s.lambdaMax - c.lambdaMax) / c.lambdaMax).toBeLessThan(1e-10);
@@ -60,23 +79,30 @@ describe('empirical NTK', () => {
     const net = initNetwork(4, 77, 5);
     const H = empiricalNtk(net, net.W0, data);
     const { n, d, X } = data;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      let dot = 0;
-      for (let k = 0; k < d; k++) dot += X[i * d + k] * X[j * d + k];
-      let c = 0;
-      for (let r = 0; r < net.m; r++) {
-        let zi = 0; let zj = 0;
-        for (let k = 0; k < d; k++) { zi += net.W0[r * d + k] * X[i * d + k]; zj += net.W0[r * d + k] * X[j * d + k]; }
-        if (zi >= 0 && zj >= 0) c++;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let dot = 0;
+        for (let k = 0; k < d; k++) dot += X[i * d + k] * X[j * d + k];
+        let c = 0;
+        for (let r = 0; r < net.m; r++) {
+          let zi = 0;
+          let zj = 0;
+          for (let k = 0; k < d; k++) {
+            zi += net.W0[r * d + k] * X[i * d + k];
+            zj += net.W0[r * d + k] * X[j * d + k];
+          }
+          if (zi >= 0 && zj >= 0) c++;
+        }
+        expect(H[i * n + j]).toBeCloseTo((dot * c) / net.m, 14);
       }
-      expect(H[i * n + j]).toBeCloseTo(dot * c / net.m, 14);
-    }
   });
   it('bitsFromMask (from network.forward) equals activationBits', () => {
     const net = initNetwork(4, 70, 1);
     const mask = new Uint8Array(70 * data.n);
     forward(net, net.W0, data, new Float64Array(data.n), mask);
-    expect(Array.from(bitsFromMask(mask, 70, data.n).bits)).toEqual(Array.from(activationBits(net.W0, 70, data).bits));
+    expect(Array.from(bitsFromMask(mask, 70, data.n).bits)).toEqual(
+      Array.from(activationBits(net.W0, 70, data).bits),
+    );
     const counts = coActivationCounts(activationBits(net.W0, 70, data));
     expect(counts[0]).toBeGreaterThan(20); // about half the neurons are active on a row
   });
@@ -103,8 +129,12 @@ describe('empirical NTK', () => {
     }
     const mx = xs.reduce((a, b) => a + b) / xs.length;
     const my = ys.reduce((a, b) => a + b) / ys.length;
-    let sxy = 0; let sxx = 0;
-    xs.forEach((x, i) => { sxy += (x - mx) * (ys[i] - my); sxx += (x - mx) ** 2; });
+    let sxy = 0;
+    let sxx = 0;
+    xs.forEach((x, i) => {
+      sxy += (x - mx) * (ys[i] - my);
+      sxx += (x - mx) ** 2;
+    });
     const slope = sxy / sxx;
     expect(slope).toBeGreaterThan(-0.65);
     expect(slope).toBeLessThan(-0.35);

@@ -40,17 +40,55 @@ describe('lineChartSvg', () => {
       title: 'log-log',
       x: { label: 't', scale: 'log' },
       y: { label: 'loss', scale: 'log' },
-      series: [{ name: 'nag', points: [[0, 1], [1, 0.5], [2, 0], [3, NaN], [4, 0.1]] }],
+      series: [
+        {
+          name: 'nag',
+          points: [
+            [0, 1],
+            [1, 0.5],
+            [2, 0],
+            [3, NaN],
+            [4, 0.1],
+          ],
+        },
+      ],
     });
     wellFormed(svg);
     expect(svg).toContain('3 points dropped');
-    const d = drawablePoints({ title: '', x: { label: '', scale: 'log' }, y: { label: '', scale: 'log' }, series: [{ name: 'a', points: [[0, 1], [1, -1], [2, 2]] }] });
+    const d = drawablePoints({
+      title: '',
+      x: { label: '', scale: 'log' },
+      y: { label: '', scale: 'log' },
+      series: [
+        {
+          name: 'a',
+          points: [
+            [0, 1],
+            [1, -1],
+            [2, 2],
+          ],
+        },
+      ],
+    });
     expect(d.rows.length).toBe(1);
     expect(d.droppedNonPositive).toBe(2);
   });
 
   it('a linear-axis chart keeps zeros and negatives', () => {
-    const d = drawablePoints({ title: '', x: { label: '' }, y: { label: '' }, series: [{ name: 'a', points: [[0, 0], [1, -1]] }] });
+    const d = drawablePoints({
+      title: '',
+      x: { label: '' },
+      y: { label: '' },
+      series: [
+        {
+          name: 'a',
+          points: [
+            [0, 0],
+            [1, -1],
+          ],
+        },
+      ],
+    });
     expect(d.rows.length).toBe(2);
     expect(d.dropped).toBe(0);
   });
@@ -60,13 +98,34 @@ describe('lineChartSvg', () => {
       title: 'drift against width',
       x: { label: 'm', scale: 'log' },
       y: { label: 'drift', scale: 'log' },
-      points: { name: 'measured', points: [[100, 0.3], [400, 0.15], [1600, 0.08]] },
-      lines: [{ name: 'C/√m', points: [[100, 0.3], [1600, 0.075]], dashed: true }],
+      points: {
+        name: 'measured',
+        points: [
+          [100, 0.3],
+          [400, 0.15],
+          [1600, 0.08],
+        ],
+      },
+      lines: [
+        {
+          name: 'C/√m',
+          points: [
+            [100, 0.3],
+            [1600, 0.075],
+          ],
+          dashed: true,
+        },
+      ],
     });
     wellFormed(svg);
     expect(svg).toContain('measured');
     expect(svg).toContain('C/√m');
-    const empty = await lineChartSvg({ title: 'nothing', x: { label: 'x' }, y: { label: 'y', scale: 'log' }, series: [{ name: 'z', points: [[1, 0]] }] });
+    const empty = await lineChartSvg({
+      title: 'nothing',
+      x: { label: 'x' },
+      y: { label: 'y', scale: 'log' },
+      series: [{ name: 'z', points: [[1, 0]] }],
+    });
     wellFormed(empty);
     expect(empty).toContain('1 point dropped');
   });

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { OutputSpaceOde } from '../../src/symbolic/types.ts';
 import {
-  computeRateRow, expandSettings, fitMeasuredRate, GridError, parseGrid, ratesCsv, ratesJson, renderRates, theoryCurve, finiteOrNoted, usableWindow, withMeasured,
+  computeRateRow,
+  expandSettings,
+  fitMeasuredRate,
+  GridError,
+  parseGrid,
+  ratesCsv,
+  ratesJson,
+  renderRates,
+  theoryCurve,
+  finiteOrNoted,
+  usableWindow,
+  withMeasured,
   type OutputSpaceDeriver,
 } from '../../src/report/table-rates.ts';
 
@@ -19,7 +30,9 @@ const TERMS: Record<string, Record<string, string>> = {
 const derive: OutputSpaceDeriver = (m, resolution) => {
   const name = typeof m === 'string' ? m : m.name;
   const terms = TERMS[name];
-  return terms ? ({ method: name, resolution, terms, ode: '', latex: '', neglected: [] } satisfies OutputSpaceOde) : null;
+  return terms
+    ? ({ method: name, resolution, terms, ode: '', latex: '', neglected: [] } satisfies OutputSpaceOde)
+    : null;
 };
 const METHODS = ['gd', 'hb', 'nag-c', 'nag-sc', 'hm'].map((name) => ({ name, spec: name }));
 
@@ -27,7 +40,8 @@ describe('grids and settings', () => {
   it('parses grids and rejects malformed ones with a GridError', () => {
     expect(parseGrid('beta=0.2,0.5,0.8;r=2,3,6,8')).toEqual({ beta: [0.2, 0.5, 0.8], r: [2, 3, 6, 8] });
     expect(parseGrid('hb.beta=0.5')).toEqual({ 'hb.beta': [0.5] });
-    for (const bad of ['beta', 'beta=', 'beta=0.2,,0.5', 'beta=x', 'beta=1;beta=2', '2x=1']) expect(() => parseGrid(bad)).toThrow(GridError);
+    for (const bad of ['beta', 'beta=', 'beta=0.2,,0.5', 'beta=x', 'beta=1;beta=2', '2x=1'])
+      expect(() => parseGrid(bad)).toThrow(GridError);
   });
 
   it('expands per method with defaults; hb with a fixed β reads its ODE from hb-fixed', () => {
@@ -96,16 +110,29 @@ describe('rows', () => {
   });
 
   it('json has the documented shape with nulls; csv has the same columns', () => {
-    const doc = ratesJson(rows, spectrum, 'test') as { data: Record<string, unknown>; rows: Array<Record<string, unknown>> };
+    const doc = ratesJson(rows, spectrum, 'test') as {
+      data: Record<string, unknown>;
+      rows: Array<Record<string, unknown>>;
+    };
     expect(doc.data).toMatchObject({ lambda0: 0.1, lambdaMax: 10, kappa: 100 });
     for (const r of doc.rows) {
-      for (const k of ['method', 'params', 'odeRate', 'odeExponent', 'discreteRate', 'measuredRate', 'optimal']) expect(k in r).toBe(true);
+      for (const k of [
+        'method',
+        'params',
+        'odeRate',
+        'odeExponent',
+        'discreteRate',
+        'measuredRate',
+        'optimal',
+      ])
+        expect(k in r).toBe(true);
       expect(r.measuredRate).toBeNull();
     }
     expect(JSON.stringify(doc)).not.toMatch(/NaN|Infinity/);
     const csv = ratesCsv(rows, spectrum, 'test').trim().split('\n');
     expect(csv).toHaveLength(rows.length + 1);
-    for (const k of ['method', 'odeRate', 'odeExponent', 'discreteRate', 'measuredRate', 'optimal']) expect(csv[0].split(',')).toContain(k);
+    for (const k of ['method', 'odeRate', 'odeExponent', 'discreteRate', 'measuredRate', 'optimal'])
+      expect(csv[0].split(',')).toContain(k);
     const tex = renderRates(rows, spectrum, 'test', 'latex', false);
     expect(tex).toContain('\\toprule');
     expect(tex).toContain('(per step)');
@@ -136,7 +163,12 @@ describe('rows', () => {
     expect(w[1]).toBeLessThan(110);
     expect(fitMeasuredRate(e, w)!.rate).toBeCloseTo(0.8, 10);
     expect(Math.abs(fitMeasuredRate(e, [200, 400])!.rate - 0.8)).toBeGreaterThan(0.1);
-    expect(usableWindow(Array.from({ length: 101 }, (_, k) => 0.99 ** k), [50, 100])).toEqual([50, 100]);
+    expect(
+      usableWindow(
+        Array.from({ length: 101 }, (_, k) => 0.99 ** k),
+        [50, 100],
+      ),
+    ).toEqual([50, 100]);
   });
 
   it('measured rates: exp(slope of ln‖e‖) with R², and log gaps to the predictions', () => {
@@ -144,10 +176,24 @@ describe('rows', () => {
     const fit = fitMeasuredRate(e, [50, 100])!;
     expect(fit.rate).toBeCloseTo(0.97, 12);
     expect(fit.r2).toBeCloseTo(1, 12);
-    const gd = withMeasured(by('gd'), { rate: 0.99, r2: 1, window: [50, 100], status: 'ok', width: 100, steps: 100 });
+    const gd = withMeasured(by('gd'), {
+      rate: 0.99,
+      r2: 1,
+      window: [50, 100],
+      status: 'ok',
+      width: 100,
+      steps: 100,
+    });
     expect(gd.gapDiscrete!).toBeCloseTo(0, 10);
     expect(Math.abs(gd.gapOde!)).toBeLessThan(0.01);
-    const off = withMeasured(by('gd'), { rate: 0.98, r2: 1, window: [50, 100], status: 'ok', width: 100, steps: 100 });
+    const off = withMeasured(by('gd'), {
+      rate: 0.98,
+      r2: 1,
+      window: [50, 100],
+      status: 'ok',
+      width: 100,
+      steps: 100,
+    });
     expect(off.gapDiscrete!).toBeGreaterThan(0.9); // ln 0.98 / ln 0.99 − 1 ≈ 1.01: the false twin is visible
   });
 });

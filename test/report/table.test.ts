@@ -1,12 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { formatNumber, formatRate, latexEscape, latexText, renderCsv, renderLatex, renderMarkdown, type Table } from '../../src/report/table.ts';
+import {
+  formatNumber,
+  formatRate,
+  latexEscape,
+  latexText,
+  renderCsv,
+  renderLatex,
+  renderMarkdown,
+  type Table,
+} from '../../src/report/table.ts';
 
 const T: Table = {
   columns: [
     { key: 'm', header: 'method', align: 'left' },
     { key: 'r', header: 'rate, per step', latex: '$\\rho$' },
   ],
-  rows: [{ m: 'hb_fixed', r: '0.9821' }, { m: 'a|b "q"', r: null }],
+  rows: [
+    { m: 'hb_fixed', r: '0.9821' },
+    { m: 'a|b "q"', r: null },
+  ],
   caption: 'Rates & more',
   notes: ['units: per step'],
 };

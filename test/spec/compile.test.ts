@@ -5,7 +5,9 @@ import { SpecError } from '../../src/spec/parse.ts';
 /** Run a method on f(x) = ½λx² (scalar) for a few steps. */
 function run(method: string, params: Record<string, number>, steps: number, lambda = 0.5): number[] {
   const st = compileMethod(method, params).stepper(Float64Array.of(1));
-  const g = (z: Float64Array, o: Float64Array) => { o[0] = lambda * z[0]; };
+  const g = (z: Float64Array, o: Float64Array) => {
+    o[0] = lambda * z[0];
+  };
   const xs = [st.x[0]];
   for (let i = 0; i < steps; i++) {
     st.step(g);
@@ -51,19 +53,33 @@ describe('compiled stepper: first steps by hand on f = ½·0.5·x², x0 = 1', ()
 
 describe('stepper mechanics', () => {
   it('caches gradients: one gradient evaluation per step for every built-in', () => {
-    for (const [m, p] of [['gd', { eta: 0.1 }], ['hb', { eta: 0.1, beta: 0.3 }], ['nag-c', { s: 0.1 }], ['nag-sc', { s: 0.1, beta: 0.3 }], ['hm', { eta: 0.1, beta1: 0.2, beta2: 0.2 }]] as const) {
+    for (const [m, p] of [
+      ['gd', { eta: 0.1 }],
+      ['hb', { eta: 0.1, beta: 0.3 }],
+      ['nag-c', { s: 0.1 }],
+      ['nag-sc', { s: 0.1, beta: 0.3 }],
+      ['hm', { eta: 0.1, beta1: 0.2, beta2: 0.2 }],
+    ] as const) {
       const st = compileMethod(m, p).stepper(Float64Array.of(1, 2));
-      for (let i = 0; i < 10; i++) st.step((z, o) => { o.set(z); });
+      for (let i = 0; i < 10; i++)
+        st.step((z, o) => {
+          o.set(z);
+        });
       expect(st.gradEvals, m).toBe(10);
     }
   });
   it('a self-referencing auxiliary starts from zero (PyTorch momentum buffer)', () => {
     const spec = {
-      name: 'torch-momentum', params: ['eta', 'beta'], step: 'eta', time: 'k*eta',
+      name: 'torch-momentum',
+      params: ['eta', 'beta'],
+      step: 'eta',
+      time: 'k*eta',
       update: ['v[k] = beta*v[k-1] + grad(x[k])', 'x[k+1] = x[k] - eta*v[k]'],
     };
     const st = compileMethod(spec, { eta: 0.1, beta: 0.9 }).stepper(Float64Array.of(1));
-    const g = (z: Float64Array, o: Float64Array) => { o[0] = z[0]; };
+    const g = (z: Float64Array, o: Float64Array) => {
+      o[0] = z[0];
+    };
     st.step(g); // v0 = 1, x1 = 0.9
     expect(st.x[0]).toBeCloseTo(0.9, 15);
     st.step(g); // v1 = 0.9 + 0.9 = 1.8, x2 = 0.9 - 0.18
@@ -71,13 +87,18 @@ describe('stepper mechanics', () => {
   });
   it('works on vectors and with a general grad argument', () => {
     const spec = {
-      name: 'extra', params: ['eta'], step: 'eta', time: 'k*eta',
+      name: 'extra',
+      params: ['eta'],
+      step: 'eta',
+      time: 'k*eta',
       update: ['x[k+1] = x[k] - eta*grad(x[k] - eta*grad0(x[k]))'],
     };
     expect(() => compileMethod(spec, { eta: 0.1 })).toThrow(/not allowed/);
     const spec2 = { ...spec, update: ['x[k+1] = x[k] - eta*grad(2*x[k] - x[k-1])'] };
     const st = compileMethod(spec2, { eta: 0.1 }).stepper(Float64Array.of(1, -1));
-    st.step((z, o) => { o.set(z); });
+    st.step((z, o) => {
+      o.set(z);
+    });
     expect([...st.x]).toEqual([0.9, -0.9]);
   });
 });
@@ -95,9 +116,17 @@ describe('parameters', () => {
   });
   it('a coefficient that is infinite at the start is a clear error', () => {
     const st = compileMethod('nag-c', { s: 0.1, r: 1 }).stepper(Float64Array.of(1, 0));
-    expect(() => st.step((z, o) => { o.set(z); })).toThrow(/not finite at k = 0 \(set "start"/);
-    const later = compileMethod({ ...resolveMethod('nag-c').spec, start: 1 }, { s: 0.1, r: 1 }).stepper(Float64Array.of(1, 0));
-    later.step((z, o) => { o.set(z); });
+    expect(() =>
+      st.step((z, o) => {
+        o.set(z);
+      }),
+    ).toThrow(/not finite at k = 0 \(set "start"/);
+    const later = compileMethod({ ...resolveMethod('nag-c').spec, start: 1 }, { s: 0.1, r: 1 }).stepper(
+      Float64Array.of(1, 0),
+    );
+    later.step((z, o) => {
+      o.set(z);
+    });
     expect(later.k).toBe(2);
   });
 });
@@ -106,7 +135,10 @@ describe('setValue', () => {
   it('overwrites a history value and drops the gradient cached there', () => {
     const st = compileMethod('hb', { eta: 0.1, beta: 0.5 }).stepper(Float64Array.of(1));
     let calls = 0;
-    const g = (z: Float64Array, o: Float64Array) => { calls++; o[0] = z[0]; };
+    const g = (z: Float64Array, o: Float64Array) => {
+      calls++;
+      o[0] = z[0];
+    };
     st.step(g);
     st.setValue('x', 1, [2]);
     st.setValue('x', 0, [3]);

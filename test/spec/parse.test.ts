@@ -59,7 +59,9 @@ describe('parseSpec', () => {
   }
 
   it('rejects a time that does not increase', () => {
-    expect(() => parseSpec({ ...base, time: '-k*eta', update: ['x[k+1] = x[k] - eta*grad(x[k])'] })).toThrow(/must increase/);
+    expect(() => parseSpec({ ...base, time: '-k*eta', update: ['x[k+1] = x[k] - eta*grad(x[k])'] })).toThrow(
+      /must increase/,
+    );
   });
 
   it('rejects malformed shapes', () => {
@@ -70,7 +72,9 @@ describe('parseSpec', () => {
 
   it('cannot run code: mathjs functions outside the whitelist are rejected', () => {
     for (const expr of ['import(eta)', 'evaluate(eta)', 'createUnit(eta)']) {
-      expect(() => parseSpec({ ...base, update: [`x[k+1] = x[k] - ${expr}*grad(x[k])`] })).toThrow(/not allowed/);
+      expect(() => parseSpec({ ...base, update: [`x[k+1] = x[k] - ${expr}*grad(x[k])`] })).toThrow(
+        /not allowed/,
+      );
     }
   });
 });

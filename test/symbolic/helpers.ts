@@ -5,7 +5,9 @@ import { numericallyEqual } from '../../src/symbolic/cas.ts';
 import type { MethodSpec } from '../../src/spec/types.ts';
 
 export function fixture(name: string): MethodSpec {
-  return JSON.parse(readFileSync(fileURLToPath(new URL(`./fixtures/${name}.json`, import.meta.url)), 'utf8')) as MethodSpec;
+  return JSON.parse(
+    readFileSync(fileURLToPath(new URL(`./fixtures/${name}.json`, import.meta.url)), 'utf8'),
+  ) as MethodSpec;
 }
 
 /** Equal as functions of t and the params (random points, mathjs), not as strings. */

@@ -12,7 +12,16 @@ import type { Trajectory } from '../../src/train/types.ts';
 describe('neglectedTermsEstimate on real training runs (hb-fixed, β = 0.5)', () => {
   const data = loadData('sphere:n=8,d=5,seed=3');
   const run = (width: number): Trajectory =>
-    train({ data, width, method: 'hb-fixed', params: trainingParams('hb-fixed', 0.05, { beta: 0.5 }), steps: 150, seed: 11, probeEvery: 25, engine: 'direct' });
+    train({
+      data,
+      width,
+      method: 'hb-fixed',
+      params: trainingParams('hb-fixed', 0.05, { beta: 0.5 }),
+      steps: 150,
+      seed: 11,
+      probeEvery: 25,
+      engine: 'direct',
+    });
   it('is small and finite for a wide net, and larger for a narrow one (false twin)', () => {
     const out = toOutputSpace(deriveOde('hb-fixed'));
     expect(out.neglected.length).toBeGreaterThan(0);

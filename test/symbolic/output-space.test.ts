@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { deriveOde } from '../../src/symbolic/derive.ts';
-import { droppedJacobianTerms, neglectedTermsEstimate, toOutputSpace } from '../../src/symbolic/output-space.ts';
+import {
+  droppedJacobianTerms,
+  neglectedTermsEstimate,
+  toOutputSpace,
+} from '../../src/symbolic/output-space.ts';
 import { characteristicPolynomial, rootsFormula } from '../../src/symbolic/characteristic.ts';
 import type { Probe } from '../../src/train/types.ts';
 import { fixture, sameCoef, sameTerms } from './helpers.ts';
@@ -17,7 +21,9 @@ describe('toOutputSpace: the weight ODE becomes a linear ODE in e = u − y', ()
 
   it('nag-sc high → ë + (2√μ I + √s H)ė + (1 + √(μs))He = 0; heavy ball has no √s H ė (Liu et al.)', () => {
     const sc = toOutputSpace(deriveOde('nag-sc', { resolution: 'high' }));
-    expect(sameTerms(sc.terms, { "X''": '1', "X'": '2*sqrt(mu)', "hess*X'": 'sqrt(s)', grad: '1 + sqrt(mu*s)' })).toEqual([]);
+    expect(
+      sameTerms(sc.terms, { "X''": '1', "X'": '2*sqrt(mu)', "hess*X'": 'sqrt(s)', grad: '1 + sqrt(mu*s)' }),
+    ).toEqual([]);
     expect(sc.ode).toContain("H e'(t)");
     const hb = toOutputSpace(deriveOde(fixture('hb-shi'), { resolution: 'high' }));
     expect(hb.terms["hess*X'"]).toBe('0');
@@ -26,7 +32,14 @@ describe('toOutputSpace: the weight ODE becomes a linear ODE in e = u − y', ()
 
   it('renames the tuned strong convexity μ to λ0 on request: ë + (2√λ0 I + √s H)ė + (1 + √(λ0 s))He = 0', () => {
     const sc = toOutputSpace(deriveOde('nag-sc', { resolution: 'high' }), { substitute: { mu: 'lambda0' } });
-    expect(sameTerms(sc.terms, { "X''": '1', "X'": '2*sqrt(lambda0)', "hess*X'": 'sqrt(s)', grad: '1 + sqrt(lambda0*s)' })).toEqual([]);
+    expect(
+      sameTerms(sc.terms, {
+        "X''": '1',
+        "X'": '2*sqrt(lambda0)',
+        "hess*X'": 'sqrt(s)',
+        grad: '1 + sqrt(lambda0*s)',
+      }),
+    ).toEqual([]);
     expect(sc.ode).toContain('lambda0');
     expect(sc.ode).not.toContain('mu');
   });
@@ -82,9 +95,15 @@ describe('characteristicPolynomial per eigenmode λ', () => {
   });
 });
 
-describe('neglectedTermsEstimate reads a trajectory\'s probes', () => {
+describe("neglectedTermsEstimate reads a trajectory's probes", () => {
   const probe = (step: number, kernelDrift: number, rka?: number): Probe => ({
-    step, lambdaMin: 0.5, lambdaMax: 3, kernelDrift, weightDrift: 0.01, flipFraction: 0.001, relativeKernelAction: rka,
+    step,
+    lambdaMin: 0.5,
+    lambdaMax: 3,
+    kernelDrift,
+    weightDrift: 0.01,
+    flipFraction: 0.001,
+    relativeKernelAction: rka,
   });
   it('takes the largest relative kernel action', () => {
     const est = neglectedTermsEstimate([probe(0, 0, 0), probe(10, 0.02, 0.01), probe(20, 0.03, 0.004)])!;

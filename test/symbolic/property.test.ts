@@ -17,7 +17,10 @@ describe('derivation properties over random specs', () => {
     fc.assert(
       fc.property(coef, coef, (b1, b2) => {
         const spec: MethodSpec = {
-          name: 'random-hm', params: ['eta'], step: 'eta', time: 'k*eta',
+          name: 'random-hm',
+          params: ['eta'],
+          step: 'eta',
+          time: 'k*eta',
           update: [`x[k+1] = x[k] + ${b1}*(x[k]-x[k-1]) + ${b2}*(x[k-1]-x[k-2]) - eta*grad(x[k])`],
         };
         const d = deriveOde(spec);
@@ -31,16 +34,22 @@ describe('derivation properties over random specs', () => {
 
   it('a scaling law 1 − c√η gives damping c', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 90 }).map((n) => n / 10), (c) => {
-        const spec: MethodSpec = {
-          name: 'random-hb', params: ['eta'], step: 'eta', time: 'k*sqrt(eta)',
-          update: [`x[k+1] = x[k] - eta*grad(x[k]) + (1 - ${c}*sqrt(eta))*(x[k] - x[k-1])`],
-        };
-        const d = deriveOde(spec);
-        expect(d.order).toBe(2);
-        expect(numericallyEqual(d.terms["X'"], String(c))).toBe(true);
-        expect(numericallyEqual(d.terms["X'"], String(c / 2))).toBe(false);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 90 }).map((n) => n / 10),
+        (c) => {
+          const spec: MethodSpec = {
+            name: 'random-hb',
+            params: ['eta'],
+            step: 'eta',
+            time: 'k*sqrt(eta)',
+            update: [`x[k+1] = x[k] - eta*grad(x[k]) + (1 - ${c}*sqrt(eta))*(x[k] - x[k-1])`],
+          };
+          const d = deriveOde(spec);
+          expect(d.order).toBe(2);
+          expect(numericallyEqual(d.terms["X'"], String(c))).toBe(true);
+          expect(numericallyEqual(d.terms["X'"], String(c / 2))).toBe(false);
+        },
+      ),
       { numRuns: 4, seed: 7 },
     );
   });

@@ -46,13 +46,13 @@ describe('Laurent series in h with symbolic coefficients', () => {
 });
 
 describe('Taylor shifts and the gradient at shifted points', () => {
-  it('X(t − 2h) = X − 2hX\' + 2h²X\'\' − …', () => {
+  it("X(t − 2h) = X − 2hX' + 2h²X'' − …", () => {
     const v = taylorShift(-2, 4);
     expect(numericallyEqual(coefAt(v.terms.get("X'")!, 1), '-2')).toBe(true);
     expect(numericallyEqual(coefAt(v.terms.get("X''")!, 2), '2')).toBe(true);
     expect(numericallyEqual(coefAt(v.terms.get("X'''")!, 3), '-8/6')).toBe(true);
   });
-  it('grad(X(t − h)) = ∇f − h∇²f X\' + h²(½∇²f X\'\' + ½D³f[X\', X\']) + …', () => {
+  it("grad(X(t − h)) = ∇f − h∇²f X' + h²(½∇²f X'' + ½D³f[X', X']) + …", () => {
     const g = gradAt(taylorShift(-1, 4), 4, 'test');
     expect(numericallyEqual(coefAt(g.terms.get('grad')!, 0), '1')).toBe(true);
     expect(numericallyEqual(coefAt(g.terms.get("hess*X'")!, 1), '-1')).toBe(true);

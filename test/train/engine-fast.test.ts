@@ -32,7 +32,8 @@ const METHODS: Array<[string | MethodSpec, Record<string, number>]> = [
 
 function maxRelLoss(a: Trajectory, b: Trajectory): number {
   let worst = 0;
-  for (let k = 0; k <= Math.min(a.steps, b.steps); k++) worst = Math.max(worst, Math.abs(a.loss[k] - b.loss[k]) / Math.abs(b.loss[k]));
+  for (let k = 0; k <= Math.min(a.steps, b.steps); k++)
+    worst = Math.max(worst, Math.abs(a.loss[k] - b.loss[k]) / Math.abs(b.loss[k]));
   return worst;
 }
 
@@ -58,10 +59,15 @@ describe('fast engine follows the direct loop', () => {
 
   // Width 2000: most rows far (the dual part does the work); width 60 with a larger step: many
   // activation flips, near rows and rebuilds. Steps stop before the loss reaches rounding level.
-  for (const [width, steps, scale] of [[2000, 60, 1], [60, 60, 1.6]] as const) {
+  for (const [width, steps, scale] of [
+    [2000, 60, 1],
+    [60, 60, 1.6],
+  ] as const) {
     for (const [method, params0] of METHODS) {
       it(`${name(method)}, width ${width}: losses to 1e-10, probes to 1e-10`, () => {
-        const params = Object.fromEntries(Object.entries(params0).map(([k, v]) => [k, ['eta', 's'].includes(k) ? v * scale : v]));
+        const params = Object.fromEntries(
+          Object.entries(params0).map(([k, v]) => [k, ['eta', 's'].includes(k) ? v * scale : v]),
+        );
         const cfg: TrainConfig = { data: small, width, method, params, steps, seed: 3, probeEvery: 20 };
         const d = runDirect(cfg);
         const f = runFast(cfg);
@@ -74,14 +80,23 @@ describe('fast engine follows the direct loop', () => {
         if (width === 60) expect(d.probes[d.probes.length - 1].flipFraction).toBeGreaterThan(0);
         if (width === 2000) expect(lastFastStats!.allNearSteps).toBeLessThan(steps);
         let wmax = 0;
-        for (let i = 0; i < d.finalW!.length; i++) wmax = Math.max(wmax, Math.abs(f.finalW![i] - d.finalW![i]));
+        for (let i = 0; i < d.finalW!.length; i++)
+          wmax = Math.max(wmax, Math.abs(f.finalW![i] - d.finalW![i]));
         expect(wmax).toBeLessThan(1e-10);
       });
     }
   }
 
   it('false twin: a step size changed by one part in 10⁶ is told apart at the same tolerance', () => {
-    const cfg: TrainConfig = { data: small, width: 2000, method: 'hb', params: { eta: 0.3, gamma: 1 }, steps: 60, seed: 3, probeEvery: 20 };
+    const cfg: TrainConfig = {
+      data: small,
+      width: 2000,
+      method: 'hb',
+      params: { eta: 0.3, gamma: 1 },
+      steps: 60,
+      seed: 3,
+      probeEvery: 20,
+    };
     const d = runDirect(cfg);
     const f = runFast({ ...cfg, params: { eta: 0.3 * (1 + 1e-6), gamma: 1 } });
     expect(maxRelLoss(f, d)).toBeGreaterThan(1e-10);
@@ -90,11 +105,24 @@ describe('fast engine follows the direct loop', () => {
 
 describe('the dual machinery is exercised', () => {
   const data = loadData('sphere:n=12,d=5,seed=2');
-  for (const [method, params] of [['nag-c', { s: 0.4 }], ['hm', { eta: 0.3, beta1: 0.3, beta2: 0.2 }], ['hb', { eta: 0.4, gamma: 0.8 }]] as const) {
+  for (const [method, params] of [
+    ['nag-c', { s: 0.4 }],
+    ['hm', { eta: 0.3, beta1: 0.3, beta2: 0.2 }],
+    ['hb', { eta: 0.4, gamma: 0.8 }],
+  ] as const) {
     it(`${method}: refreshes, near rows, rebuilds${method === 'nag-c' ? ', redone steps' : ''} agree with the direct loop`, () => {
       const steps = 80;
       const d = runDirect({ data, width: 1500, method, params, steps, seed: 5, probeEvery: 0 });
-      const f = runFastLoop({ data, width: 1500, method, params, steps, seed: 5, maxFrameSteps: 25, refreshAhead: 0 });
+      const f = runFastLoop({
+        data,
+        width: 1500,
+        method,
+        params,
+        steps,
+        seed: 5,
+        maxFrameSteps: 25,
+        refreshAhead: 0,
+      });
       expect(f.stats.frames).toBeGreaterThan(2);
       expect(f.stats.refreshedRows).toBeGreaterThan(0);
       expect(f.stats.allNearSteps).toBeLessThan(steps);
@@ -111,7 +139,15 @@ describe('divergence and determinism', () => {
   it('divergence is detected at the same step as the direct loop (and a stable step does not diverge)', () => {
     for (const method of ['gd', 'hb-fixed'] as const) {
       const params: Record<string, number> = method === 'gd' ? { eta: 40 } : { eta: 30, beta: 0.5 };
-      const cfg: TrainConfig = { data: small, width: 300, method, params, steps: 400, seed: 1, probeEvery: 0 };
+      const cfg: TrainConfig = {
+        data: small,
+        width: 300,
+        method,
+        params,
+        steps: 400,
+        seed: 1,
+        probeEvery: 0,
+      };
       const d = runDirect(cfg);
       const f = runFast(cfg);
       expect(d.status).toBe('diverged');
@@ -119,12 +155,28 @@ describe('divergence and determinism', () => {
       expect(f.divergedAt).toBe(d.divergedAt);
       expect(f.steps).toBe(d.steps);
     }
-    const ok = runFast({ data: small, width: 300, method: 'gd', params: { eta: 0.5 }, steps: 50, seed: 1, probeEvery: 0 });
+    const ok = runFast({
+      data: small,
+      width: 300,
+      method: 'gd',
+      params: { eta: 0.5 },
+      steps: 50,
+      seed: 1,
+      probeEvery: 0,
+    });
     expect(ok.status).toBe('ok');
   });
 
   it('the same seed gives bit-identical fast trajectories; another seed differs', () => {
-    const cfg: TrainConfig = { data: small, width: 800, method: 'nag-c', params: { s: 0.4 }, steps: 50, seed: 9, probeEvery: 10 };
+    const cfg: TrainConfig = {
+      data: small,
+      width: 800,
+      method: 'nag-c',
+      params: { s: 0.4 },
+      steps: 50,
+      seed: 9,
+      probeEvery: 10,
+    };
     const a = runFast(cfg);
     const b = runFast(cfg);
     expect(Buffer.from(a.loss.buffer).equals(Buffer.from(b.loss.buffer))).toBe(true);
@@ -159,7 +211,15 @@ describe('certificate ingredients', () => {
     expect(bound).toBeGreaterThanOrEqual(lam * (1 - 1e-12));
     expect(bound).toBeLessThan(1.5 * lam);
     expect(trace).toBeGreaterThan(1.5 * lam);
-    const p = fastProblem(initNetwork(d, 10, 1), { source: 't', n, d, X, y: new Float64Array(n), unitNorm: false, notes: [] });
+    const p = fastProblem(initNetwork(d, 10, 1), {
+      source: 't',
+      n,
+      d,
+      X,
+      y: new Float64Array(n),
+      unitNorm: false,
+      notes: [],
+    });
     expect(p.xSpectralBound ** 2).toBeGreaterThanOrEqual(lam * (1 - 1e-12));
   });
 });

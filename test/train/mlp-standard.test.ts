@@ -8,14 +8,31 @@ import { GD, HM, HB_FIXED } from '../../src/spec/builtins.ts';
 import type { Dataset } from '../../src/data/types.ts';
 
 interface Golden {
-  n: number; d: number; m: number; X: number[]; y: number[]; theta0: number[]; u0: number[]; loss0: number; grad0: number[]; eta: number;
+  n: number;
+  d: number;
+  m: number;
+  X: number[];
+  y: number[];
+  theta0: number[];
+  u0: number[];
+  loss0: number;
+  grad0: number[];
+  eta: number;
   gd: number[][];
   momentum: { beta: number; steps: number[][] };
   nesterov: { d: number; steps: number[][] };
   hm: { beta1: number; beta2: number; steps: number[][] };
 }
 const golden = JSON.parse(readFileSync(new URL('../golden/mlp.json', import.meta.url), 'utf8')) as Golden;
-const data: Dataset = { source: 'golden', n: golden.n, d: golden.d, X: Float64Array.from(golden.X), y: Float64Array.from(golden.y), unitNorm: false, notes: [] };
+const data: Dataset = {
+  source: 'golden',
+  n: golden.n,
+  d: golden.d,
+  X: Float64Array.from(golden.X),
+  y: Float64Array.from(golden.y),
+  unitNorm: false,
+  notes: [],
+};
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
@@ -28,15 +45,19 @@ function run(spec: MethodSpec, params: Record<string, number>, steps: number): F
   const mlp = new StandardMlp(data, golden.m);
   const st = compileMethod(spec, params).stepper(Float64Array.from(golden.theta0));
   const out: Float64Array[] = [];
-  for (let k = 0; k < steps; k++) { st.step(mlp.gradient); out.push(Float64Array.from(st.x)); }
+  for (let k = 0; k < steps; k++) {
+    st.step(mlp.gradient);
+    out.push(Float64Array.from(st.x));
+  }
   return out;
 }
 
-describe('standard MLP (authors\' model) against the numpy golden', () => {
+describe("standard MLP (authors' model) against the numpy golden", () => {
   it('CSR keeps every non-zero and nothing else', () => {
     const csr = toCsr(data.X, data.n, data.d);
     const dense = new Float64Array(data.n * data.d);
-    for (let i = 0; i < data.n; i++) for (let q = csr.rowPtr[i]; q < csr.rowPtr[i + 1]; q++) dense[i * data.d + csr.col[q]] = csr.val[q];
+    for (let i = 0; i < data.n; i++)
+      for (let q = csr.rowPtr[i]; q < csr.rowPtr[i + 1]; q++) dense[i * data.d + csr.col[q]] = csr.val[q];
     expect(maxAbsDiff(dense, data.X)).toBe(0);
     expect(csr.val.length).toBeLessThan(data.n * data.d);
   });
@@ -64,14 +85,26 @@ describe('standard MLP (authors\' model) against the numpy golden', () => {
     ];
     for (const [spec, params, want] of cases) {
       const got = run(spec, params, 3);
-      for (let k = 0; k < 3; k++) expect(maxAbsDiff(got[k], want[k]), `${spec.name} step ${k + 1}`).toBeLessThan(1e-13);
+      for (let k = 0; k < 3; k++)
+        expect(maxAbsDiff(got[k], want[k]), `${spec.name} step ${k + 1}`).toBeLessThan(1e-13);
     }
   });
 
   it('false twins: Nesterov counted from epoch 0, or without the look-ahead, misses the golden', () => {
     const eta = golden.eta;
-    const fromZero: MethodSpec = { ...PYTORCH_NESTEROV, name: 'nag-from-0', update: ['v[k] = (k-1)/(k+d-1)*v[k-1] + grad(x[k])', 'x[k+1] = x[k] - eta*(grad(x[k]) + (k-1)/(k+d-1)*v[k])'] };
-    const plain: MethodSpec = { ...PYTORCH_NESTEROV, name: 'nag-no-lookahead', update: ['v[k] = k/(k+d)*v[k-1] + grad(x[k])', 'x[k+1] = x[k] - eta*v[k]'] };
+    const fromZero: MethodSpec = {
+      ...PYTORCH_NESTEROV,
+      name: 'nag-from-0',
+      update: [
+        'v[k] = (k-1)/(k+d-1)*v[k-1] + grad(x[k])',
+        'x[k+1] = x[k] - eta*(grad(x[k]) + (k-1)/(k+d-1)*v[k])',
+      ],
+    };
+    const plain: MethodSpec = {
+      ...PYTORCH_NESTEROV,
+      name: 'nag-no-lookahead',
+      update: ['v[k] = k/(k+d)*v[k-1] + grad(x[k])', 'x[k+1] = x[k] - eta*v[k]'],
+    };
     for (const spec of [fromZero, plain]) {
       const got = run(spec, { eta, d: golden.nesterov.d }, 3);
       expect(maxAbsDiff(got[2], golden.nesterov.steps[2])).toBeGreaterThan(1e-8);

@@ -25,8 +25,10 @@ describe('network gradient', () => {
     const g = gradAt(net.W0);
     const h = 1e-6;
     for (let p = 0; p < net.W0.length; p++) {
-      const Wp = Float64Array.from(net.W0); Wp[p] += h;
-      const Wm = Float64Array.from(net.W0); Wm[p] -= h;
+      const Wp = Float64Array.from(net.W0);
+      Wp[p] += h;
+      const Wm = Float64Array.from(net.W0);
+      Wm[p] -= h;
       const fd = (lossAt(Wp) - lossAt(Wm)) / (2 * h);
       expect(Math.abs(fd - g[p])).toBeLessThan(1e-7 * Math.max(1, Math.abs(g[p])));
     }
@@ -35,8 +37,10 @@ describe('network gradient', () => {
     const g = gradAt(net.W0);
     const p = g.findIndex((v) => Math.abs(v) > 1e-3);
     const h = 1e-6;
-    const Wp = Float64Array.from(net.W0); Wp[p] += h;
-    const Wm = Float64Array.from(net.W0); Wm[p] -= h;
+    const Wp = Float64Array.from(net.W0);
+    Wp[p] += h;
+    const Wm = Float64Array.from(net.W0);
+    Wm[p] -= h;
     const fd = (lossAt(Wp) - lossAt(Wm)) / (2 * h);
     expect(Math.abs(fd - g[p] * Math.sqrt(net.m))).toBeGreaterThan(1e-3);
   });

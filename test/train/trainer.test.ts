@@ -14,8 +14,21 @@ const small = loadData('sphere:n=10,d=4,seed=1');
 
 describe('determinism', () => {
   it('the same seed gives bit-identical trajectories; another seed differs', () => {
-    for (const [method, flags] of [['gd', {}], ['nag-c', {}], ['hb', { beta: 0.5 }]] as const) {
-      const cfg = { data: small, width: 300, method, params: trainingParams(method, 0.3, flags), steps: 40, seed: 7, probeEvery: 10, engine: 'direct' as const };
+    for (const [method, flags] of [
+      ['gd', {}],
+      ['nag-c', {}],
+      ['hb', { beta: 0.5 }],
+    ] as const) {
+      const cfg = {
+        data: small,
+        width: 300,
+        method,
+        params: trainingParams(method, 0.3, flags),
+        steps: 40,
+        seed: 7,
+        probeEvery: 10,
+        engine: 'direct' as const,
+      };
       const a = train(cfg);
       const b = train(cfg);
       expect(Buffer.from(a.loss.buffer).equals(Buffer.from(b.loss.buffer))).toBe(true);
@@ -29,8 +42,12 @@ describe('determinism', () => {
 
 describe('the probe schedule does not change the trajectory', () => {
   it('probeEvery 1, 7 and 0 give bit-identical losses (gd reuses the forward pass, nag-c does not)', () => {
-    for (const [method, params] of [['gd', { eta: 0.4 }], ['nag-c', { s: 0.4 }]] as const) {
-      const run = (probeEvery: number) => runDirect({ data: small, width: 64, method, params, steps: 15, seed: 4, probeEvery });
+    for (const [method, params] of [
+      ['gd', { eta: 0.4 }],
+      ['nag-c', { s: 0.4 }],
+    ] as const) {
+      const run = (probeEvery: number) =>
+        runDirect({ data: small, width: 64, method, params, steps: 15, seed: 4, probeEvery });
       const a = run(1);
       const b = run(7);
       const c = run(0);
@@ -44,7 +61,16 @@ describe('the probe schedule does not change the trajectory', () => {
 
 describe('divergence is a status', () => {
   it('a too large step diverges: status diverged, divergedAt set, no exception, finite prefix', () => {
-    const t = train({ data: small, width: 200, method: 'gd', params: { eta: 50 }, steps: 500, seed: 1, probeEvery: 0, engine: 'direct' });
+    const t = train({
+      data: small,
+      width: 200,
+      method: 'gd',
+      params: { eta: 50 },
+      steps: 500,
+      seed: 1,
+      probeEvery: 0,
+      engine: 'direct',
+    });
     expect(t.status).toBe('diverged');
     expect(t.divergedAt).toBe(t.steps);
     expect(t.steps).toBeLessThan(500);
@@ -53,7 +79,16 @@ describe('divergence is a status', () => {
     for (let k = 0; k < t.steps; k++) expect(Number.isFinite(t.loss[k])).toBe(true);
   });
   it('false twin: a small step does not diverge', () => {
-    const t = train({ data: small, width: 200, method: 'gd', params: { eta: 0.5 }, steps: 50, seed: 1, probeEvery: 0, engine: 'direct' });
+    const t = train({
+      data: small,
+      width: 200,
+      method: 'gd',
+      params: { eta: 0.5 },
+      steps: 50,
+      seed: 1,
+      probeEvery: 0,
+      engine: 'direct',
+    });
     expect(t.status).toBe('ok');
     expect(t.divergedAt).toBeNull();
     expect(t.loss.length).toBe(51);
@@ -62,7 +97,16 @@ describe('divergence is a status', () => {
 
 describe('probes', () => {
   it('step 0: no drift, no flips; λ_min/λ_max are those of H(W0); probes at 0, every P and the last step', () => {
-    const t = train({ data: small, width: 500, method: 'gd', params: { eta: 0.5 }, steps: 25, seed: 3, probeEvery: 10, engine: 'direct' });
+    const t = train({
+      data: small,
+      width: 500,
+      method: 'gd',
+      params: { eta: 0.5 },
+      steps: 25,
+      seed: 3,
+      probeEvery: 10,
+      engine: 'direct',
+    });
     expect(t.probes.map((p) => p.step)).toEqual([0, 10, 20, 25]);
     const p0 = t.probes[0];
     expect(p0.kernelDrift).toBe(0);
@@ -112,8 +156,26 @@ describe('done-when, cheaper: gd on sphere:n=20,d=5,seed=0 at η = 0.5', () => {
   let wide: Trajectory;
   let narrow: Trajectory;
   beforeAll(() => {
-    wide = train({ data, width: 10000, method: 'gd', params: { eta: 0.5 }, steps: 600, seed: 0, probeEvery: 30, engine: 'direct' });
-    narrow = train({ data, width: 500, method: 'gd', params: { eta: 0.5 }, steps: 600, seed: 0, probeEvery: 30, engine: 'direct' });
+    wide = train({
+      data,
+      width: 10000,
+      method: 'gd',
+      params: { eta: 0.5 },
+      steps: 600,
+      seed: 0,
+      probeEvery: 30,
+      engine: 'direct',
+    });
+    narrow = train({
+      data,
+      width: 500,
+      method: 'gd',
+      params: { eta: 0.5 },
+      steps: 600,
+      seed: 0,
+      probeEvery: 30,
+      engine: 'direct',
+    });
   });
   const predicted = (t: Trajectory): number => {
     const [a, b] = t.rate!.window;
@@ -127,7 +189,9 @@ describe('done-when, cheaper: gd on sphere:n=20,d=5,seed=0 at η = 0.5', () => {
     expect(rel).toBeLessThan(0.05);
     // false twin: the gradient-flow rate with λ0 at time t = kη/2 is not what is measured... a rate
     // with the wrong factor (ln(1 − ηλ) without the 2) is refuted
-    expect(Math.abs(wide.rate!.perStep - predicted(wide) / 2) / Math.abs(predicted(wide))).toBeGreaterThan(0.3);
+    expect(Math.abs(wide.rate!.perStep - predicted(wide) / 2) / Math.abs(predicted(wide))).toBeGreaterThan(
+      0.3,
+    );
   });
   it('a narrow net shows larger drift of H', () => {
     const dw = wide.probes.at(-1)!;
@@ -140,7 +204,15 @@ describe('done-when, cheaper: gd on sphere:n=20,d=5,seed=0 at η = 0.5', () => {
 
 describe('loss is measured at x[k], also for methods that take the gradient at y[k]', () => {
   it('nag-c: loss[k] equals a separate forward pass at the iterate', () => {
-    const cfg = { data: small, width: 100, method: 'nag-c', params: { s: 0.4 }, seed: 2, probeEvery: 0, engine: 'direct' as const };
+    const cfg = {
+      data: small,
+      width: 100,
+      method: 'nag-c',
+      params: { s: 0.4 },
+      seed: 2,
+      probeEvery: 0,
+      engine: 'direct' as const,
+    };
     const t3 = runDirect({ ...cfg, steps: 3 });
     const u = new Float64Array(small.n);
     const net = initNetwork(4, 100, 2);
@@ -156,7 +228,11 @@ describe('trainingParams and engines', () => {
     expect(trainingParams('gd', 0.1)).toEqual({ eta: 0.1 });
     expect(trainingParams('nag-c', 0.1, { r: 4 })).toEqual({ s: 0.1, r: 4 });
     expect(trainingParams('nag-sc', 0.1, { beta: 0.3 })).toEqual({ s: 0.1, beta: 0.3 });
-    expect(trainingParams('hm', 0.1, { beta1: 0.2, beta2: 0.5 })).toEqual({ eta: 0.1, beta1: 0.2, beta2: 0.5 });
+    expect(trainingParams('hm', 0.1, { beta1: 0.2, beta2: 0.5 })).toEqual({
+      eta: 0.1,
+      beta1: 0.2,
+      beta2: 0.5,
+    });
   });
   it('errors: η ≤ 0, unknown method, a flag the method lacks', () => {
     expect(() => trainingParams('gd', 0)).toThrow(SpecError);
