@@ -178,9 +178,7 @@ export async function runProof(proof: Proof, opts: ProofRunOptions = {}): Promis
 export async function checkProperty<T>(
   name: string,
   arb: fc.Arbitrary<T>,
-  predicate: (
-    value: T,
-  ) => Promise<{
+  predicate: (value: T) => Promise<{
     status: 'pass' | 'fail' | 'inconclusive';
     detail: string;
     computed?: number;
