@@ -392,7 +392,7 @@ export function convergenceOrder(
       resolution === 'low';
     if (useClosed) {
       reference = 'bessel-closed-form';
-      const r = 2 * pEnv!;
+      const r = 2 * pEnv;
       X = tCmp.map((t) => Float64Array.from(opts.spectrum.map((l, i) => x0[i] * nagCModeSolution(r, l, t))));
     } else {
       const order = ode.order;

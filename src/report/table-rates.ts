@@ -312,7 +312,7 @@ const NUMERIC_COLUMNS = [
 
 /** Non-finite numbers become null with a note naming the column (JSON would turn them to null silently). */
 export function finiteOrNoted(row: RateRow): RateRow {
-  const bad = NUMERIC_COLUMNS.filter((k) => row[k] !== null && !Number.isFinite(row[k] as number));
+  const bad = NUMERIC_COLUMNS.filter((k) => row[k] !== null && !Number.isFinite(row[k]));
   if (bad.length === 0) return row;
   const out = { ...row, notes: [...row.notes, `non-finite value in ${bad.join(', ')} (reported as null)`] };
   for (const k of bad) (out as Record<string, unknown>)[k] = null;

@@ -564,7 +564,7 @@ function attempt(
     throw specError(parsed, `${where}: no derivative term up to h^${prec - 1}`);
   }
   if (lead + R >= prec) return null; // not precise enough: raise the cap
-  const leadTerms = keys.filter((k) => !C.isZero(coefAt(E.terms.get(k)!, lead!)));
+  const leadTerms = keys.filter((k) => !C.isZero(coefAt(E.terms.get(k)!, lead)));
   if (!leadTerms.some((k) => derivativeOrder(k) === null)) {
     const d = leadTerms.map((k) => k).join(', ');
     throw specError(
@@ -578,13 +578,13 @@ function attempt(
   const truncated = (k: string): Series => {
     const s = E.terms.get(k);
     const coefs: string[] = [];
-    for (let i = 0; i <= R; i++) coefs.push(s ? coefAt(s, lead! + i) : '0');
+    for (let i = 0; i <= R; i++) coefs.push(s ? coefAt(s, lead + i) : '0');
     return { val: 0, coefs, prec: R + 1 };
   };
   const norm = truncated(topKey);
   const termKeys = orderedKeys(
     keys.filter((k) => {
-      for (let i = 0; i <= R; i++) if (!C.isZero(coefAt(E.terms.get(k)!, lead! + i))) return true;
+      for (let i = 0; i <= R; i++) if (!C.isZero(coefAt(E.terms.get(k)!, lead + i))) return true;
       return false;
     }),
   );

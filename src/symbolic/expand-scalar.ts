@@ -42,7 +42,7 @@ function constantText(node: MathNode, env: SeriesEnv): string {
       if (!s) return undefined;
       return `(${s.coefs.length === 0 ? '0' : s.coefs[0]})`;
     },
-  } as never);
+  });
 }
 
 function constValue(node: MathNode): number | null {

@@ -101,7 +101,7 @@ export function coefTex(coef: string): string {
     parenthesis: 'auto',
     handler: (n: { type: string; name?: string }) =>
       n.type === 'SymbolNode' && n.name !== undefined ? texSymbol(n.name) : undefined,
-  } as never);
+  });
 }
 
 function isAtomic(coef: string): boolean {

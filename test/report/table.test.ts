@@ -54,6 +54,7 @@ describe('table rendering', () => {
     // pdfLaTeX-safe: Greek letters and symbols become inline math; nothing above ASCII survives
     const t = latexText('λ0 = 0.1, ρ → 1, ‖e‖ ~ t^(−1.5)');
     expect(t).toBe('$\\lambda$0 = 0.1, $\\rho$ $\\to$ 1, $\\|$e$\\|$ \\textasciitilde{} t$^{-1.5}$');
+    // eslint-disable-next-line no-control-regex -- the check is for characters outside ASCII
     expect(/[^\x00-\x7f]/.test(renderLatex({ ...T, caption: 'κ = 3 (H∞)', notes: ['β → 1'] }))).toBe(false);
   });
 

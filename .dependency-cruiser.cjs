@@ -1,0 +1,126 @@
+/**
+ * The layer rule (npm run deps). Imports under src/ point DOWN only:
+ *
+ *   util, linalg, data  →  spec  →  symbolic, ntk, train  →  dynamics  →  certify  →  claims
+ *                       →  report  →  experiments  →  cli, api (and src/index.ts, the public API)
+ *
+ * A module may import its own layer and any layer to its left. Inside the middle layer only
+ * train → ntk is allowed (a network is trained with NTK primitives; the kernel code takes plain
+ * arrays and must not know the trainer; symbolic is pure algebra and knows neither). src/ never
+ * imports proofs/ or bench/ (the CLI loads them; they import src/). No import cycles anywhere.
+ * Type-only imports count: a type in the wrong layer is a dependency in the wrong direction.
+ *
+ * test/architecture/layers.test.ts runs this configuration on a fixture with a deliberate upward
+ * import and checks that the rule fires.
+ */
+
+/** Layers, bottom first. Directories (under src/) of the same entry share a layer. */
+const LAYERS = [
+  ['util', 'linalg', 'data'],
+  ['spec'],
+  ['symbolic', 'ntk', 'train'],
+  ['dynamics'],
+  ['certify'],
+  ['claims'],
+  ['report'],
+  ['experiments'],
+  ['cli', 'api', 'index.ts'],
+];
+
+/** Inside a shared layer, the only allowed imports between different directories. */
+const SIBLING_ALLOWED = {
+  util: ['linalg', 'data'],
+  linalg: ['util', 'data'],
+  data: ['util', 'linalg'],
+  train: ['ntk'],
+  ntk: [],
+  symbolic: [],
+};
+
+const alt = (names) => `(${names.map((n) => n.replace('.', '\\.')).join('|')})`;
+const dirPath = (names) => `^src/${alt(names)}(/|$)`;
+
+const layerRules = LAYERS.flatMap((layer, i) => {
+  const above = LAYERS.slice(i + 1).flat();
+  if (above.length === 0) return [];
+  return [
+    {
+      name: `layer-${layer.join('-').replace('.ts', '')}-imports-up`,
+      comment: `src/{${layer.join(',')}} may not import a higher layer (${above.join(', ')}).`,
+      severity: 'error',
+      from: { path: dirPath(layer) },
+      to: { path: dirPath(above) },
+    },
+  ];
+});
+
+const siblingRules = Object.entries(SIBLING_ALLOWED).flatMap(([dir, allowed]) => {
+  const layer = LAYERS.find((l) => l.includes(dir));
+  const forbidden = layer.filter((d) => d !== dir && !allowed.includes(d));
+  if (forbidden.length === 0) return [];
+  return [
+    {
+      name: `layer-${dir}-imports-sibling`,
+      comment: `src/${dir} may not import ${forbidden.join(', ')} (same layer; only the listed direction is allowed).`,
+      severity: 'error',
+      from: { path: dirPath([dir]) },
+      to: { path: dirPath(forbidden) },
+    },
+  ];
+});
+
+/** One accepted edge of the temporary list below. */
+const known = (from, to, rule) => ({ type: 'dependency', from, to, rule: { severity: 'error', name: rule } });
+
+module.exports = {
+  forbidden: [
+    ...layerRules,
+    ...siblingRules,
+    {
+      name: 'src-imports-proofs-or-bench',
+      comment: 'proofs/ and bench/ are loaded by the CLI at run time (they import src/, not the other way).',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^(proofs|bench)/' },
+    },
+    {
+      name: 'no-circular',
+      comment: 'Import cycles make the load order and the layering impossible to read.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'not-to-unresolvable',
+      comment: 'An import that does not resolve is a typo or a missing dependency.',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(node_modules|dist|test/golden)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json', '.d.ts'],
+    },
+    // Edges that break the rule today, each with the engineer who removes it (issue 9). The target
+    // is an empty list: a new violation is an error, these are reported as "known".
+    knownViolations: [
+      // H2 (claims) + H6 (claims-report, plot): move Series / SerializedProof / VerifyJson down.
+      known('src/claims/proof.ts', 'src/report/plot.ts', 'layer-claims-imports-up'),
+      known('src/claims/verify-run.ts', 'src/report/claims-report.ts', 'layer-claims-imports-up'),
+      // H2: the verify pipeline gets its proofs passed in by the CLI.
+      known('src/claims/verify-run.ts', 'proofs/index.ts', 'src-imports-proofs-or-bench'),
+      // H3: the CLI's bench command loads bench/ at run time without a static src → bench edge.
+      known('src/cli/bench.ts', 'bench/run.ts', 'src-imports-proofs-or-bench'),
+      // H1: Probe and Network move below train (structural inputs).
+      known('src/symbolic/output-space.ts', 'src/train/types.ts', 'layer-symbolic-imports-sibling'),
+      known('src/ntk/gram.ts', 'src/train/types.ts', 'layer-ntk-imports-sibling'),
+    ],
+  },
+};
