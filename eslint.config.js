@@ -60,6 +60,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     // Type-aware rules: only files of the TypeScript project (tsconfig.json) have type information.
     files: ['src/**/*.ts', 'test/**/*.ts', 'proofs/**/*.ts', 'bench/**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: root } },
