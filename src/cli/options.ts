@@ -1,5 +1,8 @@
 /** Parsers for command-line option values: each throws a UsageError naming the flag. */
-import { UsageError } from './errors.ts';
+import { readFileSync } from 'node:fs';
+import { BUILTIN_METHODS } from '../spec/builtins.ts';
+import type { MethodSpec } from '../spec/types.ts';
+import { InputError, UsageError } from './errors.ts';
 
 export function parseNumber(flag: string, raw: string): number {
   const v = Number(raw);
@@ -41,4 +44,55 @@ export function parseKeyValues(what: string, raw: string): Record<string, string
     out[key] = val;
   }
   return out;
+}
+
+/** Commander collector for a repeatable option (`--param a=1 --param b=2`). */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/**
+ * `--param name=value` values (repeatable) → {name: value}. The name must look like a symbol; the
+ * value is a finite number. Whether the method declares the symbol is checked later, against the
+ * spec (src/api/params.ts), so that the message can list the symbols it does declare.
+ */
+export function parseParamFlags(values: string[] | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const raw of values ?? []) {
+    const eq = raw.indexOf('=');
+    const name = eq < 0 ? '' : raw.slice(0, eq).trim();
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw new UsageError(`--param: expected name=value with a symbol name, got '${raw}'`);
+    if (name in out) throw new UsageError(`--param: '${name}' given twice`);
+    out[name] = parseNumber(`--param ${name}`, raw.slice(eq + 1));
+  }
+  return out;
+}
+
+/**
+ * The one way the command line reads a method (`--method`, `--methods`, a claim's spec): a built-in
+ * name (gd, hb, hb-fixed, nag-c, nag-sc, hm) stays a name; anything else is the path of a method
+ * spec JSON file, read and JSON-parsed here (validated later by the spec parser). Errors: one line,
+ * exit 2.
+ */
+export function readMethodOption(flag: string, raw: string): string | MethodSpec {
+  const name = raw.trim();
+  if (name === '') throw new UsageError(`${flag}: no method given`);
+  if (Object.hasOwn(BUILTIN_METHODS, name)) return name;
+  let text: string;
+  try {
+    text = readFileSync(name, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !name.endsWith('.json') && !name.includes('/'))
+      throw new UsageError(
+        `${flag}: unknown method '${name}' (built-ins: ${Object.keys(BUILTIN_METHODS).join(', ')}; or a method spec .json file)`,
+      );
+    throw new InputError(`${flag}: cannot read method spec '${name}' (${code ?? (err as Error).message})`);
+  }
+  try {
+    return JSON.parse(text) as MethodSpec;
+  } catch (err) {
+    throw new InputError(`${flag}: method spec '${name}' is not valid JSON: ${(err as Error).message}`);
+  }
 }

@@ -3,18 +3,27 @@
  * and report the loss, its measured rate, the NTK spectrum along the run and the drift.
  */
 import type { Command } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { UsageError } from './errors.ts';
-import { parseInteger, parseMomentum, parseNumber, parsePositive } from './options.ts';
-import { asInputError, fmt, toJson, trajectoryCsv, trajectoryJson } from './train-format.ts';
-import type { MethodSpec } from '../spec/types.ts';
+import {
+  collect,
+  parseInteger,
+  parseMomentum,
+  parseNumber,
+  parseParamFlags,
+  parsePositive,
+  readMethodOption,
+} from './options.ts';
+import { asInputError, fmt, toJson, trajectoryCsv } from './train-format.ts';
+import { rateReason, trainRun } from '../api/train.ts';
 import type { Trajectory } from '../train/types.ts';
 
 interface TrainOpts {
   data: string;
   width: string;
   method: string;
-  eta: string;
+  eta?: string;
+  param?: string[];
   steps: string;
   beta?: string;
   gamma?: string;
@@ -43,8 +52,13 @@ export function registerTrain(program: Command): Command {
     )
     .requiredOption('--width <m>', 'hidden width m')
     .requiredOption('--method <name|file.json>', 'gd, hb, hb-fixed, nag-c, nag-sc, hm, or a method spec file')
-    .requiredOption('--eta <eta>', "step size (sets the spec's step symbol: eta, or s for Nesterov)")
+    .option('--eta <eta>', "step size (sets the spec's step symbol: eta, or s for Nesterov)")
     .requiredOption('--steps <k>', 'number of steps')
+    .option(
+      '--param <name=value>',
+      'value of any symbol the method spec declares (repeatable); --eta, --beta, … are shorthands',
+      collect,
+    )
     .option('--beta <beta>', 'momentum β in [0, 1) (hb, hb-fixed, nag-sc)')
     .option('--gamma <gamma>', "friction γ of hb's law β = 1 − γ√η")
     .option('--r <r>', 'nag-c momentum (k−1)/(k+r−1) (default 3)')
@@ -63,24 +77,9 @@ export function registerTrain(program: Command): Command {
     });
 }
 
-function readMethod(raw: string): string | MethodSpec {
-  if (!raw.endsWith('.json') && !raw.includes('/')) return raw;
-  let text: string;
-  try {
-    text = readFileSync(raw, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read method spec '${raw}' (${(err as { code?: string }).code ?? 'error'})`);
-  }
-  try {
-    return JSON.parse(text) as MethodSpec;
-  } catch (err) {
-    throw new UsageError(`method spec '${raw}' is not valid JSON: ${(err as Error).message}`);
-  }
-}
-
 async function runTrainCommand(opts: TrainOpts): Promise<void> {
   const width = parseInteger('--width', opts.width, 1);
-  const eta = parsePositive('--eta', opts.eta);
+  const eta = opts.eta === undefined ? undefined : parsePositive('--eta', opts.eta);
   const steps = parseInteger('--steps', opts.steps, 1);
   const seed = parseInteger('--seed', opts.seed, 0);
   const initScale = parsePositive('--init-scale', opts.initScale);
@@ -100,33 +99,11 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
   }
   if (opts.r !== undefined) flags.r = parsePositive('--r', opts.r);
   if (opts.mu !== undefined) flags.mu = parsePositive('--mu', opts.mu);
-  const method = readMethod(opts.method);
-
-  // Data first: a bad data source fails before the method machinery (mathjs) is loaded.
-  const { loadData } = await import('../data/load.ts');
-  let data;
-  try {
-    data = loadData(opts.data, { normalize: opts.normalize === true });
-  } catch (err) {
-    throw asInputError(err);
-  }
-  const { train, trainingParams, resolveEngine } = await import('../train/trainer.ts');
-  const { compileMethod } = await import('../spec/compile.ts');
-  const { ntkSpectrum } = await import('../ntk/gram.ts');
-  const { lambda0Statement } = await import('../ntk/degenerate.ts');
-  const { FAST_ENGINE_AVAILABLE } = await import('../train/engine-fast.ts');
-
-  let params;
-  try {
-    params = trainingParams(method, eta, flags);
-    compileMethod(method, params); // validates parameters before any work
-  } catch (err) {
-    throw asInputError(err);
-  }
-  if (opts.engine === 'fast' && !FAST_ENGINE_AVAILABLE)
-    throw new UsageError('--engine fast: the fast engine is not built yet; use --engine direct or auto');
-  const engine = resolveEngine(opts.engine as 'auto' | 'direct' | 'fast');
-
+  const named = parseParamFlags(opts.param);
+  for (const k of Object.keys(named))
+    if (k in flags || (k === 'eta' && eta !== undefined))
+      throw new UsageError(`parameter '${k}' given twice (--${k} and --param ${k})`);
+  const method = readMethodOption('--method', opts.method);
   let bar: { start(total: number, v: number): void; update(v: number): void; stop(): void } | null = null;
   if (process.stderr.isTTY) {
     const { default: cliProgress } = await import('cli-progress');
@@ -140,18 +117,20 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
     );
     bar.start(steps, 0);
   }
-  let traj: Trajectory;
+  let run;
   try {
-    traj = train({
-      data,
+    run = trainRun({
+      data: opts.data,
+      normalize: opts.normalize === true,
       width,
       method,
-      params,
+      eta,
+      params: { ...flags, ...named },
       steps,
       seed,
       probeEvery,
       initScale,
-      engine,
+      engine: opts.engine as 'auto' | 'direct' | 'fast',
       onProgress: bar ? (done) => bar!.update(done) : undefined,
     });
   } catch (err) {
@@ -159,25 +138,14 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
   } finally {
     bar?.stop();
   }
-
-  const spectrum = ntkSpectrum(data);
-  const degenerate = lambda0Statement(data, spectrum);
-  const extra = {
-    data: data.source,
-    n: data.n,
-    d: data.d,
-    unitNorm: data.unitNorm,
-    notes: [...data.notes, ...(degenerate ? [degenerate] : [])],
-    kappa: spectrum.kappa,
-    ...(traj.rate === null ? { rateNote: rateReason(traj) } : {}),
-  };
+  const { trajectory: traj, data, degenerate } = run;
   if (opts.json !== undefined) {
-    const text = `${toJson(trajectoryJson(traj, extra))}\n`;
+    const text = `${toJson(run.result)}\n`;
     if (opts.json === '-') process.stdout.write(text);
     else writeOut(opts.json, text);
   }
   if (opts.csv !== undefined) writeOut(opts.csv, trajectoryCsv(traj));
-  if (opts.json !== '-') process.stdout.write(summary(traj, data, eta, degenerate));
+  if (opts.json !== '-') process.stdout.write(summary(traj, data, degenerate));
 }
 
 function writeOut(path: string, text: string): void {
@@ -191,10 +159,10 @@ function writeOut(path: string, text: string): void {
 function summary(
   t: Trajectory,
   data: { source: string; n: number; d: number; notes: string[] },
-  eta: number,
   degenerate: string | null,
 ): string {
   const out: string[] = [];
+  const eta = t.params.eta; // used for gd only, whose step symbol is eta
   const params = Object.entries(t.params)
     .map(([k, v]) => `${k} = ${fmt(v, 6)}`)
     .join(', ');
@@ -266,13 +234,4 @@ function summary(
   for (const note of data.notes) out.push(`note:          ${note}`);
   if (degenerate) out.push(`warning:       ${degenerate}`);
   return `${out.join('\n')}\n`;
-}
-
-function rateReason(t: Trajectory): string {
-  const l = t.loss;
-  for (let k = 0; k < l.length; k++)
-    if (Number.isFinite(l[k]) && !(l[k] > 1e-300))
-      return `the loss reached ${l[k] === 0 ? '0' : 'underflow'} at step ${k}`;
-  if (t.status === 'diverged') return 'diverged';
-  return 'too few steps';
 }
