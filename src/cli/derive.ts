@@ -1,9 +1,20 @@
 /** `dynview derive`: the ODE limit of a method (built-in name or spec file), derived from its spec. */
 import type { Command } from 'commander';
-import { readFileSync, existsSync } from 'node:fs';
 import { UsageError, InputError } from './errors.ts';
-import { parseKeyValues, parseNumber, parsePositive } from './options.ts';
-import type { MethodSpec } from '../spec/types.ts';
+import {
+  collect,
+  parseKeyValues,
+  parseNumber,
+  parseParamFlags,
+  parsePositive,
+  readMethodOption,
+} from './options.ts';
+import { deriveRun } from '../api/derive.ts';
+import { methodParams } from '../api/params.ts';
+import { SpecError } from '../spec/parse.ts';
+import { rootsFormula } from '../symbolic/characteristic.ts';
+import * as modes from '../dynamics/modes.ts';
+import type { OutputSpaceOde } from '../symbolic/types.ts';
 
 interface DeriveFlags {
   method: string;
@@ -12,29 +23,10 @@ interface DeriveFlags {
   json?: boolean;
   latex?: boolean;
   params?: string;
+  param?: string[];
   lambda0?: string;
   lambdaMax?: string;
   steps?: boolean;
-}
-
-/** A built-in name, or a path to a spec JSON file (read and parsed here; validated by the spec parser). */
-export function readMethodArg(arg: string): string | MethodSpec {
-  if (arg.endsWith('.json') || (arg.includes('/') && existsSync(arg))) {
-    let text: string;
-    try {
-      text = readFileSync(arg, 'utf8');
-    } catch (err) {
-      throw new InputError(
-        `cannot read method spec '${arg}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-      );
-    }
-    try {
-      return JSON.parse(text) as MethodSpec;
-    } catch (err) {
-      throw new InputError(`method spec '${arg}' is not valid JSON: ${(err as Error).message}`);
-    }
-  }
-  return arg;
 }
 
 export function registerDerive(program: Command): Command {
@@ -56,7 +48,12 @@ export function registerDerive(program: Command): Command {
     .option('--json', 'print one JSON object')
     .option('--latex', 'print the LaTeX forms')
     .option('--steps', 'print the intermediate steps of the derivation (series in h)')
-    .option('--params <k=v,...>', 'parameter values for a numeric rate (e.g. gamma=2,eta=1e-4)')
+    .option(
+      '--param <name=value>',
+      'value of a symbol the spec declares, for a numeric rate (repeatable, e.g. --param gamma=2 --param eta=1e-4)',
+      collect,
+    )
+    .option('--params <k=v,...>', 'the same as one list (gamma=2,eta=1e-4)')
     .option('--lambda0 <x>', 'smallest eigenvalue of H for the numeric rate')
     .option('--lambda-max <x>', 'largest eigenvalue of H for the numeric rate (default lambda0)')
     .action(async (flags: DeriveFlags) => {
@@ -64,55 +61,36 @@ export function registerDerive(program: Command): Command {
         throw new UsageError(`--resolution must be low or high, got '${flags.resolution}'`);
       }
       const resolution = flags.resolution;
-      const method = readMethodArg(flags.method);
-      const params: Record<string, number> = {};
+      const method = readMethodOption('--method', flags.method);
+      const listed: Record<string, number> = {};
       for (const [k, v] of Object.entries(parseKeyValues('--params', flags.params ?? '')))
-        params[k] = parseNumber(`--params ${k}`, v);
+        listed[k] = parseNumber(`--params ${k}`, v);
+      const named = parseParamFlags(flags.param);
+      for (const k of Object.keys(named))
+        if (k in listed) throw new UsageError(`parameter '${k}' given twice (--params and --param ${k})`);
       const lambda0 = flags.lambda0 !== undefined ? parsePositive('--lambda0', flags.lambda0) : undefined;
       const lambdaMax =
         flags.lambdaMax !== undefined ? parsePositive('--lambda-max', flags.lambdaMax) : lambda0;
       if (lambda0 !== undefined && lambdaMax !== undefined && lambdaMax < lambda0)
         throw new UsageError('--lambda-max must be at least --lambda0');
 
-      const { SpecError } = await import('../spec/parse.ts');
-      const { resolveMethod } = await import('../spec/compile.ts');
+      let run;
+      let params: Record<string, number>;
       try {
-        resolveMethod(method); // validate before loading the computer algebra
+        params = methodParams(method, { ...listed, ...named });
+        run = deriveRun({
+          method,
+          resolution,
+          outputSpace: flags.outputSpace === true,
+          steps: flags.steps === true,
+        });
       } catch (err) {
         if (err instanceof SpecError) throw new InputError(err.message);
         throw err;
       }
-      const { deriveOdeWithTrace } = await import('../symbolic/derive.ts');
-      const { toOutputSpace } = await import('../symbolic/output-space.ts');
-      const { characteristicPolynomial, rootsFormula } = await import('../symbolic/characteristic.ts');
-      let ode;
-      try {
-        ode = deriveOdeWithTrace(method, { resolution, steps: flags.steps === true });
-      } catch (err) {
-        if (err instanceof SpecError) throw new InputError(err.message);
-        throw err;
-      }
-      const out = toOutputSpace(ode);
-      const chr = characteristicPolynomial(out);
+      const { ode, out, chr } = run;
       if (flags.json) {
-        const obj: Record<string, unknown> = {
-          method: ode.method,
-          time: ode.time,
-          h: ode.h,
-          resolution: ode.resolution,
-          terms: ode.terms,
-          ode: ode.ode,
-          latex: ode.latex,
-        };
-        if (flags.outputSpace) {
-          obj.outputSpace = {
-            terms: out.terms,
-            ode: out.ode,
-            latex: out.latex,
-            neglected: out.neglected,
-            characteristic: chr,
-          };
-        }
+        const obj = run.result;
         process.stdout.write(`${JSON.stringify(obj)}\n`);
         return;
       }
@@ -156,7 +134,7 @@ export function registerDerive(program: Command): Command {
 }
 
 async function rateLine(
-  out: import('../symbolic/types.ts').OutputSpaceOde,
+  out: OutputSpaceOde,
   timeDependent: boolean,
   params: Record<string, number>,
   lambda0: number | undefined,
@@ -166,7 +144,6 @@ async function rateLine(
     ? 'damping depends on t: the decay is not exponential (give --params to get the envelope exponent)'
     : 'ρ(λ) = −max Re z per mode, worst mode over [λ0, λmax] (give --params and --lambda0 to evaluate)';
   if (Object.keys(params).length === 0) return symbolic;
-  const modes = await import('../dynamics/modes.ts');
   try {
     if (timeDependent) {
       const p = modes.envelopeExponent(out, params, lambda0 ?? 1);

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { UsageError } from './errors.ts';
 import { parseInteger, parsePositive } from './options.ts';
 import { asInputError, fmt, toJson } from './train-format.ts';
+import { ntkRun } from '../api/ntk.ts';
 
 interface NtkOpts {
   data: string;
@@ -40,61 +41,23 @@ async function runNtkCommand(opts: NtkOpts): Promise<void> {
   const width = opts.width === undefined ? null : parseInteger('--width', opts.width, 1);
   const seed = parseInteger('--seed', opts.seed, 0);
   const initScale = parsePositive('--init-scale', opts.initScale);
-  const { loadData } = await import('../data/load.ts');
-  const { gramInfinity, empiricalNtk, kernelSpectrum } = await import('../ntk/gram.ts');
-  const { spectralNormSymmetric } = await import('../linalg/eigen.ts');
-  const { initNetwork } = await import('../train/network.ts');
-  const { lambda0Statement } = await import('../ntk/degenerate.ts');
-  let data;
+  let run;
   try {
-    data = loadData(opts.data, { normalize: opts.normalize === true });
-  } catch (err) {
-    throw asInputError(err);
-  }
-  if (width !== null && width * data.n > 2e9)
-    throw new UsageError(`--width ${width} × n ${data.n} is too large`);
-  const { n, d } = data;
-  const Hinf = gramInfinity(data);
-  const spectrum = kernelSpectrum(Hinf, n);
-  const degenerate = lambda0Statement(data, spectrum);
-  let empirical: {
-    width: number;
-    seed: number;
-    lambdaMin: number;
-    lambdaMax: number;
-    distance: number;
-    relativeDistance: number;
-  } | null = null;
-  if (width !== null) {
-    const net = initNetwork(d, width, seed, initScale);
-    const H0 = empiricalNtk(net, net.W0, data);
-    const s0 = kernelSpectrum(H0, n);
-    const D = new Float64Array(n * n);
-    for (let p = 0; p < n * n; p++) D[p] = H0[p] - Hinf[p];
-    const distance = spectralNormSymmetric(D, n);
-    empirical = {
-      width,
+    run = ntkRun({
+      data: opts.data,
+      normalize: opts.normalize === true,
+      width: width ?? undefined,
       seed,
-      lambdaMin: s0.lambda0,
-      lambdaMax: s0.lambdaMax,
-      distance,
-      relativeDistance: distance / spectrum.lambdaMax,
-    };
-  }
-  if (opts.json) {
-    const out = {
-      n,
-      d,
-      lambda0: spectrum.lambda0,
-      lambdaMax: spectrum.lambdaMax,
-      kappa: Number.isFinite(spectrum.kappa) ? spectrum.kappa : null,
-      empirical,
-      data: data.source,
-      unitNorm: data.unitNorm,
       initScale,
-      notes: [...data.notes, ...(degenerate ? [degenerate] : [])],
-    };
-    process.stdout.write(`${toJson(out)}\n`);
+    });
+  } catch (err) {
+    throw err instanceof RangeError ? new UsageError(err.message) : asInputError(err);
+  }
+  const { data, degenerate, result } = run;
+  const { n, d, empirical } = result;
+  const spectrum = { lambda0: result.lambda0, lambdaMax: result.lambdaMax, kappa: result.kappa ?? Infinity };
+  if (opts.json) {
+    process.stdout.write(`${toJson(result)}\n`);
     return;
   }
   const lines: string[] = [];

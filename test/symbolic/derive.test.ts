@@ -270,7 +270,8 @@ describe('malformed and non-derivable specs: one line naming the problem', () =>
 
 describe('spec-file problems the CLI reports (in process: readMethodArg + deriveOde)', () => {
   it('names the equation for x[k+1] missing, an index beyond what is defined, an unparsable expression', async () => {
-    const { readMethodArg } = await import('../../src/cli/derive.ts');
+    const { readMethodOption } = await import('../../src/cli/options.ts');
+    const readMethodArg = (raw: string) => readMethodOption('--method', raw);
     const base = { params: ['eta'], step: 'eta', time: 'k*eta' };
     const cases: Array<[string[], RegExp]> = [
       [['y[k] = x[k] - eta*grad(x[k])'], /equation 1 'y\[k\] = .*must define x\[k\+1\]/],

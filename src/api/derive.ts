@@ -1,0 +1,79 @@
+/**
+ * `derive()`: the continuous-time (ODE) limit of a method, derived symbolically from its update
+ * rule, with its output-space form and characteristic polynomial; returns the object
+ * `dynview derive --json --output-space` prints.
+ */
+import { resolveMethod } from '../spec/compile.ts';
+import type { MethodSpec } from '../spec/types.ts';
+import { characteristicPolynomial, type CharacteristicPolynomial } from '../symbolic/characteristic.ts';
+import { deriveOdeWithTrace, type DerivedOdeWithTrace } from '../symbolic/derive.ts';
+import { toOutputSpace } from '../symbolic/output-space.ts';
+import type { OutputSpaceOde } from '../symbolic/types.ts';
+
+export interface DeriveOptions {
+  /** A built-in method name or a method spec object. */
+  method: string | MethodSpec;
+  /** low: leading order in h; high: keep the next order (Shi, Du, Jordan & Su). Default low. */
+  resolution?: 'low' | 'high';
+  /** Include the output-space ODE (default true; the CLI's --output-space). */
+  outputSpace?: boolean;
+}
+
+export interface DeriveResult {
+  method: string;
+  /** The spec's ODE time of iterate k, e.g. "k*sqrt(s)". */
+  time: string;
+  /** Expansion parameter h = time(k+1) − time(k). */
+  h: string;
+  resolution: 'low' | 'high';
+  /** Coefficient of each ODE term: "X''", "X'", "grad", "hess*X'" → text in t and the params. */
+  terms: Record<string, string>;
+  ode: string;
+  latex: string;
+  outputSpace?: {
+    terms: Record<string, string>;
+    ode: string;
+    latex: string;
+    neglected: string[];
+    characteristic: CharacteristicPolynomial;
+  };
+}
+
+/** The derivation with its trace (the command line prints steps from it). */
+export function deriveRun(opts: DeriveOptions & { steps?: boolean }): {
+  ode: DerivedOdeWithTrace;
+  out: OutputSpaceOde;
+  chr: CharacteristicPolynomial;
+  result: DeriveResult;
+} {
+  const resolution = opts.resolution ?? 'low';
+  if (resolution !== 'low' && resolution !== 'high')
+    throw new RangeError(`resolution must be low or high, got '${String(resolution)}'`);
+  resolveMethod(opts.method); // validate the spec before loading the computer algebra
+  const ode = deriveOdeWithTrace(opts.method, { resolution, steps: opts.steps === true });
+  const out = toOutputSpace(ode);
+  const chr = characteristicPolynomial(out);
+  const result: DeriveResult = {
+    method: ode.method,
+    time: ode.time,
+    h: ode.h,
+    resolution: ode.resolution,
+    terms: ode.terms,
+    ode: ode.ode,
+    latex: ode.latex,
+  };
+  if (opts.outputSpace !== false)
+    result.outputSpace = {
+      terms: out.terms,
+      ode: out.ode,
+      latex: out.latex,
+      neglected: out.neglected,
+      characteristic: chr,
+    };
+  return { ode, out, chr, result };
+}
+
+/** Derive the ODE limit of a method; the object `dynview derive --json --output-space` prints. */
+export async function derive(opts: DeriveOptions): Promise<DeriveResult> {
+  return deriveRun(opts).result;
+}
