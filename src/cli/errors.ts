@@ -1,8 +1,30 @@
 /**
- * Errors the command line reports as one line. A UsageError (bad flag, bad value, bad input file)
- * exits with code 2; anything else is an internal error (exit 1). No stack trace unless
- * DYNVIEW_DEBUG=1.
+ * Exit codes and the one-line error report of the command line (docs/security.md).
+ *
+ * The exit code is a contract every command keeps, so CI can act on it:
+ *
+ * | code | meaning |
+ * |---|---|
+ * | 0 | pass: proved / supported / done |
+ * | 1 | refuted (a claim is false, or a false twin was not refuted) — nothing else |
+ * | 2 | bad input: an unknown flag or value, a malformed spec, claim, data or shard file, a request
+ *       beyond a resource limit, an unusable output path |
+ * | 3 | inconclusive (a hypothesis failed, too little evidence) |
+ * | 70 | internal error: a bug in dynview (EX_SOFTWARE); please report it |
+ *
+ * Errors are one line on stderr, control characters escaped and long text shortened; no stack
+ * trace unless DYNVIEW_DEBUG=1.
  */
+import { oneLine } from '../util/quote.ts';
+
+export const EXIT = {
+  PASS: 0,
+  REFUTED: 1,
+  BAD_INPUT: 2,
+  INCONCLUSIVE: 3,
+  INTERNAL: 70,
+} as const;
+
 export class UsageError extends Error {
   override name = 'UsageError';
 }
@@ -12,18 +34,46 @@ export class InputError extends UsageError {
   override name = 'InputError';
 }
 
+/**
+ * Error classes (by name, so the CLI need not load their modules) that mean bad input or an
+ * unusable output path: exit 2.
+ */
+const INPUT_ERRORS = new Set([
+  'UsageError',
+  'InputError',
+  'InputFileError',
+  'OutputError',
+  'LimitError',
+  'SpecError',
+  'DataError',
+  'ClaimError',
+  'VerifyInputError',
+  'GridError',
+  'SchemaError',
+]);
+
+/** True when `err` is the user's fault (exit 2) rather than dynview's (exit 70). */
+export function isInputError(err: unknown): boolean {
+  if (isCommanderUsage(err)) return true;
+  return err instanceof Error && INPUT_ERRORS.has(err.name);
+}
+
+/** The exit code for an error that reached the top. */
+export function exitCodeFor(err: unknown): number {
+  return isInputError(err) ? EXIT.BAD_INPUT : EXIT.INTERNAL;
+}
+
+/** The line printed for an error (without the trailing newline). */
+export function errorLine(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return isInputError(err) ? `dynview: error: ${oneLine(msg)}` : `dynview: internal error: ${oneLine(msg)}`;
+}
+
 export function reportAndExit(err: unknown): never {
   const debug = process.env.DYNVIEW_DEBUG === '1';
-  const msg = err instanceof Error ? err.message : String(err);
-  const oneLine = msg.split('\n')[0];
-  if (err instanceof UsageError || isCommanderUsage(err)) {
-    process.stderr.write(`dynview: error: ${oneLine}\n`);
-    if (debug && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`dynview: internal error: ${oneLine}\n`);
+  process.stderr.write(`${errorLine(err)}\n`);
   if (debug && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-  process.exit(1);
+  process.exit(exitCodeFor(err));
 }
 
 function isCommanderUsage(err: unknown): boolean {
@@ -31,7 +81,7 @@ function isCommanderUsage(err: unknown): boolean {
     typeof err === 'object' &&
     err !== null &&
     'code' in err &&
-    typeof (err as { code: unknown }).code === 'string' &&
+    typeof (err).code === 'string' &&
     (err as { code: string }).code.startsWith('commander.')
   );
 }

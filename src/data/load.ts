@@ -15,11 +15,20 @@
  *
  * Defaults when a key is omitted: sphere n=100,d=10,seed=1; paper-synthetic n=50,seed=1; mnist n=600.
  * `normalize: true` scales every row to unit norm (a zero row is an error). Bad data throws DataError.
+ *
+ * Hostile input (docs/security.md): numbers are plain decimals (`0x10`, `0b11`, `Infinity` are not
+ * numbers here); option keys are checked against the source's own list (`constructor=1` is an
+ * unknown option); n × d is checked against the resource limits before anything is allocated;
+ * files are read with the input size bound; every value must be at most 1e100 in magnitude (larger
+ * ones overflow the kernel); user text in messages is escaped and shortened.
  */
-import { readFileSync } from 'node:fs';
 import { Rng } from '../util/rng.ts';
+import { isDecimalText, parseDecimal } from '../util/decimal.ts';
+import { readInputText } from '../util/io.ts';
+import { LimitError, checkCount, checkDataSize } from '../util/limits.ts';
+import { quote } from '../util/quote.ts';
 import type { Dataset } from './types.ts';
-import { loadMnistRows, MNIST_PIXELS } from './mnist.ts';
+import { loadMnistRows, mnistAvailable, MNIST_PIXELS } from './mnist.ts';
 
 /** Bad data or a bad data source: reported as one line by the CLI (exit 2). */
 export class DataError extends Error {
@@ -45,12 +54,17 @@ export function loadData(source: string, opts: LoadOptions = {}): Dataset {
   switch (kind) {
     case 'sphere': {
       const o = options(kind, rest, { n: 100, d: 10, seed: 1 });
-      raw = sphere(intOpt(kind, 'n', o.n, 2), intOpt(kind, 'd', o.d, 1), intOpt(kind, 'seed', o.seed, 0));
+      const n = intOpt(kind, 'n', o.n, 2);
+      const d = intOpt(kind, 'd', o.d, 1);
+      sizeCheck(kind, n, d);
+      raw = sphere(n, d, intOpt(kind, 'seed', o.seed, 0));
       break;
     }
     case 'paper-synthetic': {
       const o = options(kind, rest, { n: 50, seed: 1 });
-      raw = paperSynthetic(intOpt(kind, 'n', o.n, 2), intOpt(kind, 'seed', o.seed, 0));
+      const n = intOpt(kind, 'n', o.n, 2);
+      sizeCheck(kind, n, 3);
+      raw = paperSynthetic(n, intOpt(kind, 'seed', o.seed, 0));
       break;
     }
     case 'mnist': {
@@ -58,8 +72,10 @@ export function loadData(source: string, opts: LoadOptions = {}): Dataset {
       const n = intOpt(kind, 'n', o.n, 2);
       let rows: { X: Float64Array; labels: Float64Array };
       try {
+        if (n <= mnistAvailable()) sizeCheck(kind, n, MNIST_PIXELS);
         rows = loadMnistRows(n);
       } catch (err) {
+        if (err instanceof LimitError) throw err;
         throw new DataError(err instanceof Error ? err.message : String(err));
       }
       raw = { X: rows.X, y: rows.labels, n, d: MNIST_PIXELS };
@@ -71,7 +87,7 @@ export function loadData(source: string, opts: LoadOptions = {}): Dataset {
       break;
     default:
       throw new DataError(
-        `unknown data source '${kind}' (expected ${DATA_KINDS.map((k) => `${k}:`).join(', ')})`,
+        `unknown data source ${quote(kind, 40)} (expected ${DATA_KINDS.map((k) => `${k}:`).join(', ')})`,
       );
   }
   return finish(source, raw, opts.normalize === true);
@@ -83,26 +99,36 @@ function options(kind: string, rest: string, defaults: Record<string, number>): 
   if (rest.trim() === '') return out;
   for (const part of rest.split(',')) {
     const eq = part.indexOf('=');
-    if (eq <= 0) throw new DataError(`${kind}: expected key=value, got '${part}'`);
+    if (eq <= 0) throw new DataError(`${kind}: expected key=value, got ${quote(part, 40)}`);
     const key = part.slice(0, eq).trim();
     const val = part.slice(eq + 1).trim();
-    if (!(key in defaults))
-      throw new DataError(`${kind}: unknown option '${key}' (options: ${Object.keys(defaults).join(', ')})`);
+    if (!Object.hasOwn(defaults, key))
+      throw new DataError(
+        `${kind}: unknown option ${quote(key, 40)} (options: ${Object.keys(defaults).join(', ')})`,
+      );
     if (seen.has(key)) throw new DataError(`${kind}: '${key}' given twice`);
     seen.add(key);
-    const v = Number(val);
-    if (val === '' || !Number.isFinite(v))
-      throw new DataError(`${kind}: ${key} must be a number, got '${val}'`);
+    const v = parseDecimal(val);
+    if (v === null)
+      throw new DataError(`${kind}: ${key} must be a number (plain decimal), got ${quote(val, 40)}`);
     out[key] = v;
   }
   return out;
 }
 
 function intOpt(kind: string, key: string, v: number, min: number): number {
-  if (!Number.isInteger(v) || v < min)
+  if (!Number.isSafeInteger(v) || v < min)
     throw new DataError(`${kind}: ${key} must be an integer >= ${min}, got ${v}`);
   return v;
 }
+
+/** n × d against the resource limits, before the rows are drawn (LimitError → exit 2). */
+function sizeCheck(kind: string, n: number, d: number): void {
+  checkDataSize(kind, n, d);
+}
+
+/** Largest magnitude of an input or target value (beyond it the kernel and the loss overflow). */
+export const MAX_DATA_MAGNITUDE = 1e100;
 
 function sphere(n: number, d: number, seed: number) {
   const rng = new Rng(seed);
@@ -160,11 +186,12 @@ function paperSynthetic(n: number, seed: number) {
 function readCsv(path: string) {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readInputText(path, 'data file');
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    throw new DataError(`cannot read data file '${path}'${code ? ` (${code})` : ''}`);
+    if (err instanceof LimitError) throw err;
+    throw new DataError((err as Error).message);
   }
+  const where = quote(path, 60);
   const rows: number[][] = [];
   const lines = text.split(/\r?\n/);
   let width = -1;
@@ -172,22 +199,31 @@ function readCsv(path: string) {
     const line = lines[ln].trim();
     if (line === '') continue;
     const cells = line.split(',').map((c) => c.trim());
+    if (width < 0) {
+      if (cells.length > 1_000_000) throw new DataError(`${where}:${ln + 1}: more than 10^6 columns`);
+    } else if (cells.length !== width)
+      throw new DataError(`${where}:${ln + 1}: ragged row: ${cells.length} columns, expected ${width}`);
     const row = cells.map((c, col) => {
-      const v = Number(c);
-      if (c === '' || (Number.isNaN(v) && !/^[+-]?nan$/i.test(c))) {
-        throw new DataError(`${path}:${ln + 1}: column ${col + 1} is not a number ('${c}')`);
+      const v = parseDecimal(c);
+      if (v === null) {
+        const nonFinite = /^[+-]?(nan|inf|infinity)$/i.test(c) || isDecimalText(c);
+        throw new DataError(
+          `${where}:${ln + 1}: column ${col + 1} is ${nonFinite ? 'not finite' : 'not a number (plain decimals only)'}: ${quote(c, 40)}`,
+        );
       }
-      if (!Number.isFinite(v))
-        throw new DataError(`${path}:${ln + 1}: column ${col + 1} is not finite ('${c}')`);
+      if (Math.abs(v) > MAX_DATA_MAGNITUDE)
+        throw new DataError(
+          `${where}:${ln + 1}: column ${col + 1} is ${quote(c, 40)}, above ${MAX_DATA_MAGNITUDE} in magnitude`,
+        );
       return v;
     });
     if (width < 0) width = row.length;
-    else if (row.length !== width)
-      throw new DataError(`${path}:${ln + 1}: ragged row: ${row.length} columns, expected ${width}`);
     rows.push(row);
+    if (rows.length % 1024 === 0) checkCount('n', `${where}: rows`, rows.length);
   }
-  if (rows.length === 0) throw new DataError(`${path}: no data rows`);
-  if (width < 2) throw new DataError(`${path}: rows need at least one input and a target (d = 0)`);
+  if (rows.length > 1) checkDataSize(`data file ${where}`, rows.length, Math.max(1, width - 1));
+  if (rows.length === 0) throw new DataError(`${where}: no data rows`);
+  if (width < 2) throw new DataError(`${where}: rows need at least one input and a target (d = 0)`);
   const n = rows.length;
   const d = width - 1;
   const X = new Float64Array(n * d);
@@ -205,18 +241,25 @@ function finish(
   normalize: boolean,
 ): Dataset {
   const { X, y, n, d } = raw;
-  if (d < 1) throw new DataError(`${source}: d = 0 (no inputs)`);
-  if (n < 2) throw new DataError(`${source}: needs at least 2 points, got ${n}`);
+  if (d < 1) throw new DataError(`${quote(source, 60)}: d = 0 (no inputs)`);
+  if (n < 2) throw new DataError(`${quote(source, 60)}: needs at least 2 points, got ${n}`);
+  const src = quote(source, 60);
   for (let i = 0; i < X.length; i++)
-    if (!Number.isFinite(X[i]))
-      throw new DataError(`${source}: row ${Math.floor(i / d) + 1} has a non-finite input`);
+    if (!(Math.abs(X[i]) <= MAX_DATA_MAGNITUDE))
+      throw new DataError(
+        `${src}: row ${Math.floor(i / d) + 1} has an input that is not finite or above ${MAX_DATA_MAGNITUDE}`,
+      );
   for (let i = 0; i < n; i++)
-    if (!Number.isFinite(y[i])) throw new DataError(`${source}: row ${i + 1} has a non-finite target`);
+    if (!(Math.abs(y[i]) <= MAX_DATA_MAGNITUDE))
+      throw new DataError(
+        `${src}: row ${i + 1} has a target that is not finite or above ${MAX_DATA_MAGNITUDE}`,
+      );
   const notes: string[] = [];
   if (normalize) {
     for (let i = 0; i < n; i++) {
       const nr = rowNorm(X, i, d);
-      if (nr === 0) throw new DataError(`${source}: row ${i + 1} is zero and cannot be normalised`);
+      if (nr === 0)
+        throw new DataError(`${quote(source, 60)}: row ${i + 1} is zero and cannot be normalised`);
       for (let j = 0; j < d; j++) X[i * d + j] /= nr;
     }
   }
@@ -270,4 +313,12 @@ export function parallelPairs(data: Dataset, limit = Infinity): Array<[number, n
     }
   }
   return out;
+}
+
+/** The file a data source reads, if any (`file:PATH` → PATH), for the never-overwrite-an-input check. */
+export function dataInputPath(source: string): string | null {
+  const colon = source.indexOf(':');
+  if (colon < 0 || source.slice(0, colon).trim() !== 'file') return null;
+  const path = source.slice(colon + 1).trim();
+  return path === '' ? null : path;
 }
