@@ -7,12 +7,26 @@
  * depend on k are evaluated once.
  */
 import { parse, type EvalFunction } from 'mathjs';
-import { SpecError } from './parse.ts';
+import { SpecError } from './errors.ts';
+import { checkParamValue } from './domains.ts';
+import { ALLOWED_FUNCTIONS } from './expr.ts';
+import { quote } from '../util/quote.ts';
 import type { LinearTerm, MethodSpec, ParsedSpec, SeqRef } from './types.ts';
 import { parseSpec } from './parse.ts';
 import { BUILTIN_METHODS } from './builtins.ts';
 
 export type GradOracle = (z: Float64Array, out: Float64Array) => void;
+
+/**
+ * The Gram–Gauss–Newton direction of a spec's ggn(z, ε) call: out = Jᵀ(JJᵀ + εI)⁻¹(f(z) − y) at z
+ * (src/train/ggn.ts for the network; z ↦ λ/(λ + ε)·z per mode on the linearised output model).
+ */
+export type GgnOracle = (z: Float64Array, eps: number, out: Float64Array) => void;
+
+/** True when some update equation of the spec calls ggn(…). */
+export function usesGgn(parsed: ParsedSpec): boolean {
+  return parsed.equations.some((eq) => eq.grads.some((g) => g.op === 'ggn'));
+}
 
 /** Numeric values of every scalar the update uses (params, let symbols), k excluded. */
 export type ParamValues = Record<string, number>;
@@ -20,10 +34,10 @@ export type ParamValues = Record<string, number>;
 /** Look up a built-in by name or accept a spec object; parse and validate. */
 export function resolveMethod(method: string | MethodSpec): ParsedSpec {
   if (typeof method === 'string') {
-    const spec = BUILTIN_METHODS[method];
+    const spec = Object.hasOwn(BUILTIN_METHODS, method) ? BUILTIN_METHODS[method] : undefined;
     if (!spec)
       throw new SpecError(
-        `unknown method '${method}' (built-ins: ${Object.keys(BUILTIN_METHODS).join(', ')}; or a spec .json file)`,
+        `unknown method ${quote(method, 40)} (built-ins: ${Object.keys(BUILTIN_METHODS).join(', ')}; or a spec .json file)`,
       );
     return parseSpec(spec);
   }
@@ -44,7 +58,7 @@ export function resolveParams(parsed: ParsedSpec, user: ParamValues): ParamValue
         `method '${spec.name}' has no parameter '${key}' (parameters: ${[...spec.params, ...letKeys].join(', ')})`,
       );
     }
-    if (!Number.isFinite(user[key])) throw new SpecError(`parameter '${key}' must be a finite number`);
+    checkParamValue(key, user[key], `parameter '${key}'`);
   }
   const scope: ParamValues = { ...(spec.defaults ?? {}), ...user };
   for (const [key, expr] of Object.entries(spec.let ?? {})) {
@@ -78,28 +92,7 @@ export function resolveParams(parsed: ParsedSpec, user: ParamValues): ParamValue
 function isFunctionName(n: unknown): boolean {
   // SymbolNodes that are the callee of a FunctionNode are not traversed as free symbols by
   // mathjs' traverse in all versions; be conservative and accept known functions.
-  const name = (n as { name?: string }).name ?? '';
-  return [
-    'sqrt',
-    'exp',
-    'log',
-    'sin',
-    'cos',
-    'tan',
-    'abs',
-    'pow',
-    'min',
-    'max',
-    'floor',
-    'ceil',
-    'cbrt',
-    'atan',
-    'asin',
-    'acos',
-    'sinh',
-    'cosh',
-    'tanh',
-  ].includes(name);
+  return ALLOWED_FUNCTIONS.has((n as { name?: string }).name ?? '');
 }
 
 interface CompiledTerm {
@@ -131,7 +124,13 @@ export class CompiledMethod {
     shift: 0 | 1;
     text: string;
     terms: CompiledTerm[];
-    grads: Array<{ id: number; pure: SeqRef | null; arg: CompiledTerm[] }>;
+    grads: Array<{
+      id: number;
+      pure: SeqRef | null;
+      arg: CompiledTerm[];
+      /** Set for a ggn(z, ε) call: ε compiled (k-independent). */
+      ggn?: CompiledTerm;
+    }>;
   }>;
 
   private readonly scope: Record<string, number>;
@@ -145,7 +144,19 @@ export class CompiledMethod {
       shift: eq.shift,
       text: eq.text,
       terms: compileTerms(eq.terms, this.params),
-      grads: eq.grads.map((g) => ({ id: g.id, pure: g.pure, arg: compileTerms(g.arg, this.params) })),
+      grads: eq.grads.map((g) => ({
+        id: g.id,
+        pure: g.pure,
+        arg: compileTerms(g.arg, this.params),
+        ...(g.op === 'ggn'
+          ? {
+              ggn: compileTerms(
+                [{ coef: g.damping ?? '0', ref: { kind: 'seq', seq: { name: 'x', lag: 0 } } }],
+                this.params,
+              )[0],
+            }
+          : {}),
+      })),
     }));
   }
 
@@ -176,7 +187,7 @@ export function compileMethod(method: string | MethodSpec | ParsedSpec, params: 
   const parsed =
     typeof method === 'object' && 'equations' in method
       ? method
-      : resolveMethod(method as string | MethodSpec);
+      : resolveMethod(method);
   return new CompiledMethod(parsed, params);
 }
 
@@ -229,6 +240,7 @@ export class Stepper {
   }
 
   private gradAt(key: string | null, z: Float64Array, grad: GradOracle, slot: number): Float64Array {
+    // grad may be a ggn oracle bound to its ε (see step); keys of ggn calls start with 'ggn:'.
     if (key !== null) {
       const hit = this.gradCache.get(key);
       if (hit) return hit;
@@ -282,26 +294,50 @@ export class Stepper {
       throw new RangeError(`setValue: ${name}[${index}] is not in the kept history`);
     }
     h[newest - index].set(values);
-    const key = `${name}@${index}`;
-    const cached = this.gradCache.get(key);
-    if (cached) {
-      this.gradCache.delete(key);
-      this.spare.push(cached);
+    for (const key of [`${name}@${index}`, `ggn:${name}@${index}`]) {
+      const cached = this.gradCache.get(key);
+      if (cached) {
+        this.gradCache.delete(key);
+        this.spare.push(cached);
+      }
     }
   }
 
-  /** One iteration: x[k] → x[k+1]. */
-  step(grad: GradOracle): void {
+  /**
+   * One iteration: x[k] → x[k+1]. `ggn` answers the spec's ggn(z, ε) calls; a spec that calls ggn
+   * without one is an error (never silently a gradient).
+   */
+  step(grad: GradOracle, ggn?: GgnOracle): void {
     const k = this.k;
     for (const eq of this.method.equations) {
       const grads: Float64Array[] = [];
       eq.grads.forEach((g, slot) => {
+        let oracle = grad;
+        let prefix = '';
+        if (g.ggn) {
+          if (!ggn)
+            throw new SpecError(
+              `method '${this.method.parsed.spec.name}' calls ggn(…), which this engine does not provide`,
+            );
+          const eps = this.method.coef(g.ggn, k, eq.text);
+          if (eps < 0)
+            throw new SpecError(
+              `method '${this.method.parsed.spec.name}': the ggn damping ε = ${eps} is negative`,
+            );
+          oracle = (z, out) => ggn(z, eps, out);
+          prefix = 'ggn:';
+        }
         if (g.pure) {
           const idx = k - g.pure.lag;
-          grads[g.id] = this.gradAt(`${g.pure.name}@${idx}`, this.value(g.pure.name, idx), grad, slot);
+          grads[g.id] = this.gradAt(
+            `${prefix}${g.pure.name}@${idx}`,
+            this.value(g.pure.name, idx),
+            oracle,
+            slot,
+          );
         } else {
           this.combine(g.arg, k, eq.text, [], this.tmp, null);
-          grads[g.id] = this.gradAt(null, this.tmp, grad, slot);
+          grads[g.id] = this.gradAt(null, this.tmp, oracle, slot);
         }
       });
       const name = eq.target;
@@ -312,7 +348,7 @@ export class Stepper {
     // Drop cached gradients that can no longer be referenced.
     for (const key of [...this.gradCache.keys()]) {
       const at = key.lastIndexOf('@');
-      const name = key.slice(0, at);
+      const name = key.slice(key.startsWith('ggn:') ? 4 : 0, at);
       const idx = Number(key.slice(at + 1));
       if (idx < k + 1 - (this.method.parsed.maxLag[name] ?? 0)) {
         this.spare.push(this.gradCache.get(key)!);

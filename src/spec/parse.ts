@@ -5,36 +5,14 @@
  * allowed, so a spec cannot run code or read files.
  */
 import { parse, derivative, simplify, type MathNode } from 'mathjs';
+import { SpecError } from './errors.ts';
+import { ALLOWED_FUNCTIONS, CONSTANTS, checkExpression, indexOffset, type ExpressionRules } from './expr.ts';
+import { validateSpecShape } from './schema.ts';
 import type { GradCall, LinearTerm, MethodSpec, ParsedEquation, ParsedSpec, SeqRef } from './types.ts';
 
-export class SpecError extends Error {
-  override name = 'SpecError';
-}
-
-/** Scalar functions a spec may use in coefficients. */
-export const ALLOWED_FUNCTIONS = new Set([
-  'sqrt',
-  'exp',
-  'log',
-  'sin',
-  'cos',
-  'tan',
-  'abs',
-  'pow',
-  'min',
-  'max',
-  'floor',
-  'ceil',
-  'cbrt',
-  'atan',
-  'asin',
-  'acos',
-  'sinh',
-  'cosh',
-  'tanh',
-]);
-const CONSTANTS = new Set(['pi', 'e']);
-const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export { SpecError } from './errors.ts';
+export { ALLOWED_FUNCTIONS } from './expr.ts';
+export { validateSpecShape } from './schema.ts';
 
 /** Symbol used inside linear forms for the sequence value name[k-lag]. */
 function seqSymbol(ref: SeqRef): string {
@@ -44,110 +22,9 @@ function gradSymbol(id: number): string {
   return `__g_${id}`;
 }
 
-export function validateSpecShape(raw: unknown): MethodSpec {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw new SpecError('method spec must be a JSON object');
-  const o = raw as Record<string, unknown>;
-  const str = (key: string, required: boolean): string | undefined => {
-    const v = o[key];
-    if (v === undefined) {
-      if (required) throw new SpecError(`method spec: missing field '${key}'`);
-      return undefined;
-    }
-    if (typeof v !== 'string' || v.trim() === '')
-      throw new SpecError(`method spec: field '${key}' must be a non-empty string`);
-    return v;
-  };
-  const name = str('name', true)!;
-  const step = str('step', true)!;
-  const time = str('time', true)!;
-  const description = str('description', false);
-  const params = o.params;
-  if (!Array.isArray(params) || !params.every((p) => typeof p === 'string' && IDENT.test(p))) {
-    throw new SpecError(`method spec '${name}': 'params' must be an array of identifiers`);
-  }
-  const update = o.update;
-  if (!Array.isArray(update) || update.length === 0 || !update.every((u) => typeof u === 'string')) {
-    throw new SpecError(`method spec '${name}': 'update' must be a non-empty array of equations`);
-  }
-  let letMap: Record<string, string> | undefined;
-  if (o.let !== undefined) {
-    if (typeof o.let !== 'object' || o.let === null || Array.isArray(o.let))
-      throw new SpecError(`method spec '${name}': 'let' must be an object`);
-    letMap = {};
-    for (const [k, v] of Object.entries(o.let as Record<string, unknown>)) {
-      if (!IDENT.test(k) || typeof v !== 'string')
-        throw new SpecError(
-          `method spec '${name}': let '${k}' must map an identifier to an expression string`,
-        );
-      letMap[k] = v;
-    }
-  }
-  let defaults: Record<string, number> | undefined;
-  if (o.defaults !== undefined) {
-    if (typeof o.defaults !== 'object' || o.defaults === null)
-      throw new SpecError(`method spec '${name}': 'defaults' must be an object`);
-    defaults = {};
-    for (const [k, v] of Object.entries(o.defaults as Record<string, unknown>)) {
-      if (typeof v !== 'number' || !Number.isFinite(v))
-        throw new SpecError(`method spec '${name}': default '${k}' must be a finite number`);
-      defaults[k] = v;
-    }
-  }
-  let start: number | undefined;
-  if (o.start !== undefined) {
-    if (typeof o.start !== 'number' || !Number.isInteger(o.start))
-      throw new SpecError(`method spec '${name}': 'start' must be an integer`);
-    start = o.start;
-  }
-  const known = new Set([
-    'name',
-    'description',
-    'params',
-    'defaults',
-    'step',
-    'time',
-    'let',
-    'update',
-    'start',
-  ]);
-  for (const k of Object.keys(o))
-    if (!known.has(k)) throw new SpecError(`method spec '${name}': unknown field '${k}'`);
-  return {
-    name,
-    description,
-    params: params as string[],
-    defaults,
-    step,
-    time,
-    let: letMap,
-    update: update as string[],
-    start,
-  };
-}
-
-function parseExpr(text: string, where: string): MathNode {
-  try {
-    return parse(text);
-  } catch (err) {
-    throw new SpecError(`${where}: cannot parse '${text}': ${(err as Error).message}`);
-  }
-}
-
-/** Integer offset j of an index expression 'k + j' (checked at two values of k). */
-function indexOffset(node: MathNode, where: string): number {
-  const f = node.compile();
-  let a: number, b: number;
-  try {
-    a = f.evaluate({ k: 0 }) as number;
-    b = f.evaluate({ k: 7 }) as number;
-  } catch {
-    throw new SpecError(`${where}: index '${node.toString()}' must be k plus an integer`);
-  }
-  if (typeof a !== 'number' || b - a !== 7 || !Number.isInteger(a)) {
-    throw new SpecError(`${where}: index '${node.toString()}' must be k plus an integer`);
-  }
-  return a;
+/** Parse through the one expression validator (whitelist, size and depth limits). */
+function parseExpr(text: string, where: string, rules: ExpressionRules = {}): MathNode {
+  return checkExpression(text, where, rules).node;
 }
 
 interface Ctx {
@@ -187,15 +64,36 @@ function rewrite(node: MathNode, ctx: Ctx): MathNode {
     if (n.type === 'FunctionNode') {
       const fn = n as unknown as { fn: { name?: string }; args: MathNode[] };
       const fname = fn.fn.name ?? '';
-      if (fname === 'grad') {
-        if (ctx.inGrad) throw new SpecError(`${ctx.where}: nested grad is not supported`);
-        if (fn.args.length !== 1) throw new SpecError(`${ctx.where}: grad takes one argument`);
+      if (fname === 'grad' || fname === 'ggn') {
+        if (ctx.inGrad) throw new SpecError(`${ctx.where}: nested grad/ggn is not supported`);
+        const ggn = fname === 'ggn';
+        if (!ggn && fn.args.length !== 1) throw new SpecError(`${ctx.where}: grad takes one argument`);
+        if (ggn && (fn.args.length < 1 || fn.args.length > 2))
+          throw new SpecError(`${ctx.where}: ggn takes one or two arguments: ggn(x[k]) or ggn(x[k], eps)`);
         const inner = rewrite(fn.args[0], { ...ctx, inGrad: true });
         const arg = linearForm(inner, ctx.where, []);
         const id = ctx.grads.length;
         const pure =
           arg.length === 1 && arg[0].ref.kind === 'seq' && isOne(arg[0].coef) ? arg[0].ref.seq : null;
-        ctx.grads.push({ id, arg, pure, text: n.toString() });
+        const call: GradCall = { id, arg, pure, text: n.toString() };
+        if (ggn) {
+          call.op = 'ggn';
+          call.damping = '0';
+          if (fn.args.length === 2) {
+            // ε: a scalar expression in the params (no sequence value, no k).
+            const eps = rewrite(fn.args[1], { ...ctx, inGrad: true });
+            let bad = vectorSymbols(eps).length > 0;
+            eps.traverse((q: MathNode) => {
+              if (q.type === 'SymbolNode' && (q as unknown as { name: string }).name === 'k') bad = true;
+            });
+            if (bad)
+              throw new SpecError(
+                `${ctx.where}: the damping ε of ggn(z, ε) must be a scalar expression in the parameters`,
+              );
+            call.damping = eps.toString();
+          }
+        }
+        ctx.grads.push(call);
         return parse(gradSymbol(id));
       }
       if (!ALLOWED_FUNCTIONS.has(fname))
@@ -204,7 +102,7 @@ function rewrite(node: MathNode, ctx: Ctx): MathNode {
     }
     if (n.type === 'SymbolNode') {
       const name = (n as unknown as { name: string }).name;
-      if (name.startsWith('__') || ALLOWED_FUNCTIONS.has(name) || name === 'grad') return n;
+      if (name.startsWith('__') || ALLOWED_FUNCTIONS.has(name) || name === 'grad' || name === 'ggn') return n;
       if (ctx.defined.has(name))
         throw new SpecError(`${ctx.where}: sequence '${name}' needs an index, e.g. ${name}[k]`);
       if (name === 'k' || CONSTANTS.has(name)) {
@@ -314,40 +212,18 @@ export function parseSpec(raw: unknown): ParsedSpec {
   const name = spec.name;
   const letKeys = Object.keys(spec.let ?? {});
   for (const p of spec.params) {
-    if (p === 'k' || p === 'x' || p === 'grad')
+    if (p === 'k' || p === 'x' || p === 'grad' || p === 'ggn')
       throw new SpecError(`method spec '${name}': '${p}' cannot be a parameter`);
   }
   const scalars = new Set<string>([...spec.params, ...letKeys]);
   // let expressions may use params only (and earlier lets).
-  const letSeen = new Set<string>(spec.params);
+  const letSeen = new Set<string>([...spec.params, 'k']);
   for (const [k, v] of Object.entries(spec.let ?? {})) {
-    const node = parseExpr(v, `method spec '${name}': let ${k}`);
-    node.traverse((n: MathNode) => {
-      if (n.type === 'SymbolNode') {
-        const s = (n as unknown as { name: string }).name;
-        if (!letSeen.has(s) && !ALLOWED_FUNCTIONS.has(s) && !CONSTANTS.has(s) && s !== 'k') {
-          throw new SpecError(`method spec '${name}': let ${k}: unknown symbol '${s}'`);
-        }
-      }
-      if (n.type === 'FunctionNode') {
-        const f = (n as unknown as { fn: { name?: string } }).fn.name ?? '';
-        if (!ALLOWED_FUNCTIONS.has(f))
-          throw new SpecError(`method spec '${name}': let ${k}: function '${f}' is not allowed`);
-      }
-    });
+    parseExpr(v, `method spec '${name}': let ${k}`, { symbols: letSeen });
     letSeen.add(k);
   }
-  for (const field of ['step', 'time'] as const) {
-    const node = parseExpr(spec[field], `method spec '${name}': ${field}`);
-    node.traverse((n: MathNode) => {
-      if (n.type === 'SymbolNode') {
-        const s = (n as unknown as { name: string }).name;
-        if (!scalars.has(s) && !ALLOWED_FUNCTIONS.has(s) && !CONSTANTS.has(s) && s !== 'k') {
-          throw new SpecError(`method spec '${name}': ${field}: unknown symbol '${s}'`);
-        }
-      }
-    });
-  }
+  for (const field of ['step', 'time'] as const)
+    parseExpr(spec[field], `method spec '${name}': ${field}`, { symbols: new Set([...scalars, 'k']) });
   checkTimeIncreasing(spec);
 
   const defined = new Map<string, number>([['x', 0]]);
@@ -373,12 +249,12 @@ export function parseSpec(raw: unknown): ParsedSpec {
     if (!last && shift === 1) throw new SpecError(`${where}: auxiliary sequences are defined at index k`);
     if (target !== 'x' && defined.has(target))
       throw new SpecError(`${where}: sequence '${target}' is defined twice`);
-    if (target !== 'x' && (scalars.has(target) || target === 'k' || target === 'grad')) {
+    if (target !== 'x' && (scalars.has(target) || target === 'k' || target === 'grad' || target === 'ggn')) {
       throw new SpecError(`${where}: '${target}' is already a parameter or reserved name`);
     }
     if (target !== 'x') defined.set(target, -1); // its own earlier values only
     const grads: GradCall[] = [];
-    const node = parseExpr(rhs, where);
+    const node = parseExpr(rhs, where, { sequences: new Set(defined.keys()), grad: true });
     const rewritten = rewrite(node, { where, defined, scalars, usedScalars, maxLag, grads, inGrad: false });
     const terms = linearForm(rewritten, where, []);
     if (target !== 'x') {

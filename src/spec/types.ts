@@ -48,6 +48,13 @@ export interface GradCall {
   /** Set when the argument is exactly one sequence value with coefficient 1 (cacheable). */
   pure: SeqRef | null;
   text: string;
+  /**
+   * 'ggn' for a Gram–Gauss–Newton call ggn(z) or ggn(z, ε): Jᵀ(JJᵀ + εI)⁻¹(f(z) − y) at z
+   * (src/train/ggn.ts). Absent for grad(z).
+   */
+  op?: 'ggn';
+  /** ε of a ggn call as scalar expression text in the params ('0' when not given). */
+  damping?: string;
 }
 
 export interface ParsedEquation {

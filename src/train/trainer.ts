@@ -11,6 +11,19 @@ import type { MethodSpec } from '../spec/types.ts';
 import type { Engine, TrainConfig, Trajectory } from './types.ts';
 import { runDirect } from './engine-direct.ts';
 import { runFast, FAST_ENGINE_AVAILABLE } from './engine-fast.ts';
+import { runModelDirect } from './both-layers.ts';
+import { usesGgn } from '../spec/compile.ts';
+
+/**
+ * Why a config needs the model loop of src/train/both-layers.ts (both layers trained, a hidden
+ * bias, a method calling ggn), or null for the paper's model run by the direct/fast engines.
+ */
+export function modelLoopReason(config: Pick<TrainConfig, 'train' | 'bias' | 'method'>): string | null {
+  if (config.train === 'both') return 'both layers trained (--train both)';
+  if (config.bias === true) return 'a hidden bias (--bias)';
+  if (usesGgn(resolveMethod(config.method))) return 'the method calls ggn(…)';
+  return null;
+}
 
 /** The engine 'auto' resolves to on this build. */
 export function resolveEngine(engine: Engine = 'auto'): 'direct' | 'fast' {
@@ -21,6 +34,12 @@ export function resolveEngine(engine: Engine = 'auto'): 'direct' | 'fast' {
 
 /** Train the two-layer net with config.method; engine per config.engine (default 'auto'). */
 export function train(config: TrainConfig): Trajectory {
+  const reason = modelLoopReason(config);
+  if (reason !== null) {
+    if (config.engine === 'fast')
+      throw new SpecError(`the fast engine does not support ${reason}; use --engine direct (or auto)`);
+    return runModelDirect(config);
+  }
   const engine = resolveEngine(config.engine ?? 'auto');
   return engine === 'fast' ? runFast(config) : runDirect(config);
 }

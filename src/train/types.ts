@@ -50,6 +50,14 @@ export interface TrainConfig {
   /** Scale of W0 (default 1). */
   initScale?: number;
   engine?: Engine;
+  /**
+   * Trained layers: 'first' (W only, a frozen: the paper's setting, the default) or 'both' (W and
+   * a; the NTK adds the degree-1 arc-cosine kernel). Options other than the default run in the
+   * direct loop of src/train/both-layers.ts; the fast engine refuses them.
+   */
+  train?: 'first' | 'both';
+  /** A trained hidden bias relu(w_r·x + b_r) (= a constant input coordinate 1). Default false. */
+  bias?: boolean;
   /** Called now and then with the number of steps done. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -76,6 +84,9 @@ export interface Trajectory {
   params: ParamValues;
   width: number;
   seed: number;
+  /** The model options the run used (absent = first layer only, no bias). */
+  train?: 'first' | 'both';
+  bias?: boolean;
   /** Final weights W(steps) (m*d), for callers that need them (not serialised). */
   finalW?: Float64Array;
 }
