@@ -1,7 +1,7 @@
 /**
  * The layer rule (npm run deps). Imports under src/ point DOWN only:
  *
- *   util, linalg, data  →  spec  →  symbolic, ntk, train  →  dynamics  →  certify  →  claims
+ *   util, linalg, data, kernels  →  spec  →  symbolic, ntk, train  →  dynamics  →  certify  →  claims
  *                       →  report  →  experiments  →  cli, api (and src/index.ts, the public API)
  *
  * A module may import its own layer and any layer to its left. Inside the middle layer only
@@ -16,7 +16,7 @@
 
 /** Layers, bottom first. Directories (under src/) of the same entry share a layer. */
 const LAYERS = [
-  ['util', 'linalg', 'data'],
+  ['util', 'linalg', 'data', 'kernels'],
   ['spec'],
   ['symbolic', 'ntk', 'train'],
   ['dynamics'],
@@ -29,9 +29,10 @@ const LAYERS = [
 
 /** Inside a shared layer, the only allowed imports between different directories. */
 const SIBLING_ALLOWED = {
-  util: ['linalg', 'data'],
-  linalg: ['util', 'data'],
-  data: ['util', 'linalg'],
+  util: ['linalg', 'data', 'kernels'],
+  linalg: ['util', 'data', 'kernels'],
+  data: ['util', 'linalg', 'kernels'],
+  kernels: ['util', 'linalg', 'data'],
   train: ['ntk'],
   ntk: [],
   symbolic: [],

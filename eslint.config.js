@@ -12,7 +12,14 @@ const root = dirname(fileURLToPath(import.meta.url));
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'dist/**', 'docs/**', 'test/golden/**', 'test/architecture/fixtures/**'],
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'docs/**',
+      'assembly/**',
+      'test/golden/**',
+      'test/architecture/fixtures/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
