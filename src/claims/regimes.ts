@@ -10,7 +10,7 @@
  */
 import { parse } from 'mathjs';
 import { compileModeOde, odeRate, type OdeRateResult } from '../dynamics/modes.ts';
-import { compileMethod, resolveMethod, stepSymbol } from '../spec/compile.ts';
+import { compileMethod, diagonalGgnOracle, resolveMethod, stepSymbol } from '../spec/compile.ts';
 import type { MethodSpec } from '../spec/types.ts';
 import { deriveOde } from '../symbolic/derive.ts';
 import { toOutputSpace } from '../symbolic/output-space.ts';
@@ -161,6 +161,7 @@ export function discreteRegime(
   const grad = (z: Float64Array, out: Float64Array) => {
     for (let i = 0; i < n; i++) out[i] = lam[i] * z[i];
   };
+  const ggn = diagonalGgnOracle(lam);
   let K: number;
   if (horizon && 'steps' in horizon) K = horizon.steps;
   else if (horizon && 't' in horizon) {
@@ -184,7 +185,7 @@ export function discreteRegime(
   let status: RegimeTrajectory['status'] = 'ok';
   let reason: string | undefined;
   for (let k = 0; k < K; k++) {
-    stepper.step(grad);
+    stepper.step(grad, ggn);
     const L = lossOf(stepper.x);
     loss.push(L);
     t.push(timeOf(stepper.k));

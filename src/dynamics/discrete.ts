@@ -11,7 +11,13 @@
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { parse } from 'mathjs';
-import { compileMethod, resolveMethod, type CompiledMethod, type ParamValues } from '../spec/compile.ts';
+import {
+  compileMethod,
+  diagonalGgnOracle,
+  resolveMethod,
+  type CompiledMethod,
+  type ParamValues,
+} from '../spec/compile.ts';
 import type { MethodSpec, ParsedSpec } from '../spec/types.ts';
 import { polyRoots } from './poly-roots.ts';
 import { gamma as gammaFn } from './bessel.ts';
@@ -93,15 +99,16 @@ export function companionBuilder(
     const oracle = (z: Float64Array, out: Float64Array) => {
       for (let i = 0; i < z.length; i++) out[i] = lambda * z[i];
     };
+    const ggn = diagonalGgnOracle(lambda); // a ggn(z, ε) call is λ/(λ + ε)·z on the mode
     const st = compiled.stepper(new Float64Array(D));
-    st.step(oracle); // warm-up: now at k = K with every sequence defined
+    st.step(oracle, ggn); // warm-up: now at k = K with every sequence defined
     const unit = new Float64Array(D);
     layout.forEach((e, j) => {
       unit.fill(0);
       unit[j] = 1;
       st.setValue(e.name, K - e.back, unit);
     });
-    st.step(oracle);
+    st.step(oracle, ggn);
     const T = Matrix.zeros(D, D);
     layout.forEach((e, i) => {
       const v = st.value(e.name, K + 1 - e.back);
@@ -262,8 +269,9 @@ export function modeRun(method: MethodRef, params: ParamValues, lambda: number, 
   const oracle = (z: Float64Array, o: Float64Array) => {
     o[0] = lambda * z[0];
   };
+  const ggn = diagonalGgnOracle(lambda);
   for (let k = 1; k <= steps; k++) {
-    st.step(oracle);
+    st.step(oracle, ggn);
     out[k] = Math.abs(st.x[0]);
     if (!Number.isFinite(out[k])) {
       out.fill(Infinity, k);

@@ -3,7 +3,8 @@
  * compiled stepper run on the prediction error e with the gradient oracle grad(e) = H e, H the
  * (frozen) kernel — what a wide network's training reduces to when H(t) stays at H∞.
  */
-import { compileMethod, type ParamValues } from '../spec/compile.ts';
+import { compileMethod, type GgnOracle, type ParamValues } from '../spec/compile.ts';
+import { gramSolve } from '../train/ggn.ts';
 import { toParsed, type MethodRef } from './discrete.ts';
 
 export interface LinearizedRun {
@@ -38,6 +39,16 @@ export function runLinearized(
       out[i] = s;
     }
   };
+  // ggn(z, ε) on the output model: H(H + εI)⁻¹z = z − ε(H + εI)⁻¹z (= z at ε = 0).
+  const solved = new Float64Array(n);
+  const ggn: GgnOracle = (z, eps, out) => {
+    if (eps === 0) {
+      out.set(z);
+      return;
+    }
+    gramSolve(H, n, eps, z, solved);
+    for (let i = 0; i < n; i++) out[i] = z[i] - eps * solved[i];
+  };
   const norm = (v: Float64Array) => {
     let s = 0;
     for (let i = 0; i < n; i++) s += v[i] * v[i];
@@ -47,7 +58,7 @@ export function runLinearized(
   errNorm[0] = norm(e0);
   const limit = 1e100 * Math.max(errNorm[0], 1e-300);
   for (let k = 1; k <= steps; k++) {
-    st.step(oracle);
+    st.step(oracle, ggn);
     const v = norm(st.x);
     if (!Number.isFinite(v) || v > limit) {
       return { status: 'diverged', errNorm: errNorm.slice(0, k), stepsRun: k - 1, divergedAt: k };

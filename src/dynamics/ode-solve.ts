@@ -13,7 +13,7 @@
  * Both are tested against closed forms.
  */
 import { createRequire } from 'node:module';
-import { compileMethod, stepSymbol, type ParamValues } from '../spec/compile.ts';
+import { compileMethod, diagonalGgnOracle, stepSymbol, type ParamValues } from '../spec/compile.ts';
 import { parse } from 'mathjs';
 import type { OutputSpaceOde } from '../symbolic/types.ts';
 import { stateLayout, toParsed, timeStep, type MethodRef } from './discrete.ts';
@@ -359,6 +359,7 @@ export function convergenceOrder(
     const oracle = (z: Float64Array, out: Float64Array) => {
       for (let i = 0; i < n; i++) out[i] = opts.spectrum[i] * z[i];
     };
+    const ggn = diagonalGgnOracle(opts.spectrum);
     const ts: number[] = [];
     const xs: Float64Array[] = [];
     for (let k = parsed.start; ; k++) {
@@ -366,7 +367,7 @@ export function convergenceOrder(
       if (t > opts.horizon * (1 + 1e-12)) break;
       ts.push(t);
       xs.push(Float64Array.from(st.x));
-      st.step(oracle);
+      st.step(oracle, ggn);
     }
     const tStart = opts.t0 ?? ts[0];
     const i0 = ts.findIndex((t) => t >= tStart - 1e-12 * Math.max(1, Math.abs(tStart)));

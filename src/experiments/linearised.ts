@@ -9,7 +9,7 @@
  *   NTK model,      L = ½‖u − y‖²:    du/dt = −H e         → modes λ_i = λ_i(H),       L = ½ Σ z_i²
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { compileMethod, type ParamValues } from '../spec/compile.ts';
+import { compileMethod, diagonalGgnOracle, type ParamValues } from '../spec/compile.ts';
 import type { MethodSpec } from '../spec/types.ts';
 
 export interface KernelModes {
@@ -58,6 +58,7 @@ export function linearisedLoss(
   const oracle = (z: Float64Array, out: Float64Array): void => {
     for (let i = 0; i < z.length; i++) out[i] = lambda[i] * z[i];
   };
+  const ggn = diagonalGgnOracle(lambda);
   const loss = new Float64Array(epochs + 1);
   const sq = (z: Float64Array): number => {
     let s = 0;
@@ -66,7 +67,7 @@ export function linearisedLoss(
   };
   loss[0] = sq(stepper.x);
   for (let k = 1; k <= epochs; k++) {
-    stepper.step(oracle);
+    stepper.step(oracle, ggn);
     loss[k] = sq(stepper.x);
   }
   return loss;

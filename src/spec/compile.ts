@@ -23,6 +23,20 @@ export type GradOracle = (z: Float64Array, out: Float64Array) => void;
  */
 export type GgnOracle = (z: Float64Array, eps: number, out: Float64Array) => void;
 
+/**
+ * The ggn oracle of the linearised output-space model in eigen-coordinates: per mode λ_i,
+ * z_i ↦ λ_i/(λ_i + ε)·z_i (the output change of Jᵀ(JJᵀ + εI)⁻¹ on mode i; 1 at ε = 0, 0 on a null
+ * mode). A scalar λ serves every coordinate.
+ */
+export function diagonalGgnOracle(lambda: ArrayLike<number> | number): GgnOracle {
+  return (z, eps, out) => {
+    for (let i = 0; i < z.length; i++) {
+      const l = typeof lambda === 'number' ? lambda : lambda[i];
+      out[i] = l === 0 ? 0 : (l / (l + eps)) * z[i];
+    }
+  };
+}
+
 /** True when some update equation of the spec calls ggn(…). */
 export function usesGgn(parsed: ParsedSpec): boolean {
   return parsed.equations.some((eq) => eq.grads.some((g) => g.op === 'ggn'));
@@ -184,10 +198,7 @@ export class CompiledMethod {
 }
 
 export function compileMethod(method: string | MethodSpec | ParsedSpec, params: ParamValues): CompiledMethod {
-  const parsed =
-    typeof method === 'object' && 'equations' in method
-      ? method
-      : resolveMethod(method);
+  const parsed = typeof method === 'object' && 'equations' in method ? method : resolveMethod(method);
   return new CompiledMethod(parsed, params);
 }
 
