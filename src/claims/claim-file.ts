@@ -4,9 +4,13 @@
  * Rate and exponent expressions are parsed by mathjs (never eval) and may use only lambda0,
  * lambdaMax, n, d, eta, the method's parameters and whitelisted functions.
  */
-import { parse, type MathNode } from 'mathjs';
 import { resolveMethod } from '../spec/compile.ts';
 import { SpecError, validateSpecShape } from '../spec/parse.ts';
+import { checkExpression } from '../spec/expr.ts';
+import { checkParamRange } from '../spec/domains.ts';
+import { schemaMessage } from '../spec/schema.ts';
+import { checkCount, checkDataSize, checkTraining } from '../util/limits.ts';
+import { claimSchema } from './claim-schema.ts';
 import type { MethodSpec } from '../spec/types.ts';
 import type { Assertion, Claim, Horizon, InstanceRanges, Range, Regime } from './types.ts';
 
@@ -16,27 +20,6 @@ export class ClaimError extends Error {
 
 export const DATA_KINDS = ['sphere', 'paper-synthetic'] as const;
 export const REGIMES: Regime[] = ['ode', 'discrete', 'network'];
-const FUNCTIONS = new Set([
-  'sqrt',
-  'exp',
-  'log',
-  'sin',
-  'cos',
-  'tan',
-  'abs',
-  'pow',
-  'min',
-  'max',
-  'floor',
-  'ceil',
-  'cbrt',
-  'atan',
-  'asin',
-  'acos',
-  'sinh',
-  'cosh',
-  'tanh',
-]);
 const CLAIM_FIELDS = new Set([
   'id',
   'statement',
@@ -80,8 +63,7 @@ function parseRange(
 ): Range {
   let r: Range;
   if (typeof v === 'number') r = [v, v];
-  else if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number'))
-    r = [v[0] as number, v[1] as number];
+  else if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number')) r = [v[0], v[1]];
   else throw new ClaimError(`${where} must be a number or a range [lo, hi]`);
   if (!r.every(Number.isFinite)) throw new ClaimError(`${where} must be finite`);
   if (r[0] > r[1]) throw new ClaimError(`${where}: empty range [${r[0]}, ${r[1]}]`);
@@ -93,31 +75,18 @@ function parseRange(
   return r;
 }
 
-/** Free symbols of an expression (function names excluded); throws ClaimError on a parse error. */
+/**
+ * Free symbols of an expression (function names excluded), through the one expression validator
+ * (src/spec/expr.ts: whitelist, size, depth and exponent limits, finite constants); throws
+ * ClaimError with one line.
+ */
 export function expressionSymbols(where: string, text: string): string[] {
-  let node: MathNode;
   try {
-    node = parse(text);
+    return [...checkExpression(text, where).symbols];
   } catch (err) {
-    throw new ClaimError(`${where}: cannot parse '${text}' (${(err as Error).message})`);
+    if (err instanceof SpecError) throw new ClaimError(err.message);
+    throw err;
   }
-  const out = new Set<string>();
-  let bad: string | null = null;
-  node.traverse((n, path, parent) => {
-    if (n.type === 'FunctionNode') {
-      const fn = (n as unknown as { fn: { name?: string } }).fn;
-      const name = fn?.name ?? '';
-      if (!FUNCTIONS.has(name)) bad = `function '${name}'`;
-    } else if (n.type === 'SymbolNode') {
-      const name = (n as unknown as { name: string }).name;
-      const isCallee = parent?.type === 'FunctionNode' && path === 'fn';
-      if (!isCallee && name !== 'pi' && name !== 'e') out.add(name);
-    } else if (!['ConstantNode', 'OperatorNode', 'ParenthesisNode'].includes(n.type)) {
-      bad = `${n.type}`;
-    }
-  });
-  if (bad) throw new ClaimError(`${where}: '${text}' uses ${bad}, which is not allowed`);
-  return [...out];
 }
 
 function parseAssert(raw: unknown, allowedSymbols: Set<string>): Assertion {
@@ -200,7 +169,7 @@ function parseInstances(raw: unknown): InstanceRanges {
   if (raw.data !== undefined) {
     if (typeof raw.data !== 'string' || !(DATA_KINDS as readonly string[]).includes(raw.data)) {
       throw new ClaimError(
-        `instances.data must be one of ${DATA_KINDS.join(', ')}, got '${String(raw.data)}'`,
+        `instances.data must be one of ${DATA_KINDS.join(', ')}, got ${JSON.stringify(raw.data)}`,
       );
     }
     out.data = raw.data;
@@ -222,6 +191,9 @@ function parseInstances(raw: unknown): InstanceRanges {
 /** Validate a claim object (already JSON-parsed). */
 export function parseClaim(raw: unknown): Claim {
   if (!isObject(raw)) throw new ClaimError('a claim must be a JSON object');
+  // Structure first (claim-schema.ts: unknown keys, types), then meaning below.
+  const shape = claimSchema.safeParse(raw);
+  if (!shape.success) throw new ClaimError(schemaMessage(shape.error));
   for (const k of Object.keys(raw))
     if (!CLAIM_FIELDS.has(k))
       throw new ClaimError(`unknown field '${k}' (fields: ${[...CLAIM_FIELDS].join(', ')})`);
@@ -264,16 +236,29 @@ export function parseClaim(raw: unknown): Claim {
         continue;
       }
       const r = parseRange(`params.${k}`, v);
+      try {
+        checkParamRange(k, r, `params.${k}`); // e.g. beta in [0, 1)
+      } catch (err) {
+        if (err instanceof SpecError) throw new ClaimError(err.message);
+        throw err;
+      }
       params[k] = r[0] === r[1] ? r[0] : r;
     }
   }
   // regime
   const regime = raw.regime ?? 'ode';
   if (typeof regime !== 'string' || !(REGIMES as string[]).includes(regime))
-    throw new ClaimError(`'regime' must be one of ${REGIMES.join(', ')}, got '${String(regime)}'`);
+    throw new ClaimError(`'regime' must be one of ${REGIMES.join(', ')}, got ${JSON.stringify(regime)}`);
   const allowed = new Set(['lambda0', 'lambdaMax', 'n', 'd', 'eta', 'm', ...paramNames]);
   const assert = parseAssert(raw.assert, allowed);
   const instances = parseInstances(raw.instances);
+  // Resource limits before any instance is drawn (LimitError: exit 2, names the limit).
+  checkCount('runs', 'instances.runs', instances.runs);
+  checkDataSize('instances', instances.n[1], instances.d[1]);
+  if (regime === 'network' || regime === 'discrete') {
+    const steps = instances.horizon && 'steps' in instances.horizon ? instances.horizon.steps : 0;
+    checkTraining(instances.n[1], instances.d[1], regime === 'network' ? instances.width[1] : 1, steps);
+  }
   const num = (f: 'driftBound' | 'lambda0Min', dflt: number): number => {
     const v = raw[f];
     if (v === undefined) return dflt;

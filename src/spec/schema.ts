@@ -46,14 +46,35 @@ export const methodSpecSchema = z
   })
   .describe('A dynview method spec: an optimizer update rule as data (docs/methods.md)');
 
+type Issue = z.core.$ZodIssue;
+
+/**
+ * The most telling issue: inside a union, the branch that got furthest (an inline spec's own
+ * problem rather than "not a string"); inside a record key, the key's own problem.
+ */
+function deepest(issue: Issue, base: PropertyKey[]): { issue: Issue; path: PropertyKey[] } {
+  const path = [...base, ...issue.path];
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    const branches = issue.errors.filter((b) => b.length > 0);
+    const best = branches.find((b) => b[0].code !== 'invalid_type' || b[0].path.length > 0);
+    if (best) return deepest(best[0], path);
+  }
+  return { issue, path };
+}
+
 /** One line for the first problem zod found: where (a JSON path) and what. */
 export function schemaMessage(error: z.ZodError): string {
-  const issue = error.issues[0];
-  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-  const where = path === '' ? '' : `'${shorten(path.replace(/^\./, ''), 60)}' `;
+  const { issue, path } = deepest(error.issues[0], []);
+  const dotted = path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
+  const where = dotted === '' ? '' : `'${shorten(dotted, 60)}' `;
   if (issue.code === 'unrecognized_keys')
-    return `${path === '' ? '' : `in '${path.replace(/^\./, '')}': `}unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${shorten(k, 40)}'`).join(', ')}`;
+    return `${dotted === '' ? '' : `in '${shorten(dotted, 60)}': `}unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${shorten(k, 40)}'`).join(', ')}`;
   if (issue.code === 'invalid_type' && issue.input === undefined) return `missing field ${where.trim()}`;
+  if (issue.code === 'invalid_key' && issue.issues.length > 0)
+    return `field ${where}${issue.issues[0].message}`;
   return `field ${where}${issue.message.replace(/^Invalid input: /, '')}`;
 }
 

@@ -1,0 +1,95 @@
+/**
+ * The structure of a claim file (docs/claims.md) as one zod definition: parseClaim (claim-file.ts)
+ * validates against it first, and `npm run schemas` writes it as JSON Schema
+ * (schemas/claim.schema.json) for editors. Unknown keys are rejected at every level; `$schema` is
+ * allowed at the top. Meaning (known parameters, symbols of expressions, ranges inside domains,
+ * sizes inside the resource limits) is checked by parseClaim afterwards.
+ *
+ * H2 owns claim semantics: a new claim field goes here and in claim-file.ts together.
+ */
+import { z } from 'zod';
+import { expression, identifier, methodSpecSchema } from '../spec/schema.ts';
+
+const finite = z.number().refine(Number.isFinite, 'must be finite');
+/** A number or a range [lo, hi]. */
+const range = z.union([finite, z.tuple([finite, finite])], {
+  error: 'must be a number or a range [lo, hi]',
+});
+/** An expression string or a number. */
+const exprOrNumber = z.union([expression, finite], {
+  error: 'must be an expression string or a number',
+});
+const tolerance = z.number().min(0).lt(1).optional().describe('relative tolerance in [0, 1), default 0.05');
+
+export const CLAIM_DATA_KINDS = ['sphere', 'paper-synthetic'] as const;
+export const CLAIM_REGIMES = ['ode', 'discrete', 'network'] as const;
+
+const assertion = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({
+      kind: z.literal('linear'),
+      rate: exprOrNumber.describe(
+        'claimed rate ρ: ‖e(t)‖ ≤ C·exp(−ρ t), in lambda0, lambdaMax, n, d, eta, params',
+      ),
+      tolerance,
+    }),
+    z.strictObject({
+      kind: z.literal('sublinear'),
+      exponent: exprOrNumber.describe('claimed exponent p: ‖e(t)‖ ≈ C·t^(−p)'),
+      tolerance,
+    }),
+    z.strictObject({
+      kind: z.literal('ode'),
+      terms: z
+        .record(
+          z.string().regex(/^(X'+|grad|hess\*X')$/, "unknown term (X', X'', …, grad, hess*X')"),
+          exprOrNumber,
+        )
+        .refine((t) => Object.keys(t).length > 0, 'must be a non-empty object of term → coefficient'),
+      resolution: z.enum(['low', 'high']).optional(),
+      space: z.enum(['weight', 'output']).optional(),
+    }),
+  ],
+  { error: () => "assert.kind must be 'linear', 'sublinear' or 'ode'" },
+);
+
+export const claimSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('JSON Schema of this file (ignored by dynview)'),
+    id: z
+      .string()
+      .max(200)
+      .regex(/^[A-Za-z0-9_.:-]+$/, 'must be a non-empty identifier (letters, digits, - _ . :)'),
+    statement: z.string().max(10_000).optional(),
+    latex: z.string().max(10_000).optional(),
+    reference: z.string().max(10_000).optional(),
+    method: z
+      .union([z.string().min(1).max(200), methodSpecSchema])
+      .describe('a built-in method name or an inline method spec'),
+    params: z
+      .record(identifier, z.union([range, expression]))
+      .optional()
+      .describe('parameter values, ranges [lo, hi] or expressions in lambda0, lambdaMax, n, d, eta'),
+    regime: z.enum(CLAIM_REGIMES).optional(),
+    assert: assertion,
+    instances: z
+      .strictObject({
+        data: z.enum(CLAIM_DATA_KINDS).optional(),
+        n: range.optional(),
+        d: range.optional(),
+        width: range.optional(),
+        eta: range.optional(),
+        runs: z.int().min(1).optional(),
+        horizon: z
+          .union([
+            z.strictObject({ t: z.number().positive().refine(Number.isFinite, 'must be finite') }),
+            z.strictObject({ steps: z.int().positive() }),
+          ])
+          .optional(),
+      })
+      .optional(),
+    driftBound: z.number().positive().optional(),
+    lambda0Min: z.number().positive().optional(),
+  })
+  .describe('A dynview rate claim (docs/claims.md)');
