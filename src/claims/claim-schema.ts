@@ -93,3 +93,6 @@ export const claimSchema = z
     lambda0Min: z.number().positive().optional(),
   })
   .describe('A dynview rate claim (docs/claims.md)');
+
+/** The JSON form of a claim as a user writes it (for typed proofs and the public API). */
+export type ClaimJson = z.input<typeof claimSchema>;

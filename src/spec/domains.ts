@@ -20,14 +20,16 @@ export interface Domain {
 const positive: Domain = { lo: 0, hi: Infinity, loClosed: false, hiClosed: false, text: '(0, ∞)' };
 const nonNegative: Domain = { lo: 0, hi: Infinity, loClosed: true, hiClosed: false, text: '[0, ∞)' };
 const momentum: Domain = { lo: 0, hi: 1, loClosed: true, hiClosed: false, text: '[0, 1)' };
+// The two-momentum method's second coefficient may be negative (β2 < 0 is a stable, studied case).
+const secondMomentum: Domain = { lo: -1, hi: 1, loClosed: false, hiClosed: false, text: '(−1, 1)' };
 
-/** Step sizes η, s; momenta β, β1, β2; friction γ; strong convexity μ; Nesterov's r. */
+/** Step sizes η, s; momenta β, β1 in [0, 1), β2 in (−1, 1); friction γ; strong convexity μ; Nesterov's r. */
 export const PARAM_DOMAINS: Readonly<Record<string, Domain>> = {
   eta: positive,
   s: positive,
   beta: momentum,
   beta1: momentum,
-  beta2: momentum,
+  beta2: secondMomentum,
   gamma: nonNegative,
   mu: positive,
   r: positive,
