@@ -11,7 +11,8 @@ import { compileMethod } from '../spec/compile.ts';
 import type { Network, TrainConfig, Trajectory, Probe } from './types.ts';
 import { initNetwork, forward, gradientFromMask, errorAndLoss } from './network.ts';
 import { createProbeContext, probe } from './probes.ts';
-import { assembleTrajectory, isDiverged } from './trajectory.ts';
+import { assembleTrajectory } from './trajectory.ts';
+import { isDiverged } from '../util/divergence.ts';
 import { ntkSpectrum } from '../ntk/gram.ts';
 
 /** True when step k of the method evaluates grad(x[k]) itself (so the loss at x[k] comes for free). */

@@ -8,7 +8,8 @@
  */
 import type { TrainConfig, Trajectory, Probe } from './types.ts';
 import { createProbeContext, probe } from './probes.ts';
-import { assembleTrajectory, isDiverged } from './trajectory.ts';
+import { assembleTrajectory } from './trajectory.ts';
+import { isDiverged } from '../util/divergence.ts';
 import { isProbeStep } from './engine-direct.ts';
 import { ntkSpectrum } from '../ntk/gram.ts';
 import { compileMethod } from '../spec/compile.ts';

@@ -15,6 +15,7 @@ import type { Network } from './types.ts';
 import { fastProblem, type FastProblem } from './fast-problem.ts';
 import { buildFrame, type DualFrame, type FramePolicy, type HeldWeights } from './fast-frame.ts';
 import { MarginLedger } from './fast-margins.ts';
+import { isDiverged } from '../util/divergence.ts';
 
 export interface FastLoopOptions {
   data: Dataset;
@@ -65,18 +66,13 @@ export interface FastLoopResult {
   stats: FastLoopStats;
 }
 
-/** The divergence rule (NaN, ±∞, or above 1e6 × the initial loss). */
-export function defaultDiverged(loss: number, initialLoss: number): boolean {
-  return !Number.isFinite(loss) || loss > 1e6 * initialLoss;
-}
-
 export function runFastLoop(opts: FastLoopOptions): FastLoopResult {
   const { data, width: m, steps } = opts;
   const method: CompiledMethod = compileMethod(opts.method, opts.params);
   const net = opts.net ?? initNetwork(data.d, m, opts.seed, opts.initScale ?? 1);
   const p: FastProblem = fastProblem(net, data);
   const { n, d } = p;
-  const diverged = opts.diverged ?? defaultDiverged;
+  const diverged = opts.diverged ?? isDiverged;
   const maxFrameSteps = opts.maxFrameSteps ?? 2000;
   const start = method.parsed.start;
   const ahead = opts.refreshAhead ?? 2;

@@ -1,18 +1,11 @@
 /**
- * Helpers every training engine shares: the divergence rule, the fitted loss rate and the assembly of
- * a Trajectory, so the direct and the fast engine report the same things the same way.
+ * Helpers every training engine shares: the fitted loss rate and the assembly of a Trajectory, so
+ * the direct and the fast engine report the same things the same way. The divergence rule they stop
+ * on is src/util/divergence.ts.
  */
 import type { ParamValues } from '../spec/compile.ts';
+import { fitSlope } from '../util/fit.ts';
 import type { Probe, Trajectory } from './types.ts';
-
-/** A run diverges when the loss is NaN or ±Inf or exceeds this factor times the initial loss. */
-export const DIVERGENCE_FACTOR = 1e6;
-
-/** True when `loss` (at some step) means divergence relative to the initial loss `loss0`. */
-export function isDiverged(loss: number, loss0: number): boolean {
-  if (!Number.isFinite(loss)) return true;
-  return loss0 > 0 && loss > DIVERGENCE_FACTOR * loss0;
-}
 
 /** Loss below which ln(loss) is no longer meaningful (underflow territory). */
 export const LOSS_FLOOR = 1e-300;
@@ -34,25 +27,15 @@ export function fitLossRate(loss: Float64Array, from?: number, to?: number): num
   const a = from ?? df;
   const b = Math.min(to ?? dt, last);
   if (a < 0 || b - a < 1) return null;
-  let sx = 0;
-  let sy = 0;
-  const cnt = b - a + 1;
+  const ks: number[] = [];
+  const lnLoss: number[] = [];
   for (let k = a; k <= b; k++) {
     const v = loss[k];
     if (!(v > LOSS_FLOOR) || !Number.isFinite(v)) return null;
-    sx += k;
-    sy += Math.log(v);
+    ks.push(k);
+    lnLoss.push(Math.log(v));
   }
-  const mx = sx / cnt;
-  const my = sy / cnt;
-  let sxy = 0;
-  let sxx = 0;
-  for (let k = a; k <= b; k++) {
-    const dx = k - mx;
-    sxy += dx * (Math.log(loss[k]) - my);
-    sxx += dx * dx;
-  }
-  return sxy / sxx;
+  return fitSlope(ks, lnLoss);
 }
 
 /** Why fitLossRate returned null, in words (or null when it did not). */
