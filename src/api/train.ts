@@ -5,7 +5,7 @@
 import { loadData } from '../data/load.ts';
 import type { Dataset } from '../data/types.ts';
 import { lambda0Statement } from '../ntk/degenerate.ts';
-import { ntkSpectrum } from '../ntk/gram.ts';
+import { ntkSpectrumModel } from '../ntk/both-layers.ts';
 import { compileMethod, resolveMethod, stepSymbol } from '../spec/compile.ts';
 import { SpecError } from '../spec/parse.ts';
 import type { MethodSpec } from '../spec/types.ts';
@@ -35,6 +35,10 @@ export interface TrainOptions {
   /** Probe the empirical NTK every p steps (0 = first and last only; default steps/20). */
   probeEvery?: number;
   engine?: Engine;
+  /** Trained layers: 'first' (default, a frozen) or 'both' (W and a; the NTK adds the arc-cosine kernel). */
+  train?: 'first' | 'both';
+  /** A trained hidden bias (= a constant input coordinate 1). */
+  bias?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -60,6 +64,9 @@ export interface TrainResult {
   width: number;
   seed: number;
   engine: 'direct' | 'fast';
+  /** Trained layers and hidden bias of the model (λ0, λ_max and κ are those of its H∞). */
+  train: 'first' | 'both';
+  bias: boolean;
   data: string;
   n: number;
   d: number;
@@ -110,10 +117,13 @@ export function trainRun(opts: TrainOptions): TrainRun {
     seed,
     probeEvery,
     initScale: opts.initScale ?? 1,
-    engine: resolveEngine(opts.engine ?? 'auto'),
+    // 'auto' is resolved by the trainer: both layers, a bias or ggn need the direct model loop.
+    engine: opts.engine ?? 'auto',
+    train: opts.train ?? 'first',
+    bias: opts.bias === true,
     onProgress: opts.onProgress,
   });
-  const spectrum = ntkSpectrum(data);
+  const spectrum = ntkSpectrumModel(data, { train: opts.train ?? 'first', bias: opts.bias === true });
   const degenerate = lambda0Statement(data, spectrum);
   const result = plainJson<TrainResult>({
     status: trajectory.status,
@@ -131,6 +141,8 @@ export function trainRun(opts: TrainOptions): TrainRun {
     width: trajectory.width,
     seed: trajectory.seed,
     engine: trajectory.engine,
+    train: opts.train ?? 'first',
+    bias: opts.bias === true,
     data: data.source,
     n: data.n,
     d: data.d,

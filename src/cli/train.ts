@@ -3,7 +3,6 @@
  * and report the loss, its measured rate, the NTK spectrum along the run and the drift.
  */
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { UsageError } from './errors.ts';
 import {
   collect,
@@ -17,6 +16,9 @@ import {
 import { asInputError, fmt, toJson, trajectoryCsv } from './train-format.ts';
 import { rateReason, trainRun } from '../api/train.ts';
 import type { Trajectory } from '../train/types.ts';
+import { dataInputPath } from '../data/load.ts';
+import { methodInputPath } from '../spec/read.ts';
+import { planOutputs, withoutTimings, writeOutput } from '../util/io.ts';
 
 interface TrainOpts {
   data: string;
@@ -36,8 +38,11 @@ interface TrainOpts {
   probeEvery?: string;
   normalize?: boolean;
   engine: string;
+  train: string;
+  bias?: boolean;
   json?: string;
   csv?: string;
+  timings?: boolean;
 }
 
 export function registerTrain(program: Command): Command {
@@ -70,8 +75,15 @@ export function registerTrain(program: Command): Command {
     .option('--probe-every <p>', 'probe the NTK every p steps (0 = first and last only; default steps/20)')
     .option('--normalize', 'scale data rows to unit norm')
     .option('--engine <e>', 'auto | direct | fast', 'auto')
+    .option(
+      '--train <layers>',
+      'first (a frozen, the default) | both (W and a trained; direct engine)',
+      'first',
+    )
+    .option('--bias', 'a trained hidden bias relu(w·x + b) (= a constant input 1; direct engine)')
     .option('--json <file|->', 'write the trajectory as JSON (- = stdout, replacing the summary)')
     .option('--csv <file>', 'write one CSV row per step')
+    .option('--timings', 'include wall-clock seconds in --json (off: same seed, same bytes)')
     .action(async (opts: TrainOpts) => {
       await runTrainCommand(opts);
     });
@@ -89,6 +101,8 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
       : parseInteger('--probe-every', opts.probeEvery, 0);
   if (!['auto', 'direct', 'fast'].includes(opts.engine))
     throw new UsageError(`--engine must be auto, direct or fast, got '${opts.engine}'`);
+  if (opts.train !== 'first' && opts.train !== 'both')
+    throw new UsageError(`--train must be first or both, got '${opts.train}'`);
   const flags: Record<string, number> = {};
   if (opts.beta !== undefined) flags.beta = parseMomentum('--beta', opts.beta);
   if (opts.beta1 !== undefined) flags.beta1 = parseMomentum('--beta1', opts.beta1);
@@ -104,6 +118,14 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
     if (k in flags || (k === 'eta' && eta !== undefined))
       throw new UsageError(`parameter '${k}' given twice (--${k} and --param ${k})`);
   const method = readMethodOption('--method', opts.method);
+  // Every output checked before the run: writable, not an input (src/util/io.ts).
+  planOutputs(
+    [
+      { flag: '--json', path: opts.json ?? '-' },
+      { flag: '--csv', path: opts.csv ?? '-' },
+    ],
+    [methodInputPath(opts.method) ?? '', dataInputPath(opts.data) ?? ''],
+  );
   let bar: { start(total: number, v: number): void; update(v: number): void; stop(): void } | null = null;
   if (process.stderr.isTTY) {
     const { default: cliProgress } = await import('cli-progress');
@@ -131,6 +153,8 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
       probeEvery,
       initScale,
       engine: opts.engine as 'auto' | 'direct' | 'fast',
+      train: opts.train,
+      bias: opts.bias === true,
       onProgress: bar ? (done) => bar!.update(done) : undefined,
     });
   } catch (err) {
@@ -140,20 +164,11 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
   }
   const { trajectory: traj, data, degenerate } = run;
   if (opts.json !== undefined) {
-    const text = `${toJson(run.result)}\n`;
-    if (opts.json === '-') process.stdout.write(text);
-    else writeOut(opts.json, text);
+    const text = `${toJson(opts.timings ? run.result : withoutTimings(run.result))}\n`;
+    writeOutput('--json', opts.json, text);
   }
-  if (opts.csv !== undefined) writeOut(opts.csv, trajectoryCsv(traj));
+  if (opts.csv !== undefined) writeOutput('--csv', opts.csv, trajectoryCsv(traj));
   if (opts.json !== '-') process.stdout.write(summary(traj, data, degenerate));
-}
-
-function writeOut(path: string, text: string): void {
-  try {
-    writeFileSync(path, text);
-  } catch (err) {
-    throw new UsageError(`cannot write '${path}' (${(err as { code?: string }).code ?? 'error'})`);
-  }
 }
 
 function summary(
@@ -167,7 +182,7 @@ function summary(
     .map(([k, v]) => `${k} = ${fmt(v, 6)}`)
     .join(', ');
   out.push(
-    `dynview train: ${t.method} (${params}) on ${data.source} (n = ${data.n}, d = ${data.d}), width ${t.width}, seed ${t.seed}, ${t.engine} engine`,
+    `dynview train: ${t.method} (${params}) on ${data.source} (n = ${data.n}, d = ${data.d}), width ${t.width}, seed ${t.seed}, ${t.engine} engine${t.train === 'both' ? ', both layers trained' : ''}${t.bias ? ', hidden bias' : ''}`,
   );
   if (t.status === 'diverged') {
     out.push(
