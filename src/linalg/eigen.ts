@@ -1,22 +1,23 @@
 /**
- * Eigenvalues of dense symmetric matrices stored as row-major Float64Array n×n.
+ * Eigenvalues (and, where a command needs the modes, eigenvectors) of dense symmetric matrices stored
+ * as row-major Float64Array n×n. The one eigen home of dynview:
  *
- * Method: Householder reduction to tridiagonal form (lower triangle only, row-wise symmetric
- * mat-vec so every hot loop runs along a row) followed by the implicit QL iteration with Wilkinson
- * shifts on the tridiagonal matrix; eigenvalues only. Backward stable: each eigenvalue is exact for a
- * matrix within ~n·ε‖A‖₂ of A, i.e. ~1e-13 relative on the well-posed (κ ≲ 1e3) kernels dynview meets.
+ *   symmetricEigenvalues  all eigenvalues: Householder tridiagonalisation (lower triangle, row-wise
+ *                         symmetric mat-vec) + implicit QL with Wilkinson shifts, no Q accumulated.
+ *   symmetricEigen        values and orthonormal vectors (Q accumulated from the reflectors, QL
+ *                         rotations applied to contiguous rows of Qᵀ).
+ *   extremeEigenvalues    λ_min and λ_max only: Lanczos with full reorthogonalisation
+ *                         (src/linalg/lanczos.ts), dense fallback for n ≤ 160 or no convergence.
+ *   extremeEigenEnclosure proved intervals for λ_min/λ_max: src/linalg/enclosure.ts.
  *
- * Measured on this machine (2 cores shared with five other jobs, load 8–12, node 22, one run each,
- * wall-clock; `node --import tsx scripts/bench-eigen.ts 200 1000 2000`):
- *   n      this module       ml-matrix EVD (assumeSymmetric)   Lanczos extremes (full reorth.)   mathjs eigs
- *   200    0.04–0.17 s       0.17 s                            0.10 s (70–110 its)                ~8 s (issue)
- *   1000   0.9–2.0 s         12.6 s                            0.6 s (130–140 its)                —
- *   2000   7.9–21 s          649 s (niced, vs 62 s ours)       2.4–5.0 s (140–170 its)            —
- * Agreement: ml-matrix within 3e-12 (n = 1000) and 1e-11 (n = 2000) absolute; Lanczos extremes within
- * 1e-13 relative of ours. Choice: Householder + QL everywhere. It is 10× faster than ml-matrix and
- * exact by construction; Lanczos is 3–8× faster still for the extremes at n ≥ 1000, but its stopping
- * rule (stagnation) is not a certificate, and probes here have n ≤ 600 where one QL costs < 0.3 s.
+ * Backward stable: each computed eigenvalue is exact for a matrix within ~n·ε‖A‖₂ of A.
+ * Timings are in docs/performance.md (bench/eigen_reference.py is the numpy reference).
  */
+
+import { lanczosExtremes } from './lanczos.ts';
+import { tridiagonalQl } from './tridiagonal.ts';
+
+export { tridiagonalEigenvalues } from './tridiagonal.ts';
 
 /** Ascending eigenvalues of the symmetric matrix A (n×n row-major; A is not modified). */
 export function symmetricEigenvalues(A: Float64Array, n: number): Float64Array {
@@ -35,19 +36,81 @@ export function symmetricEigenvalues(A: Float64Array, n: number): Float64Array {
   return d;
 }
 
-/** Ascending eigenvalues of the symmetric tridiagonal matrix with diagonal `diag` and off-diagonal `off` (length n−1). */
-export function tridiagonalEigenvalues(diag: Float64Array, off: Float64Array): Float64Array {
-  const n = diag.length;
-  const d = Float64Array.from(diag);
+/**
+ * Full symmetric eigen-decomposition: eigenvalues ascending and orthonormal eigenvectors, for the
+ * commands that need the modes (not just λ_min/λ_max: use src/linalg/lanczos.ts or enclosure.ts).
+ * `vectors` is row-major n×n with column j the eigenvector of values[j]. Householder reduction
+ * (Q accumulated from the stored reflectors) then QL with the rotations applied to rows of Qᵀ.
+ */
+export function symmetricEigen(A: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+  if (A.length < n * n)
+    throw new RangeError(`symmetricEigen: matrix has ${A.length} entries, expected ${n * n}`);
+  for (let i = 0; i < n * n; i++) {
+    if (!Number.isFinite(A[i])) throw new RangeError('symmetricEigen: matrix has a non-finite entry');
+  }
+  const d = new Float64Array(n);
   const e = new Float64Array(n);
-  for (let i = 0; i < n - 1; i++) e[i] = off[i];
-  tridiagonalQl(d, e, n);
-  d.sort();
-  return d;
+  if (n === 0) return { values: d, vectors: new Float64Array(0) };
+  const a = Float64Array.from(A.subarray(0, n * n));
+  const hs = new Float64Array(n);
+  tridiagonalize(a, n, d, e, hs);
+  // Z = P_{n−1}⋯P_1 (P_i = I − u_i u_iᵀ/h_i, u_i = row i of a, columns 0..i−1), built as
+  // Z ← P_i Z for i = 1..n−1; P_i touches only the leading i×i block of Z, which is where Z
+  // differs from the identity. Row-wise: v = u_iᵀ Z (axpys of rows), then Z_r −= (u_r/h) v.
+  const Z = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) Z[i * n + i] = 1;
+  const v = new Float64Array(n);
+  for (let i = 1; i < n; i++) {
+    const h = hs[i];
+    if (h === 0) continue;
+    const ri = i * n;
+    v.fill(0, 0, i);
+    for (let r = 0; r < i; r++) {
+      const ur = a[ri + r];
+      if (ur === 0) continue;
+      const zr = r * n;
+      for (let c = 0; c < i; c++) v[c] += ur * Z[zr + c];
+    }
+    for (let r = 0; r < i; r++) {
+      const f = a[ri + r] / h;
+      if (f === 0) continue;
+      const zr = r * n;
+      for (let c = 0; c < i; c++) Z[zr + c] -= f * v[c];
+    }
+  }
+  // W = Zᵀ = Qᵀ: rows are the columns of Q, rotated by QL into eigenvectors.
+  const W = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) W[j * n + i] = Z[i * n + j];
+  tridiagonalQl(d, e, n, W);
+  const order = Array.from({ length: n }, (_, i) => i).sort((p, q) => d[p] - d[q]);
+  const values = new Float64Array(n);
+  const vectors = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    const src = order[j];
+    values[j] = d[src];
+    const ws = src * n;
+    for (let i = 0; i < n; i++) vectors[i * n + j] = W[ws + i];
+  }
+  return { values, vectors };
 }
 
-/** Smallest and largest eigenvalue. */
+/** Below this order the dense solver is as fast as Lanczos and exact by construction. */
+const DENSE_EXTREMES_MAX_N = 160;
+
+/**
+ * Smallest and largest eigenvalue (values only; for proved bounds use extremeEigenEnclosure in
+ * src/linalg/enclosure.ts). Lanczos with full reorthogonalisation (residual ≤ 1e-11·‖A‖, so the
+ * values are accurate to ~1e-22‖A‖²/gap); the dense solver for n ≤ 160 or when Lanczos does not
+ * converge within its step limit.
+ */
 export function extremeEigenvalues(A: Float64Array, n: number): { min: number; max: number } {
+  if (n > DENSE_EXTREMES_MAX_N) {
+    for (let i = 0; i < n * n; i++) {
+      if (!Number.isFinite(A[i])) throw new RangeError('extremeEigenvalues: matrix has a non-finite entry');
+    }
+    const lz = lanczosExtremes(A, n);
+    if (lz.converged) return { min: lz.min.value, max: lz.max.value };
+  }
   const ev = symmetricEigenvalues(A, n);
   return { min: ev[0], max: ev[n - 1] };
 }
@@ -63,7 +126,13 @@ export function spectralNormSymmetric(A: Float64Array, n: number): number {
  * Householder tridiagonalisation of the lower triangle of a (overwritten). On return d holds the
  * diagonal and e[0..n−2] the sub-diagonal (e[n−1] = 0).
  */
-function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
+function tridiagonalize(
+  a: Float64Array,
+  n: number,
+  d: Float64Array,
+  e: Float64Array,
+  hs?: Float64Array,
+): void {
   const p = new Float64Array(n);
   for (let i = n - 1; i > 0; i--) {
     const l = i - 1;
@@ -80,10 +149,11 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
           h += a[ri + k] * a[ri + k];
         }
         let f = a[ri + l];
-        let g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
+        const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
         e[i] = scale * g;
         h -= f * g;
         a[ri + l] = f - g;
+        if (hs) hs[i] = h;
         // p = A u / h with u = a[i, 0..l], A the leading (l+1)×(l+1) block (lower triangle stored).
         for (let j = 0; j <= l; j++) p[j] = 0;
         for (let j = 0; j <= l; j++) {
@@ -120,52 +190,4 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
   for (let i = 0; i < n; i++) d[i] = a[i * n + i];
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
-}
-
-/** Implicit QL with Wilkinson shifts on the tridiagonal (d, e); d receives the eigenvalues. */
-function tridiagonalQl(d: Float64Array, e: Float64Array, n: number): void {
-  const EPS = Number.EPSILON;
-  for (let l = 0; l < n; l++) {
-    let iter = 0;
-    for (;;) {
-      let m = l;
-      for (; m < n - 1; m++) {
-        const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
-        if (Math.abs(e[m]) <= EPS * dd) break;
-      }
-      if (m === l) break;
-      if (++iter > 200) throw new Error('symmetricEigenvalues: QL iteration did not converge');
-      let g = (d[l + 1] - d[l]) / (2 * e[l]);
-      let r = Math.hypot(g, 1);
-      g = d[m] - d[l] + e[l] / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));
-      let s = 1;
-      let c = 1;
-      let p = 0;
-      let i = m - 1;
-      let deflated = false;
-      for (; i >= l; i--) {
-        const f = s * e[i];
-        const b = c * e[i];
-        r = Math.hypot(f, g);
-        e[i + 1] = r;
-        if (r === 0) {
-          d[i + 1] -= p;
-          e[m] = 0;
-          deflated = true;
-          break;
-        }
-        s = f / r;
-        c = g / r;
-        g = d[i + 1] - p;
-        r = (d[i] - g) * s + 2 * c * b;
-        p = s * r;
-        d[i + 1] = g + p;
-        g = c * r - b;
-      }
-      if (deflated) continue;
-      d[l] -= p;
-      e[l] = g;
-      e[m] = 0;
-    }
-  }
 }
