@@ -1,13 +1,16 @@
 /** Parsers for command-line option values: each throws a UsageError naming the flag. */
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { BUILTIN_METHODS } from '../spec/builtins.ts';
+import { readSpecFile } from '../spec/read.ts';
+import { parseDecimal } from '../util/decimal.ts';
+import { quote } from '../util/quote.ts';
 import type { MethodSpec } from '../spec/types.ts';
 import { InputError, UsageError } from './errors.ts';
 
+/** A finite number in plain decimal notation (`0x10`, `0b11`, `Infinity`, '' are refused). */
 export function parseNumber(flag: string, raw: string): number {
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v))
-    throw new UsageError(`${flag} must be a finite number, got '${raw}'`);
+  const v = parseDecimal(raw);
+  if (v === null) throw new UsageError(`${flag} must be a finite decimal number, got ${quote(raw, 40)}`);
   return v;
 }
 
@@ -37,10 +40,10 @@ export function parseKeyValues(what: string, raw: string): Record<string, string
   if (raw.trim() === '') return out;
   for (const part of raw.split(',')) {
     const eq = part.indexOf('=');
-    if (eq <= 0) throw new UsageError(`${what}: expected key=value, got '${part}'`);
+    if (eq <= 0) throw new UsageError(`${what}: expected key=value, got ${quote(part, 40)}`);
     const key = part.slice(0, eq).trim();
     const val = part.slice(eq + 1).trim();
-    if (key in out) throw new UsageError(`${what}: '${key}' given twice`);
+    if (Object.hasOwn(out, key)) throw new UsageError(`${what}: ${quote(key, 40)} given twice`);
     out[key] = val;
   }
   return out;
@@ -62,8 +65,8 @@ export function parseParamFlags(values: string[] | undefined): Record<string, nu
     const eq = raw.indexOf('=');
     const name = eq < 0 ? '' : raw.slice(0, eq).trim();
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-      throw new UsageError(`--param: expected name=value with a symbol name, got '${raw}'`);
-    if (name in out) throw new UsageError(`--param: '${name}' given twice`);
+      throw new UsageError(`--param: expected name=value with a symbol name, got ${quote(raw, 40)}`);
+    if (Object.hasOwn(out, name)) throw new UsageError(`--param: '${name}' given twice`);
     out[name] = parseNumber(`--param ${name}`, raw.slice(eq + 1));
   }
   return out;
@@ -79,20 +82,14 @@ export function readMethodOption(flag: string, raw: string): string | MethodSpec
   const name = raw.trim();
   if (name === '') throw new UsageError(`${flag}: no method given`);
   if (Object.hasOwn(BUILTIN_METHODS, name)) return name;
-  let text: string;
+  if (!name.endsWith('.json') && !name.includes('/') && !existsSync(name))
+    throw new UsageError(
+      `${flag}: unknown method ${quote(name, 40)} (built-ins: ${Object.keys(BUILTIN_METHODS).join(', ')}; or a method spec .json file)`,
+    );
+  // Bounded read (DYNVIEW_MAX_INPUT_MB), JSON, then the spec schema (src/spec/read.ts).
   try {
-    text = readFileSync(name, 'utf8');
+    return readSpecFile(name);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && !name.endsWith('.json') && !name.includes('/'))
-      throw new UsageError(
-        `${flag}: unknown method '${name}' (built-ins: ${Object.keys(BUILTIN_METHODS).join(', ')}; or a method spec .json file)`,
-      );
-    throw new InputError(`${flag}: cannot read method spec '${name}' (${code ?? (err as Error).message})`);
-  }
-  try {
-    return JSON.parse(text) as MethodSpec;
-  } catch (err) {
-    throw new InputError(`${flag}: method spec '${name}' is not valid JSON: ${(err as Error).message}`);
+    throw new InputError(`${flag}: ${(err as Error).message}`);
   }
 }

@@ -13,6 +13,7 @@ import { runDirect } from './engine-direct.ts';
 import { runFast, FAST_ENGINE_AVAILABLE } from './engine-fast.ts';
 import { runModelDirect } from './both-layers.ts';
 import { usesGgn } from '../spec/compile.ts';
+import { checkTraining } from '../util/limits.ts';
 
 /**
  * Why a config needs the model loop of src/train/both-layers.ts (both layers trained, a hidden
@@ -34,6 +35,8 @@ export function resolveEngine(engine: Engine = 'auto'): 'direct' | 'fast' {
 
 /** Train the two-layer net with config.method; engine per config.engine (default 'auto'). */
 export function train(config: TrainConfig): Trajectory {
+  // Resource limits (width × n × d, steps) before anything is allocated: LimitError, exit 2.
+  checkTraining(config.data.n, config.data.d, config.width, config.steps);
   const reason = modelLoopReason(config);
   if (reason !== null) {
     if (config.engine === 'fast')

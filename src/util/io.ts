@@ -252,3 +252,19 @@ export function writeOutput(flag: string, path: string, data: string | Uint8Arra
     throw new OutputError(`cannot write ${flag} ${quote(path)} (${errCode(err)})`);
   }
 }
+
+/** Keys that hold wall-clock measurements in results (`seconds` of a run or a claim). */
+const TIMING_KEYS = new Set(['seconds']);
+
+/**
+ * A copy of a JSON-ready value without wall-clock fields, so that the same seed gives the same
+ * bytes (`--json` output is diffable in CI); commands put them back with `--timings`.
+ */
+export function withoutTimings<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => withoutTimings(v)) as T;
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>))
+    if (!TIMING_KEYS.has(k)) out[k] = withoutTimings(v);
+  return out as T;
+}
