@@ -9,7 +9,7 @@ import { ntkSpectrumModel } from '../ntk/both-layers.ts';
 import { compileMethod, resolveMethod, stepSymbol } from '../spec/compile.ts';
 import { SpecError } from '../spec/parse.ts';
 import type { MethodSpec } from '../spec/types.ts';
-import { resolveEngine, train as runEngine } from '../train/trainer.ts';
+import { train as runEngine } from '../train/trainer.ts';
 import type { Engine, Probe, Trajectory } from '../train/types.ts';
 import { plainJson } from './json.ts';
 import { methodParams } from './params.ts';

@@ -5,7 +5,11 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from './errors.ts';
-import { parseInteger } from './options.ts';
+import { collect, parseInteger, parseParamFlags } from './options.ts';
+import { checkRun, type ClaimJson } from '../api/check.ts';
+import { ClaimError, parseClaimText } from '../claims/claim-file.ts';
+import { claimResultJson, formatClaimResult } from '../claims/format.ts';
+import { verdictExitCode } from '../claims/verdict.ts';
 
 export function registerCheck(program: Command): Command {
   return program
@@ -18,38 +22,46 @@ export function registerCheck(program: Command): Command {
     .option('--runs <n>', "sampled instances (default: the claim's instances.runs)")
     .option('--seed <s>', 'fast-check seed (default 1)')
     .option('--path <p>', 'fast-check path of a counterexample to replay (printed with it)')
-    .action(async (file: string, opts: { json?: boolean; runs?: string; seed?: string; path?: string }) => {
-      const runs = opts.runs === undefined ? undefined : parseInteger('--runs', opts.runs, 1);
-      const seed = opts.seed === undefined ? 1 : parseInteger('--seed', opts.seed, 0);
-      if (opts.path !== undefined && !/^\d+(:\d+)*$/.test(opts.path))
-        throw new UsageError(`--path must look like 0:1:2, got '${opts.path}'`);
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (err) {
-        throw new UsageError(
-          `cannot read claim file '${file}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-        );
-      }
-      const { parseClaimText, ClaimError } = await import('../claims/claim-file.ts');
-      let claim;
-      try {
-        claim = parseClaimText(text, file);
-      } catch (err) {
-        if (err instanceof ClaimError) throw new UsageError(`${file}: ${err.message}`);
-        throw err;
-      }
-      const { runClaim } = await import('../claims/runner.ts');
-      const { claimResultJson, formatClaimResult } = await import('../claims/format.ts');
-      const { verdictExitCode } = await import('../claims/verdict.ts');
-      const result = await runClaim(claim, {
-        runs,
-        seed,
-        path: opts.path,
-        replayCommand: `dynview check ${file}`,
-      });
-      if (opts.json) process.stdout.write(`${JSON.stringify(claimResultJson(result))}\n`);
-      else process.stdout.write(`${formatClaimResult(result)}\n`);
-      process.exitCode = verdictExitCode(result.verdict);
-    });
+    .option(
+      '--param <name=value>',
+      "fixed value of a symbol the claim's method declares, replacing the claim's (repeatable)",
+      collect,
+    )
+    .action(
+      async (
+        file: string,
+        opts: { json?: boolean; runs?: string; seed?: string; path?: string; param?: string[] },
+      ) => {
+        const runs = opts.runs === undefined ? undefined : parseInteger('--runs', opts.runs, 1);
+        const seed = opts.seed === undefined ? 1 : parseInteger('--seed', opts.seed, 0);
+        if (opts.path !== undefined && !/^\d+(:\d+)*$/.test(opts.path))
+          throw new UsageError(`--path must look like 0:1:2, got '${opts.path}'`);
+        const params = parseParamFlags(opts.param);
+        let text: string;
+        try {
+          text = readFileSync(file, 'utf8');
+        } catch (err) {
+          throw new UsageError(
+            `cannot read claim file '${file}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+          );
+        }
+        let result;
+        try {
+          parseClaimText(text, file); // the file's own problems first, named by the file
+          result = await checkRun(JSON.parse(text) as ClaimJson, {
+            runs,
+            seed,
+            path: opts.path,
+            params,
+            replayCommand: `dynview check ${[file, ...(opts.param ?? []).map((p) => `--param ${p}`)].join(' ')}`,
+          });
+        } catch (err) {
+          if (err instanceof ClaimError) throw new UsageError(`${file}: ${err.message}`);
+          throw err;
+        }
+        if (opts.json) process.stdout.write(`${JSON.stringify(claimResultJson(result))}\n`);
+        else process.stdout.write(`${formatClaimResult(result)}\n`);
+        process.exitCode = verdictExitCode(result.verdict);
+      },
+    );
 }

@@ -155,7 +155,7 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
       engine: opts.engine as 'auto' | 'direct' | 'fast',
       train: opts.train,
       bias: opts.bias === true,
-      onProgress: bar ? (done) => bar!.update(done) : undefined,
+      onProgress: bar ? (done) => bar.update(done) : undefined,
     });
   } catch (err) {
     throw asInputError(err);
