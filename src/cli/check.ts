@@ -2,7 +2,6 @@
  * `dynview check CLAIM.json [--json] [--runs N] [--seed S] [--path P]`: check one claim given as data.
  * Exit code 0 proved/supported, 1 refuted, 3 inconclusive, 2 bad input (one line, no stack trace).
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from './errors.ts';
 import { collect, parseInteger, parseParamFlags } from './options.ts';
@@ -10,6 +9,9 @@ import { checkRun, type ClaimJson } from '../api/check.ts';
 import { ClaimError, parseClaimText } from '../claims/claim-file.ts';
 import { claimResultJson, formatClaimResult } from '../claims/format.ts';
 import { verdictExitCode } from '../claims/verdict.ts';
+import { readInputText, withoutTimings } from '../util/io.ts';
+import { checkCount } from '../util/limits.ts';
+import { quote } from '../util/quote.ts';
 
 export function registerCheck(program: Command): Command {
   return program
@@ -19,6 +21,7 @@ export function registerCheck(program: Command): Command {
     )
     .argument('<claim>', 'claim file (JSON; see docs/claims.md)')
     .option('--json', 'print one JSON object instead of the human report')
+    .option('--timings', 'include wall-clock seconds in --json (off: same seed, same bytes)')
     .option('--runs <n>', "sampled instances (default: the claim's instances.runs)")
     .option('--seed <s>', 'fast-check seed (default 1)')
     .option('--path <p>', 'fast-check path of a counterexample to replay (printed with it)')
@@ -30,21 +33,22 @@ export function registerCheck(program: Command): Command {
     .action(
       async (
         file: string,
-        opts: { json?: boolean; runs?: string; seed?: string; path?: string; param?: string[] },
+        opts: {
+          json?: boolean;
+          timings?: boolean;
+          runs?: string;
+          seed?: string;
+          path?: string;
+          param?: string[];
+        },
       ) => {
         const runs = opts.runs === undefined ? undefined : parseInteger('--runs', opts.runs, 1);
+        if (runs !== undefined) checkCount('runs', '--runs', runs);
         const seed = opts.seed === undefined ? 1 : parseInteger('--seed', opts.seed, 0);
         if (opts.path !== undefined && !/^\d+(:\d+)*$/.test(opts.path))
           throw new UsageError(`--path must look like 0:1:2, got '${opts.path}'`);
         const params = parseParamFlags(opts.param);
-        let text: string;
-        try {
-          text = readFileSync(file, 'utf8');
-        } catch (err) {
-          throw new UsageError(
-            `cannot read claim file '${file}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-          );
-        }
+        const text = readInputText(file, 'claim file'); // bounded (DYNVIEW_MAX_INPUT_MB)
         let result;
         try {
           parseClaimText(text, file); // the file's own problems first, named by the file
@@ -56,11 +60,13 @@ export function registerCheck(program: Command): Command {
             replayCommand: `dynview check ${[file, ...(opts.param ?? []).map((p) => `--param ${p}`)].join(' ')}`,
           });
         } catch (err) {
-          if (err instanceof ClaimError) throw new UsageError(`${file}: ${err.message}`);
+          if (err instanceof ClaimError) throw new UsageError(`${quote(file, 60)}: ${err.message}`);
           throw err;
         }
-        if (opts.json) process.stdout.write(`${JSON.stringify(claimResultJson(result))}\n`);
-        else process.stdout.write(`${formatClaimResult(result)}\n`);
+        if (opts.json) {
+          const json = claimResultJson(result);
+          process.stdout.write(`${JSON.stringify(opts.timings ? json : withoutTimings(json))}\n`);
+        } else process.stdout.write(`${formatClaimResult(result)}\n`);
         process.exitCode = verdictExitCode(result.verdict);
       },
     );
