@@ -6,7 +6,8 @@ import { loadData } from '../data/load.ts';
 import type { Dataset } from '../data/types.ts';
 import { spectralNormSymmetric } from '../linalg/eigen.ts';
 import { lambda0Statement } from '../ntk/degenerate.ts';
-import { empiricalNtk, gramInfinity, kernelSpectrum } from '../ntk/gram.ts';
+import { kernelSpectrum } from '../ntk/gram.ts';
+import { empiricalNtkModel, gramInfinityModel, modelData, relativeFrobenius } from '../ntk/both-layers.ts';
 import { initNetwork } from '../train/network.ts';
 import { plainJson } from './json.ts';
 
@@ -19,6 +20,10 @@ export interface NtkOptions {
   /** Seed of W0 (default 0). */
   seed?: number;
   initScale?: number;
+  /** Trained layers: 'first' (default) or 'both' (H∞ adds the degree-1 arc-cosine kernel). */
+  train?: 'first' | 'both';
+  /** A trained hidden bias (kernels of the inputs augmented with a constant 1). */
+  bias?: boolean;
 }
 
 export interface NtkResult {
@@ -36,7 +41,11 @@ export interface NtkResult {
     /** ‖H(W0) − H∞‖₂ and the same over λ_max(H∞). */
     distance: number;
     relativeDistance: number;
+    /** ‖H(W0) − H∞‖_F / ‖H∞‖_F. */
+    relativeFrobenius: number;
   } | null;
+  train: 'first' | 'both';
+  bias: boolean;
   data: string;
   unitNorm: boolean;
   initScale: number;
@@ -53,13 +62,15 @@ export function ntkRun(opts: NtkOptions): { data: Dataset; degenerate: string | 
   if (opts.width !== undefined && opts.width * data.n > 2e9)
     throw new RangeError(`--width ${opts.width} × n ${data.n} is too large`);
   const { n, d } = data;
-  const Hinf = gramInfinity(data);
+  const model = { train: opts.train ?? 'first', bias: opts.bias === true } as const;
+  const Hinf = gramInfinityModel(data, model);
   const spectrum = kernelSpectrum(Hinf, n);
   const degenerate = lambda0Statement(data, spectrum);
   let empirical: NtkResult['empirical'] = null;
   if (opts.width !== undefined) {
-    const net = initNetwork(d, opts.width, seed, initScale);
-    const H0 = empiricalNtk(net, net.W0, data);
+    const seen = modelData(data, model);
+    const net = initNetwork(seen.d, opts.width, seed, initScale);
+    const H0 = empiricalNtkModel(net.W0, net.a, opts.width, seen, model.train);
     const s0 = kernelSpectrum(H0, n);
     const D = new Float64Array(n * n);
     for (let p = 0; p < n * n; p++) D[p] = H0[p] - Hinf[p];
@@ -71,6 +82,7 @@ export function ntkRun(opts: NtkOptions): { data: Dataset; degenerate: string | 
       lambdaMax: s0.lambdaMax,
       distance,
       relativeDistance: distance / spectrum.lambdaMax,
+      relativeFrobenius: relativeFrobenius(H0, Hinf),
     };
   }
   const result = plainJson<NtkResult>({
@@ -80,6 +92,8 @@ export function ntkRun(opts: NtkOptions): { data: Dataset; degenerate: string | 
     lambdaMax: spectrum.lambdaMax,
     kappa: Number.isFinite(spectrum.kappa) ? spectrum.kappa : null,
     empirical,
+    train: model.train,
+    bias: model.bias,
     data: data.source,
     unitNorm: data.unitNorm,
     initScale,

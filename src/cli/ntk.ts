@@ -14,6 +14,8 @@ interface NtkOpts {
   width?: string;
   seed: string;
   initScale: string;
+  train: string;
+  bias?: boolean;
   json?: boolean;
 }
 
@@ -31,6 +33,8 @@ export function registerNtk(program: Command): Command {
     .option('--width <m>', 'also draw W0 at this width and compare H(W0) with H∞')
     .option('--seed <s>', 'seed of W0', '0')
     .option('--init-scale <c>', 'w_r(0) ~ N(0, c² I)', '1')
+    .option('--train <layers>', 'first (a frozen, the default) | both (adds the arc-cosine kernel)', 'first')
+    .option('--bias', 'a trained hidden bias (kernels of the inputs with a constant coordinate 1)')
     .option('--json', 'print JSON instead of the summary')
     .action(async (opts: NtkOpts) => {
       await runNtkCommand(opts);
@@ -41,6 +45,8 @@ async function runNtkCommand(opts: NtkOpts): Promise<void> {
   const width = opts.width === undefined ? null : parseInteger('--width', opts.width, 1);
   const seed = parseInteger('--seed', opts.seed, 0);
   const initScale = parsePositive('--init-scale', opts.initScale);
+  if (opts.train !== 'first' && opts.train !== 'both')
+    throw new UsageError(`--train must be first or both, got '${opts.train}'`);
   let run;
   try {
     run = ntkRun({
@@ -49,6 +55,8 @@ async function runNtkCommand(opts: NtkOpts): Promise<void> {
       width: width ?? undefined,
       seed,
       initScale,
+      train: opts.train,
+      bias: opts.bias === true,
     });
   } catch (err) {
     throw err instanceof RangeError ? new UsageError(err.message) : asInputError(err);
@@ -61,7 +69,9 @@ async function runNtkCommand(opts: NtkOpts): Promise<void> {
     return;
   }
   const lines: string[] = [];
-  lines.push(`dynview ntk: ${data.source} (n = ${n}, d = ${d})`);
+  lines.push(
+    `dynview ntk: ${data.source} (n = ${n}, d = ${d})${result.train === 'both' ? ', both layers trained (H∞ + arc-cosine kernel)' : ''}${result.bias ? ', hidden bias' : ''}`,
+  );
   lines.push(
     `H∞:          λ0 = ${fmt(spectrum.lambda0)}, λ_max = ${fmt(spectrum.lambdaMax)}, κ = ${fmt(spectrum.kappa)}`,
   );
@@ -70,7 +80,7 @@ async function runNtkCommand(opts: NtkOpts): Promise<void> {
       `H(W0):       width ${empirical.width}, seed ${seed}: λ_min = ${fmt(empirical.lambdaMin)}, λ_max = ${fmt(empirical.lambdaMax)}`,
     );
     lines.push(
-      `distance:    ‖H(W0) − H∞‖₂ = ${fmt(empirical.distance)} (${fmt(100 * empirical.relativeDistance, 3)}% of λ_max; shrinks like 1/√m)`,
+      `distance:    ‖H(W0) − H∞‖₂ = ${fmt(empirical.distance)} (${fmt(100 * empirical.relativeDistance, 3)}% of λ_max; shrinks like 1/√m); relative Frobenius ${fmt(empirical.relativeFrobenius, 3)}`,
     );
   }
   for (const note of data.notes) lines.push(`note:        ${note}`);
