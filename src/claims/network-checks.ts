@@ -10,7 +10,7 @@ import { neglectedTermsEstimate } from '../symbolic/output-space.ts';
 import { integerIn, seedArbitrary } from './arbitraries.ts';
 import { symmetricEigen } from './instance.ts';
 import { checkProperty, type NumericProperty } from './proof.ts';
-import { linearFit } from './rate-fit.ts';
+import { fitLine } from '../util/fit.ts';
 import { defaultEta } from './regimes.ts';
 
 /** Real-network properties sample a third of the runs (each is a full training at width 8000). */
@@ -90,7 +90,7 @@ export function gdDiscreteRateProperty(
             }
           if (ks.length < 10)
             return { status: 'inconclusive', detail: 'the loss reached the floating-point floor too early' };
-          const measured = -linearFit(ks, ls).slope;
+          const measured = -fitLine(ks, ls).slope;
           const lambdaMin = run.probes[run.probes.length - 1].lambdaMin;
           const theory = -2 * Math.log(1 - eta * lambdaMin);
           const claimed = factor * theory;

@@ -24,6 +24,10 @@
  *    slope) is reported when both c > 0 and p > 0 (the discrete NAG case (1 − a)^k·k^(−p)).
  */
 
+import { DIVERGENCE_FACTOR } from '../util/divergence.ts';
+import { fitLine } from '../util/fit.ts';
+import { formatHuman } from '../util/format.ts';
+
 export type DecayKind = 'linear' | 'sublinear' | 'stalled' | 'diverged' | 'undecided';
 
 export interface DecayQuality {
@@ -65,38 +69,9 @@ export interface ClassifyOptions {
   floor?: number;
   /** Minimum fall of ln L across the window to count as decaying (default 0.1). */
   stallDrop?: number;
-  /** Late loss above this multiple of the initial loss means divergence (default 1e3). */
+  /** Late loss above this multiple of the initial loss means divergence (default: the one divergence
+   * rule's DIVERGENCE_FACTOR, src/util/divergence.ts). */
   divergeFactor?: number;
-}
-
-interface LinFit {
-  slope: number;
-  intercept: number;
-  rms: number;
-}
-
-/** Least squares y = intercept + slope·x. */
-export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>): LinFit {
-  const n = x.length;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i];
-    my += y[i];
-  }
-  mx /= n;
-  my /= n;
-  let sxx = 0;
-  let sxy = 0;
-  for (let i = 0; i < n; i++) {
-    sxx += (x[i] - mx) ** 2;
-    sxy += (x[i] - mx) * (y[i] - my);
-  }
-  const slope = sxx > 0 ? sxy / sxx : 0;
-  const intercept = my - slope * mx;
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (y[i] - intercept - slope * x[i]) ** 2;
-  return { slope, intercept, rms: Math.sqrt(ss / Math.max(1, n)) };
 }
 
 /** Least squares y = a + b·u + c·v (two regressors), by the centred normal equations. */
@@ -143,7 +118,7 @@ export function classifyDecay(
   const windowStart = opts.windowStart ?? 0.25;
   const floorRel = opts.floor ?? 1e-24;
   const stallDrop = opts.stallDrop ?? 0.1;
-  const divergeFactor = opts.divergeFactor ?? 1e3;
+  const divergeFactor = opts.divergeFactor ?? DIVERGENCE_FACTOR;
   const n = Math.min(t.length, loss.length);
   const T = n > 0 ? t[n - 1] : 0;
   const none = (kind: DecayKind, reason: string, window: [number, number] = [0, T]): DecayClassification => ({
@@ -157,13 +132,13 @@ export function classifyDecay(
   // 1. divergence
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(loss[i]) || !Number.isFinite(t[i]))
-      return none('diverged', `non-finite loss at t = ${fmt(t[i])}`);
+      return none('diverged', `non-finite loss at t = ${formatHuman(t[i], 3)}`);
   }
   const L0 = loss[0];
   let maxLate = 0;
   for (let i = Math.floor(n / 2); i < n; i++) maxLate = Math.max(maxLate, loss[i]);
   if (L0 > 0 && maxLate > divergeFactor * L0)
-    return none('diverged', `loss grew to ${fmt(maxLate)} from ${fmt(L0)}`);
+    return none('diverged', `loss grew to ${formatHuman(maxLate, 3)} from ${formatHuman(L0, 3)}`);
 
   // 2. floor
   let Lmax = 0;
@@ -219,17 +194,17 @@ export function classifyDecay(
   const lnT = ex.map(Math.log);
 
   // 5. stalled / rising
-  const fitT = linearFit(ex, lnL);
-  const fitLog = linearFit(lnT, lnL);
+  const fitT = fitLine(ex, lnL);
+  const fitLog = fitLine(lnT, lnL);
   const drop = -fitT.slope * (ex[ex.length - 1] - ex[0]);
   if (drop < -Math.log(divergeFactor))
-    return none('diverged', `ln loss rises by ${fmt(-drop)} across the window`, window);
+    return none('diverged', `ln loss rises by ${formatHuman(-drop, 3)} across the window`, window);
   if (drop < stallDrop) {
     return {
       kind: 'stalled',
       window,
       quality: quality(),
-      reason: `ln loss falls by only ${fmt(drop)} across the window (< ${stallDrop})`,
+      reason: `ln loss falls by only ${formatHuman(drop, 3)} across the window (< ${stallDrop})`,
     };
   }
   if (ex.length < 8)
@@ -290,7 +265,7 @@ export function classifyDecay(
         lateY.push(lnL[i]);
       }
     });
-    const lateRate = lateX.length >= 3 ? -linearFit(lateX, lateY).slope : windowRate;
+    const lateRate = lateX.length >= 3 ? -fitLine(lateX, lateY).slope : windowRate;
     const trusted = Number.isFinite(c3) && c3 > 0 && c3 < 2 * windowRate && c3 > 0.5 * windowRate;
     const rate = trusted ? Math.max(c3, lateRate) : lateRate;
     return {
@@ -299,7 +274,7 @@ export function classifyDecay(
       window,
       quality: q,
       crossover,
-      reason: `local slope in t is stable (elasticity ${fmt(elasticity)}), exponential fit residual ${fmt(fitT.rms)} ≤ power fit ${fmt(fitLog.rms)}`,
+      reason: `local slope in t is stable (elasticity ${formatHuman(elasticity, 3)}), exponential fit residual ${formatHuman(fitT.rms, 3)} ≤ power fit ${formatHuman(fitLog.rms, 3)}`,
     };
   }
   if (elasticity < -0.65 && powerBetter) {
@@ -309,7 +284,7 @@ export function classifyDecay(
       window,
       quality: q,
       crossover,
-      reason: `local slope in t falls like 1/t (elasticity ${fmt(elasticity)}), power fit residual ${fmt(fitLog.rms)} ≤ exponential fit ${fmt(fitT.rms)}`,
+      reason: `local slope in t falls like 1/t (elasticity ${formatHuman(elasticity, 3)}), power fit residual ${formatHuman(fitLog.rms, 3)} ≤ exponential fit ${formatHuman(fitT.rms, 3)}`,
     };
   }
   return {
@@ -318,8 +293,8 @@ export function classifyDecay(
     quality: q,
     crossover,
     reason:
-      `elasticity ${fmt(elasticity)} and residuals (exp ${fmt(fitT.rms)}, power ${fmt(fitLog.rms)}) do not agree on a kind` +
-      (crossover !== undefined ? `; a crossover near t = ${fmt(crossover)} is estimated` : ''),
+      `elasticity ${formatHuman(elasticity, 3)} and residuals (exp ${formatHuman(fitT.rms, 3)}, power ${formatHuman(fitLog.rms, 3)}) do not agree on a kind` +
+      (crossover !== undefined ? `; a crossover near t = ${formatHuman(crossover, 3)} is estimated` : ''),
   };
 }
 
@@ -346,17 +321,10 @@ export function localSlopeElasticity(x: number[], y: number[], k: number): numbe
       }
     }
     if (xs.length < 2) return null;
-    const s = linearFit(xs, ys).slope;
+    const s = fitLine(xs, ys).slope;
     if (!(s < 0)) return null;
     lnS.push(Math.log(-s));
     lnMid.push((lo + hi) / 2);
   }
-  return linearFit(lnMid, lnS).slope;
-}
-
-function fmt(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0)
-    ? v.toExponential(2)
-    : Number(v.toPrecision(3)).toString();
+  return fitLine(lnMid, lnS).slope;
 }

@@ -11,7 +11,7 @@ import { initNetwork } from '../train/network.ts';
 import { defaultEta } from './regimes.ts';
 import { integerIn, seedArbitrary } from './arbitraries.ts';
 import { checkProperty, type NumericProperty, type PlotSpec } from './proof.ts';
-import { linearFit } from './rate-fit.ts';
+import { fitLine } from '../util/fit.ts';
 import { symmetricEigen } from './instance.ts';
 
 export type DriftKind = 'init-kernel' | 'kernel-drift' | 'weight-drift';
@@ -66,7 +66,7 @@ export async function trainingDrift(
 
 /** Least-squares slope of ln y against ln m. */
 export function widthExponent(widths: number[], values: number[]): number {
-  return linearFit(widths.map(Math.log), values.map(Math.log)).slope;
+  return fitLine(widths.map(Math.log), values.map(Math.log)).slope;
 }
 
 /**

@@ -2,7 +2,9 @@
  * Reading the bu2021 curves: decay kind and rates per curve (classifyDecay), the frozen-kernel
  * prediction beside each, the time-rescaling ratio against GD, and the regime.
  */
-import { classifyDecay, linearFit, type DecayClassification } from '../claims/rate-fit.ts';
+import { classifyDecay, type DecayClassification } from '../claims/rate-fit.ts';
+import { isDiverged } from '../util/divergence.ts';
+import { fitSlope } from '../util/fit.ts';
 import type { JobResult } from './bu2021-runs.ts';
 import { linearisedLoss } from './linearised.ts';
 import { methodSpec, methodParams } from './bu2021-runs.ts';
@@ -129,7 +131,7 @@ export function windowRate(loss: ArrayLike<number>, from: number, to: number): n
     }
   }
   if (xs.length < 2) return Number.NaN;
-  return -linearFit(xs, ys).slope;
+  return -fitSlope(xs, ys);
 }
 
 export function readCurve(
@@ -172,9 +174,8 @@ export function readCurve(
 
 function bulkRatio(r: JobResult): { bulkOverLinearised: number; linearisedDiverges: boolean } {
   const lin = r.linearised;
-  let peak = 0;
-  for (let k = 0; k < lin.length; k++) peak = Math.max(peak, Number.isFinite(lin[k]) ? lin[k] : Infinity);
-  if (!(peak < 1e3 * lin[0])) return { bulkOverLinearised: Number.NaN, linearisedDiverges: true };
+  if (lin.some((v) => isDiverged(v, lin[0])))
+    return { bulkOverLinearised: Number.NaN, linearisedDiverges: true };
   const last = Math.min(r.loss.length, lin.length) - 1;
   let k = 0;
   while (k < last && lin[k] > 0.01 * lin[0]) k++;

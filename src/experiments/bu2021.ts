@@ -19,6 +19,8 @@ import {
 import { readCurve, regimeOf, pct, type CurveReading, type Regime } from './bu2021-analysis.ts';
 import { ntkSpectrum } from '../ntk/gram.ts';
 import { classifyDecay } from '../claims/rate-fit.ts';
+import { isDiverged } from '../util/divergence.ts';
+import { fitSlope } from '../util/fit.ts';
 import { toCsr } from '../train/mlp-standard.ts';
 import type { Bu2021Method } from './specs.ts';
 import { linearisedLoss } from './linearised.ts';
@@ -422,17 +424,11 @@ function widthPanel(
   const driftSlopes = labels.map((label) => {
     const pts = rows.filter((r) => r.label === label && r.driftMean > 0);
     if (pts.length < 2) return { label, slope: Number.NaN };
-    const xs = pts.map((r) => Math.log(r.width));
-    const ys = pts.map((r) => Math.log(r.driftMean));
-    const mx = xs.reduce((s, v) => s + v, 0) / xs.length;
-    const my = ys.reduce((s, v) => s + v, 0) / ys.length;
-    let sxx = 0;
-    let sxy = 0;
-    xs.forEach((x, i) => {
-      sxx += (x - mx) ** 2;
-      sxy += (x - mx) * (ys[i] - my);
-    });
-    return { label, slope: sxy / sxx };
+    const slope = fitSlope(
+      pts.map((r) => Math.log(r.width)),
+      pts.map((r) => Math.log(r.driftMean)),
+    );
+    return { label, slope };
   });
   return { kind: 'width', model, sizeLine, rows, driftSlopes, epoch: ps[0]?.job.epochs ?? 0 };
 }
@@ -446,7 +442,7 @@ function longHorizon(
 ): { epochs: number; fit: ReturnType<typeof classifyDecay>; etaLambda0: number } | null {
   const epochs = Math.min(20 * r.job.epochs, 20000);
   const L = linearisedLoss(methodSpec(r.job.method), methodParams(r.job), r.modes, epochs);
-  if (!L.every((v) => Number.isFinite(v) && v <= 1e3 * L[0])) return null;
+  if (L.some((v) => isDiverged(v, L[0]))) return null;
   const t = Float64Array.from({ length: L.length }, (_, k) => k);
   return {
     epochs,

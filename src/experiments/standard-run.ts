@@ -5,15 +5,14 @@
  * Loss curve: L(x[k]) for k = 0..epochs (the mean squared error the notebook prints). Every method
  * of the paper evaluates exactly one gradient per epoch, at x[k], so L(x[k]) is read off the
  * gradient call; the last value takes one extra forward pass. Divergence (a non-finite loss or a
- * loss above 1e6 × L(x[0])) stops the run with status 'diverged'; its curve ends there.
+ * loss above 10⁶ × L(x[0]), the one rule of src/util/divergence.ts) stops the run with status 'diverged'; its curve ends there.
  */
 import { compileMethod, type ParamValues } from '../spec/compile.ts';
 import type { MethodSpec } from '../spec/types.ts';
 import type { Dataset } from '../data/types.ts';
 import { StandardMlp, initStandardMlp, type BiasInit } from '../train/mlp-standard.ts';
 import { spectralNormSymmetric } from '../linalg/eigen.ts';
-
-export const DIVERGE_FACTOR = 1e6;
+import { isDiverged } from '../util/divergence.ts';
 
 export interface StandardRunConfig {
   data: Dataset;
@@ -65,7 +64,7 @@ export function runStandard(cfg: StandardRunConfig): StandardRun {
         `method '${cfg.method.name}' evaluated ${stepper.gradEvals - before} gradients in one epoch; the loss read-off assumes one, at x[k]`,
       );
     loss[k] = mlp.lastLoss;
-    if (!Number.isFinite(loss[k]) || loss[k] > DIVERGE_FACTOR * loss[0]) {
+    if (isDiverged(loss[k], loss[0])) {
       status = 'diverged';
       divergedAt = k;
       last = k;
@@ -75,7 +74,7 @@ export function runStandard(cfg: StandardRunConfig): StandardRun {
   }
   if (status === 'ok') {
     loss[epochs] = mlp.loss(stepper.x);
-    if (!Number.isFinite(loss[epochs]) || loss[epochs] > DIVERGE_FACTOR * loss[0]) {
+    if (isDiverged(loss[epochs], loss[0])) {
       status = 'diverged';
       divergedAt = epochs;
     }
