@@ -17,6 +17,7 @@ import { toOutputSpace } from '../symbolic/output-space.ts';
 import type { InstanceData } from './instance.ts';
 import { solveMode, type ModeSolver } from './mode-trajectory.ts';
 import type { Horizon } from './types.ts';
+import { isDiverged } from '../util/divergence.ts';
 
 export interface RegimeTrajectory {
   t: Float64Array;
@@ -189,7 +190,7 @@ export function discreteRegime(
     const L = lossOf(stepper.x);
     loss.push(L);
     t.push(timeOf(stepper.k));
-    if (!Number.isFinite(L) || L > 1e6 * L0) {
+    if (isDiverged(L, L0)) {
       status = 'diverged';
       reason = `loss ${Number.isFinite(L) ? L.toExponential(2) : L} at step ${stepper.k} (η = ${eta.toPrecision(3)}, ηλmax = ${(eta * inst.lambdaMax).toPrecision(3)})`;
       break;
