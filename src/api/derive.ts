@@ -8,6 +8,7 @@ import type { MethodSpec } from '../spec/types.ts';
 import { characteristicPolynomial, type CharacteristicPolynomial } from '../symbolic/characteristic.ts';
 import { deriveOdeWithTrace, type DerivedOdeWithTrace } from '../symbolic/derive.ts';
 import { toOutputSpace } from '../symbolic/output-space.ts';
+import { directionKind, ggnLimit } from '../symbolic/ggn.ts';
 import type { OutputSpaceOde } from '../symbolic/types.ts';
 
 export interface DeriveOptions {
@@ -30,6 +31,11 @@ export interface DeriveResult {
   terms: Record<string, string>;
   ode: string;
   latex: string;
+  /**
+   * 'ggn' for a method stepping along ggn(x, ε) (src/symbolic/ggn.ts): in output space every mode λ
+   * sees λ/(λ + ε) → 1 instead of λ, so the characteristic polynomial is λ-free. Absent for grad.
+   */
+  direction?: 'ggn';
   outputSpace?: {
     terms: Record<string, string>;
     ode: string;
@@ -49,10 +55,17 @@ export function deriveRun(opts: DeriveOptions & { steps?: boolean }): {
   const resolution = opts.resolution ?? 'low';
   if (resolution !== 'low' && resolution !== 'high')
     throw new RangeError(`resolution must be low or high, got '${String(resolution)}'`);
-  resolveMethod(opts.method); // validate the spec before loading the computer algebra
-  const ode = deriveOdeWithTrace(opts.method, { resolution, steps: opts.steps === true });
-  const out = toOutputSpace(ode);
-  const chr = characteristicPolynomial(out);
+  const parsed = resolveMethod(opts.method); // validate the spec before loading the computer algebra
+  const kind = directionKind(parsed);
+  let ode = deriveOdeWithTrace(opts.method, { resolution, steps: opts.steps === true });
+  let out = toOutputSpace(ode);
+  let chr = characteristicPolynomial(out);
+  if (kind === 'ggn') {
+    const g = ggnLimit(parsed, ode, out, chr);
+    ode = { ...ode, ode: g.ode.ode, latex: g.ode.latex };
+    out = g.out;
+    chr = g.chr;
+  }
   const result: DeriveResult = {
     method: ode.method,
     time: ode.time,
@@ -61,6 +74,7 @@ export function deriveRun(opts: DeriveOptions & { steps?: boolean }): {
     terms: ode.terms,
     ode: ode.ode,
     latex: ode.latex,
+    ...(kind === 'ggn' ? { direction: 'ggn' as const } : {}),
   };
   if (opts.outputSpace !== false)
     result.outputSpace = {

@@ -128,7 +128,13 @@ export function registerDerive(program: Command): Command {
       );
       const roots = rootsFormula(chr);
       if (roots) lines.push(`roots:          ${roots}`);
-      lines.push(`rate:           ${await rateLine(out, chr.timeDependent, params, lambda0, lambdaMax)}`);
+      if (run.result.direction === 'ggn')
+        // Every mode sees λ/(λ + ε) → 1: evaluate the per-mode rate at λ = 1, whatever H is.
+        lines.push(
+          `rate:           ${Object.keys(params).length === 0 ? 'ρ = −max Re z of the λ-free polynomial, the same for every mode (independent of λ0 and κ)' : `${(await rateLine(out, chr.timeDependent, params, 1, 1)).replace(/, worst mode λ = .*$/, '')} in every mode (independent of λ0 and κ)`}`,
+        );
+      else
+        lines.push(`rate:           ${await rateLine(out, chr.timeDependent, params, lambda0, lambdaMax)}`);
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 }
