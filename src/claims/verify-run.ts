@@ -2,13 +2,16 @@
  * What `dynview verify` runs: targets (built-in proofs by id, proof files exporting `proof`, claim
  * JSON files), deterministic sharding, serialisation of results, and merging shard JSON files.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SerializedProof, VerifyJson } from '../report/claims-report.ts';
 import { ClaimError, parseClaimText } from './claim-file.ts';
 import type { Proof, ProofResult } from './proof.ts';
 import { toJsonSafe } from './format.ts';
+import { verifyShardSchema } from './shard-schema.ts';
+import { schemaMessage } from '../spec/schema.ts';
+import { readInputText } from '../util/io.ts';
+import { quote } from '../util/quote.ts';
 
 export class VerifyInputError extends Error {
   override name = 'VerifyInputError';
@@ -18,7 +21,7 @@ export class VerifyInputError extends Error {
 export function proofFromClaimFile(file: string): Proof {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInputText(file, 'claim file'); // bounded (DYNVIEW_MAX_INPUT_MB)
   } catch (err) {
     throw new VerifyInputError(
       `cannot read '${file}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
@@ -110,14 +113,19 @@ export function mergeVerifyJson(files: string[]): VerifyJson {
   const merged: VerifyJson = { dynview: 'verify', seed: 0, runs: null, shard: null, results: [] };
   const seen = new Map<string, number>();
   files.forEach((f, i) => {
-    let j: VerifyJson;
+    // Bounded read, JSON, then the shard schema (shard-schema.ts): one line, exit 2.
+    let raw: unknown;
     try {
-      j = JSON.parse(readFileSync(f, 'utf8')) as VerifyJson;
+      raw = JSON.parse(readInputText(f, 'shard')) as unknown;
     } catch (err) {
-      throw new VerifyInputError(`cannot read shard '${f}': ${(err as Error).message.split('\n')[0]}`);
+      throw new VerifyInputError(`cannot read shard ${quote(f, 60)}: ${quote((err as Error).message, 100)}`);
     }
-    if (j.dynview !== 'verify' || !Array.isArray(j.results))
-      throw new VerifyInputError(`'${f}' is not a dynview verify JSON file`);
+    const shape = verifyShardSchema.safeParse(raw);
+    if (!shape.success)
+      throw new VerifyInputError(
+        `${quote(f, 60)} is not a dynview verify JSON file: ${schemaMessage(shape.error)}`,
+      );
+    const j = shape.data as unknown as VerifyJson;
     if (i === 0) {
       merged.seed = j.seed;
       merged.runs = j.runs;

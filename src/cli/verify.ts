@@ -4,10 +4,11 @@
  * progress bar per claim on a TTY and a final table; exit 1 if a claim is refuted or a false twin is
  * not, 3 if something is inconclusive, 0 otherwise.
  */
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from './errors.ts';
 import { parseInteger } from './options.ts';
+import { planOutputs, writeOutput } from '../util/io.ts';
+import { checkCount } from '../util/limits.ts';
 
 interface VerifyOpts {
   runs?: string;
@@ -40,6 +41,7 @@ export function registerVerify(program: Command): Command {
     .option('--merge', 'merge the JSON files given as targets into one table/report (no runs)')
     .action(async (targets: string[], opts: VerifyOpts) => {
       const runs = opts.runs === undefined ? undefined : parseInteger('--runs', opts.runs, 1);
+      if (runs !== undefined) checkCount('runs', '--runs', runs);
       const seed = opts.seed === undefined ? 1 : parseInteger('--seed', opts.seed, 0);
       if (opts.path !== undefined && !/^\d+(:\d+)*$/.test(opts.path))
         throw new UsageError(`--path must look like 0:1:2, got '${opts.path}'`);
@@ -55,6 +57,15 @@ export function registerVerify(program: Command): Command {
               : null;
       if (opts.report !== undefined && format === null)
         throw new UsageError(`--report must end in .md or .html, got '${opts.report}'`);
+      // Outputs checked before any proof runs: writable, not one of the targets (claim, proof or
+      // shard files), not the same file twice. A failure here or at the write is exit 2, never 1.
+      planOutputs(
+        [
+          { flag: '--json', path: opts.json ?? '-' },
+          { flag: '--report', path: opts.report ?? '-' },
+        ],
+        targets,
+      );
       const vr = await import('../claims/verify-run.ts');
       const { verifyTable, verifyReport } = await import('../report/claims-report.ts');
       const wrap = async <T>(f: () => Promise<T> | T): Promise<T> => {
@@ -116,9 +127,10 @@ export function registerVerify(program: Command): Command {
       );
       if (twinsBad.length) process.stdout.write(`false twins NOT refuted: ${twinsBad.join(', ')}\n`);
       if (!opts.merge) process.stdout.write(`total ${seconds.toFixed(1)} s\n`);
-      if (opts.json) writeFileSync(opts.json, `${JSON.stringify(json, null, 1)}\n`);
+      if (opts.json) writeOutput('--json', opts.json, `${JSON.stringify(json, null, 1)}\n`);
       if (opts.report && format)
-        writeFileSync(
+        writeOutput(
+          '--report',
           opts.report,
           await verifyReport(json.results, format, {
             seed: json.seed,

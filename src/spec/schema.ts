@@ -72,7 +72,9 @@ export function schemaMessage(error: z.ZodError): string {
   const where = dotted === '' ? '' : `'${shorten(dotted, 60)}' `;
   if (issue.code === 'unrecognized_keys')
     return `${dotted === '' ? '' : `in '${shorten(dotted, 60)}': `}unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${shorten(k, 40)}'`).join(', ')}`;
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `missing field ${where.trim()}`;
+  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message) && dotted !== '')
+    return `missing field ${where.trim()}`;
+  if (issue.code === 'invalid_type' && dotted === '') return `must be a JSON object`;
   if (issue.code === 'invalid_key' && issue.issues.length > 0)
     return `field ${where}${issue.issues[0].message}`;
   return `field ${where}${issue.message.replace(/^Invalid input: /, '')}`;
