@@ -102,3 +102,27 @@ export function ggnLimit(
     chr: { ...chr, coefficients, polynomial: poly.join(' + ') || '0' },
   };
 }
+
+/**
+ * For a ggn method at parameter values `scope` (resolved params): the map λ ↦ λ/(λ + ε) from an
+ * eigenvalue of H to what the mode sees (null for a gradient method). Every ggn call must have the
+ * same ε (else the output-space ODE has no single per-mode form and this throws SpecError).
+ */
+export function ggnModeMap(
+  parsed: ParsedSpec,
+  scope: Record<string, number>,
+): ((lambda: number) => number) | null {
+  if (directionKind(parsed) !== 'ggn') return null;
+  const eps = dampings(parsed).map(
+    (text) =>
+      parse(text)
+        .compile()
+        .evaluate({ ...scope }) as number,
+  );
+  if (eps.some((e) => typeof e !== 'number' || !Number.isFinite(e) || e < 0))
+    throw new SpecError(`method '${parsed.spec.name}': the ggn damping must be a finite number ≥ 0`);
+  if (eps.some((e) => e !== eps[0]))
+    throw new SpecError(`method '${parsed.spec.name}': ggn calls with different dampings ε`);
+  const e = eps[0];
+  return (lambda) => (lambda === 0 ? 0 : lambda / (lambda + e));
+}
