@@ -6,7 +6,7 @@
 import { loadData } from '../data/load.ts';
 import type { Dataset } from '../data/types.ts';
 import { extremeEigenvalues } from '../linalg/eigen.ts';
-import { gramInfinity } from '../ntk/gram.ts';
+import { gramInfinityModel } from '../ntk/both-layers.ts';
 import type { OptimalSetting } from '../dynamics/optimal.ts';
 import {
   computeRateRow,
@@ -48,6 +48,10 @@ export interface RatesOptions {
   resolution?: 'low' | 'high';
   /** Also train a network per row and fit its rate. */
   measure?: { width?: number; steps?: number; seed?: number } | boolean;
+  /** Trained layers of the model ('both': H∞ adds the arc-cosine kernel; measured runs train W and a). */
+  train?: 'first' | 'both';
+  /** A trained hidden bias (= a constant input coordinate 1). */
+  bias?: boolean;
   /** Measuring: called per row as training proceeds. */
   onProgress?: (row: { index: number; count: number; method: string }, done: number, total: number) => void;
 }
@@ -151,16 +155,21 @@ export function ratesRun(opts: RatesOptions): { blocks: RatesBlock[]; grid: Reco
   const blocks: RatesBlock[] = [];
   for (const source of sources) {
     const data = loadData(source, { normalize: opts.normalize === true });
-    const ext = extremeEigenvalues(gramInfinity(data), data.n);
+    const model = { train: opts.train ?? 'first', bias: opts.bias === true } as const;
+    const ext = extremeEigenvalues(gramInfinityModel(data, model), data.n);
     if (!(ext.min > ext.max * 1e-12))
       throw new RangeError(
         `H∞ of ${source} is singular (λ0 = ${ext.min.toExponential(3)}): parallel or duplicate inputs; rates need λ0 > 0`,
       );
     const spectrum = { lambda0: ext.min, lambdaMax: ext.max, kappa: ext.max / ext.min };
-    const label = data.source + (opts.normalize ? ' (normalized)' : '');
+    const label =
+      data.source +
+      (opts.normalize ? ' (normalized)' : '') +
+      (model.train === 'both' ? ', both layers trained' : '') +
+      (model.bias ? ', hidden bias' : '');
     const settings = expandSettings(methods, grid, spectrum, opts.eta);
     let rows = settings.map((s) => computeRateRow(s, spectrum, outputSpaceDeriver, resolution));
-    if (measure) rows = measureRows(rows, settings, data, measure, opts.onProgress);
+    if (measure) rows = measureRows(rows, settings, data, { ...measure, ...model }, opts.onProgress);
     blocks.push({ rows, spectrum, label, settings, data });
   }
   return { blocks, grid };
@@ -171,7 +180,7 @@ function measureRows(
   rows: RateRow[],
   settings: RateSetting[],
   data: Dataset,
-  o: { width?: number; steps?: number; seed?: number },
+  o: { width?: number; steps?: number; seed?: number; train?: 'first' | 'both'; bias?: boolean },
   onProgress: RatesOptions['onProgress'],
 ): RateRow[] {
   const width = o.width ?? 2000;
@@ -190,6 +199,8 @@ function measureRows(
       steps,
       seed,
       probeEvery: 0,
+      train: o.train,
+      bias: o.bias,
       onProgress: onProgress ? (done, total) => onProgress(info, done, total) : undefined,
     });
     const window = usableWindow(traj.errNorm, traj.rate?.window ?? [Math.floor(traj.steps / 2), traj.steps]);

@@ -4,7 +4,6 @@
  * the theory's optimal hyperparameters. Wiring only: the computation is src/api/rates.ts (the
  * public `rates()`), the mathematics src/dynamics and src/report/table-rates.ts.
  */
-import { writeFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import {
@@ -20,6 +19,9 @@ import { resolveMethod } from '../spec/compile.ts';
 import { SpecError } from '../spec/parse.ts';
 import { InputError, UsageError } from './errors.ts';
 import { collect, parseInteger, parseParamFlags, parsePositive, readMethodOption } from './options.ts';
+import { dataInputPath } from '../data/load.ts';
+import { methodInputPath } from '../spec/read.ts';
+import { planOutputs, writeOutput } from '../util/io.ts';
 
 interface RatesOpts {
   methods: string;
@@ -35,6 +37,8 @@ interface RatesOpts {
   format: string;
   plot?: string;
   resolution: string;
+  train: string;
+  bias?: boolean;
 }
 
 export function registerRates(program: Command): Command {
@@ -67,6 +71,12 @@ export function registerRates(program: Command): Command {
     .option('--eta <E>', 'step size for every method (default 1/λmax of H∞)')
     .option('--resolution <res>', 'ODE resolution: low or high', 'low')
     .option('--measure', 'also train a network per row and fit its rate')
+    .option(
+      '--train <layers>',
+      'first (a frozen, the default) | both: λ0, λmax of H∞ + arc-cosine kernel',
+      'first',
+    )
+    .option('--bias', 'a trained hidden bias (kernels of the inputs with a constant coordinate 1)')
     .option('--width <M>', 'network width for --measure', '2000')
     .option('--steps <K>', 'training steps for --measure', '400')
     .option('--seed <S>', 'seed for --measure', '1')
@@ -97,6 +107,8 @@ async function runRates(opts: RatesOpts): Promise<void> {
   const steps = parseInteger('--steps', opts.steps, 10);
   const seed = parseInteger('--seed', opts.seed, 0);
   const params = parseParamFlags(opts.param);
+  if (opts.train !== 'first' && opts.train !== 'both')
+    throw new UsageError(`--train must be first or both, got '${opts.train}'`);
   const names = opts.methods
     .split(',')
     .map((s) => s.trim())
@@ -112,6 +124,12 @@ async function runRates(opts: RatesOpts): Promise<void> {
     }
     return m;
   });
+  // --plot checked before any work: writable, not one of the spec or data files.
+  const dataSources = opts.data.length > 0 ? opts.data : [DEFAULT_RATE_DATA];
+  planOutputs(
+    [{ flag: '--plot', path: opts.plot ?? '-' }],
+    [...names.map((n) => methodInputPath(n) ?? ''), ...dataSources.map((d) => dataInputPath(d) ?? '')],
+  );
 
   const bar = process.stderr.isTTY
     ? new cliProgress.SingleBar(
@@ -135,6 +153,8 @@ async function runRates(opts: RatesOpts): Promise<void> {
       eta,
       resolution,
       measure: opts.measure ? { width, steps, seed } : false,
+      train: opts.train,
+      bias: opts.bias === true,
       onProgress: bar
         ? (row, done, total) => {
             if (row.index !== current) {
@@ -184,7 +204,7 @@ async function writePlot(
   const res = await ratesPlotSvg(rows, grid, curves);
   if (res.svg === null) process.stderr.write(`dynview: no plot: ${res.reason}\n`);
   else {
-    writeFileSync(file, res.svg);
+    writeOutput('--plot', file, res.svg);
     process.stderr.write(`dynview: wrote ${file}\n`);
   }
 }
