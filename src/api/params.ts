@@ -6,6 +6,7 @@
  */
 import { resolveMethod, stepSymbol } from '../spec/compile.ts';
 import { SpecError } from '../spec/parse.ts';
+import { checkParamValue } from '../spec/domains.ts';
 import type { MethodSpec, ParsedSpec } from '../spec/types.ts';
 
 /** The symbols a user may set on a method: its params and let symbols. */
@@ -32,7 +33,7 @@ export function methodParams(
   const set = (symbol: string, value: number, flag: string) => {
     if (!known.has(symbol))
       throw new SpecError(`method '${spec.name}' has no parameter '${symbol}' (it takes ${takes()})`);
-    if (!Number.isFinite(value)) throw new SpecError(`${flag} must be a finite number, got ${value}`);
+    checkParamValue(symbol, value, flag); // finite, and inside its domain (beta in [0, 1), …)
     if (symbol in out) throw new SpecError(`parameter '${symbol}' given twice (${from[symbol]} and ${flag})`);
     out[symbol] = value;
     from[symbol] = flag;
