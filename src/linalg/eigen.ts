@@ -6,15 +6,15 @@
  *                         symmetric mat-vec) + implicit QL with Wilkinson shifts, no Q accumulated.
  *   symmetricEigen        values and orthonormal vectors (Q accumulated from the reflectors, QL
  *                         rotations applied to contiguous rows of Qᵀ).
- *   extremeEigenvalues    λ_min and λ_max only: Lanczos with full reorthogonalisation
- *                         (src/linalg/lanczos.ts), dense fallback for n ≤ 160 or no convergence.
+ *   extremeEigenvalues    λ_min and λ_max only: Lanczos with full reorthogonalisation and
+ *                         shift-and-invert for a slow end (src/linalg/extremes.ts); dense for n ≤ 160.
  *   extremeEigenEnclosure proved intervals for λ_min/λ_max: src/linalg/enclosure.ts.
  *
  * Backward stable: each computed eigenvalue is exact for a matrix within ~n·ε‖A‖₂ of A.
  * Timings are in docs/performance.md (bench/eigen_reference.py is the numpy reference).
  */
 
-import { lanczosExtremes } from './lanczos.ts';
+import { fastExtremes } from './extremes.ts';
 import { tridiagonalQl } from './tridiagonal.ts';
 
 export { tridiagonalEigenvalues } from './tridiagonal.ts';
@@ -99,17 +99,17 @@ const DENSE_EXTREMES_MAX_N = 160;
 
 /**
  * Smallest and largest eigenvalue (values only; for proved bounds use extremeEigenEnclosure in
- * src/linalg/enclosure.ts). Lanczos with full reorthogonalisation (residual ≤ 1e-11·‖A‖, so the
- * values are accurate to ~1e-22‖A‖²/gap); the dense solver for n ≤ 160 or when Lanczos does not
- * converge within its step limit.
+ * src/linalg/enclosure.ts). Lanczos with full reorthogonalisation and shift-and-invert for a slow end
+ * (src/linalg/extremes.ts: residual ≤ 1e-11·‖A‖, so the values are accurate to ~1e-22‖A‖²/gap);
+ * the dense solver for n ≤ 160 or when neither converges.
  */
 export function extremeEigenvalues(A: Float64Array, n: number): { min: number; max: number } {
   if (n > DENSE_EXTREMES_MAX_N) {
     for (let i = 0; i < n * n; i++) {
       if (!Number.isFinite(A[i])) throw new RangeError('extremeEigenvalues: matrix has a non-finite entry');
     }
-    const lz = lanczosExtremes(A, n);
-    if (lz.converged) return { min: lz.min.value, max: lz.max.value };
+    const ext = fastExtremes(A, n, {}, () => symmetricEigenvalues(A, n));
+    return { min: ext.min.value, max: ext.max.value };
   }
   const ev = symmetricEigenvalues(A, n);
   return { min: ev[0], max: ev[n - 1] };

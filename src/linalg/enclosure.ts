@@ -7,7 +7,8 @@
  * The argument (every endpoint is a proved bound, rounding errors included, rounded outward):
  *
  * 1. Inner side (λ_min ≤ hi, λ_max ≥ lo): Rayleigh. For any y ≠ 0, λ_min ≤ yᵀAy/yᵀy ≤ λ_max. We take
- *    y = the Lanczos Ritz vector (src/linalg/lanczos.ts) and bound the rounding of the computed
+ *    y = the Ritz vector of src/linalg/extremes.ts (Lanczos, shift-and-invert when the end converges
+ *    slowly) and bound the rounding of the computed
  *    quotient with Higham's γ_n: |fl(yᵀ(Ay)) − yᵀAy| ≤ γ_n(|y|ᵀ|fl(Ay)| + ‖A‖_F‖y‖²).
  * 2. Outer side (λ_min ≥ lo, λ_max ≤ hi): inertia by Cholesky. If floating-point Cholesky of
  *    fl(A − τI) runs to completion, then (Demmel 1989; Higham Thm 10.3) A − τI + E ⪰ 0 with
@@ -31,7 +32,8 @@
 import { choleskyMargin, choleskyShifted, choleskySolve } from './cholesky.ts';
 import { assertSymmetric, frobeniusNormUpper, matVec } from './dense.ts';
 import { symmetricEigenvalues } from './eigen.ts';
-import { lanczos, lanczosExtremes } from './lanczos.ts';
+import { fastExtremes, type Extremes } from './extremes.ts';
+import { lanczos } from './lanczos.ts';
 import { UNIT_ROUNDOFF, gamma, roundDown, roundUp } from './rounding.ts';
 
 export interface EigenBound {
@@ -61,8 +63,10 @@ export interface EnclosureOptions {
   which?: 'both' | 'min' | 'max';
   /** Seed of the Lanczos start vector (default 1). */
   seed?: number;
-  /** Lanczos step limit (default min(n, 600)). */
+  /** Plain Lanczos steps before shift-and-invert (src/linalg/extremes.ts; default max(120, n/20)). */
   maxIter?: number;
+  /** fastExtremes(A, n) already computed for this A: its Ritz vectors are re-checked against A, so a bad one costs tightness, never validity. */
+  extremes?: Extremes;
 }
 
 /** Certified enclosures [lo, hi] ∋ λ_min(A), λ_max(A) of the symmetric n×n row-major A. */
@@ -81,7 +85,7 @@ export function extremeEigenEnclosure(
   }
   const fro = frobeniusNormUpper(A, n);
   const gersh = gershgorin(A, n);
-  const lz = lanczosExtremes(A, n, { which, seed: opts.seed, maxIter: opts.maxIter });
+  const lz = opts.extremes ?? fastExtremes(A, n, { which, seed: opts.seed, switchAfter: opts.maxIter });
   const work = new Float64Array(n * n); // one factorisation buffer, reused by every shift
   const methods: string[] = [];
   const side = (s: 1 | -1, wanted: boolean): EigenBound => {

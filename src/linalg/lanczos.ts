@@ -1,8 +1,8 @@
 /**
  * Extreme eigenpairs of a symmetric operator by the Lanczos process with full reorthogonalisation.
  *
- * Each step applies the operator once, orthogonalises the new vector against the whole basis twice
- * (classical Gram–Schmidt twice, "twice is enough", so the basis stays orthonormal to rounding and
+ * Each step applies the operator once, orthogonalises the new vector against the whole basis
+ * (classical Gram–Schmidt, repeated when it cancels much: "twice is enough"), so the basis stays orthonormal to rounding and
  * no spurious copies of converged Ritz values appear, also on clustered or ill-conditioned spectra),
  * and every few steps computes the extreme eigenvalues θ of the tridiagonal T_k (implicit QL) and
  * their eigenvectors s (inverse iteration on T_k − θI). The Ritz pair (θ, y = Q_k s) has residual
@@ -27,6 +27,13 @@ export interface LanczosOptions {
   maxIter?: number;
   /** Seed of the Gaussian start vector (default 1): the same seed gives the same bits. */
   seed?: number;
+  /**
+   * Give up early (converged = false) when, extrapolating the residual decrease between the last two
+   * checks geometrically, more than `budget` further steps would be needed; checked only after
+   * max(40, budget/2) steps (Lanczos converges superlinearly, so early extrapolations are pessimistic;
+   * spending half the switch cost first bounds the total at ~1.5× the better choice).
+   */
+  budget?: number;
 }
 
 export interface RitzPair {
@@ -72,6 +79,7 @@ export function lanczos(op: SymmetricOperator, n: number, opts: LanczosOptions =
     max: { value: number; s: Float64Array; res: number };
   } | null = null;
   let converged = false;
+  let prev: { k: number; min: number; max: number } | null = null;
   let maxAbs = 0; // max |α|, β seen so far: a lower bound on ‖A‖₂ up to a factor 2
   let nextCheck = Math.min(maxIter, 8);
   for (let k = 0; k < maxIter; k++) {
@@ -82,10 +90,16 @@ export function lanczos(op: SymmetricOperator, n: number, opts: LanczosOptions =
     alpha.push(a);
     axpy(-a, q, w);
     if (k > 0) axpy(-beta[k - 1], Q[k - 1], w);
+    // Full reorthogonalisation, classical Gram–Schmidt; a second pass only when the first removed
+    // a large part of w (Kahan–Parlett: ‖w‖ dropped below 1/√2 of its size), as "twice is enough".
+    let before = Math.sqrt(dot(w, w));
     for (let pass = 0; pass < 2; pass++) {
       const c = new Float64Array(Q.length);
       for (let j = 0; j < Q.length; j++) c[j] = dot(Q[j], w);
       for (let j = 0; j < Q.length; j++) axpy(-c[j], Q[j], w);
+      const after = Math.sqrt(dot(w, w));
+      if (after > Math.SQRT1_2 * before) break;
+      before = after;
     }
     const b = Math.sqrt(dot(w, w));
     const last = k + 1 === maxIter;
@@ -98,6 +112,18 @@ export function lanczos(op: SymmetricOperator, n: number, opts: LanczosOptions =
       const okMax = best.max.res <= tol * scaleNow;
       converged = invariant || (which === 'min' ? okMin : which === 'max' ? okMax : okMin && okMax);
       if (converged || last) break;
+      if (opts.budget !== undefined && prev !== null && k + 1 >= Math.max(40, opts.budget / 2)) {
+        const p0 = prev;
+        const need = (res: number, prevRes: number): number => {
+          if (res <= tol * scaleNow) return 0;
+          const rate = Math.log(res / prevRes) / (k + 1 - p0.k);
+          return rate < 0 ? Math.log((tol * scaleNow) / res) / rate : Infinity;
+        };
+        const needMin = which === 'max' ? 0 : need(best.min.res, p0.min);
+        const needMax = which === 'min' ? 0 : need(best.max.res, p0.max);
+        if (Math.max(needMin, needMax) > opts.budget) break;
+      }
+      prev = { k: k + 1, min: best.min.res, max: best.max.res };
       nextCheck = k + 1 + Math.max(4, Math.floor((k + 1) / 16));
     }
     beta.push(b);

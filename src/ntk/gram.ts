@@ -11,22 +11,13 @@
  */
 import type { Dataset } from '../data/types.ts';
 import type { Network } from '../train/types.ts';
-import { symmetricEigenvalues } from '../linalg/eigen.ts';
+import { gramRows } from '../linalg/dense.ts';
+import { extremeEigenvalues } from '../linalg/eigen.ts';
 import { activationBits, coActivationCounts, type ActivationBits } from './activations.ts';
 
-/** Inner products G_ij = x_i·x_j (n×n). */
+/** Inner products G_ij = x_i·x_j (n×n), register-blocked (src/linalg/dense.ts gramRows). */
 export function dataGram(data: Dataset): Float64Array {
-  const { n, d, X } = data;
-  const G = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = i; j < n; j++) {
-      let s = 0;
-      for (let k = 0; k < d; k++) s += X[i * d + k] * X[j * d + k];
-      G[i * n + j] = s;
-      G[j * n + i] = s;
-    }
-  }
-  return G;
+  return gramRows(data.X, data.n, data.d);
 }
 
 /**
@@ -52,15 +43,22 @@ export function gramInfinity(data: Dataset): Float64Array {
       const g = G[i * n + j];
       let v = 0;
       if (norms[i] > 0 && norms[j] > 0) {
-        let dm = 0;
-        let dp = 0;
-        for (let k = 0; k < d; k++) {
-          const a = U[i * d + k];
-          const b = U[j * d + k];
-          dm += (a - b) * (a - b);
-          dp += (a + b) * (a + b);
+        // |cos| ≤ 1/2: arccos is well conditioned there (|dθ/dc| ≤ 2/√3), so the cosine from G
+        // gives θ to a few ulps without the O(d) loop; nearer ±1, the half-angle formula.
+        const c = g / (norms[i] * norms[j]);
+        let theta: number;
+        if (Math.abs(c) <= 0.5) theta = Math.acos(c);
+        else {
+          let dm = 0;
+          let dp = 0;
+          for (let k = 0; k < d; k++) {
+            const a = U[i * d + k];
+            const b = U[j * d + k];
+            dm += (a - b) * (a - b);
+            dp += (a + b) * (a + b);
+          }
+          theta = 2 * Math.atan2(Math.sqrt(dm), Math.sqrt(dp));
         }
-        const theta = 2 * Math.atan2(Math.sqrt(dm), Math.sqrt(dp));
         v = (g * (Math.PI - theta)) / (2 * Math.PI);
       }
       H[i * n + j] = v;
@@ -93,11 +91,9 @@ export interface NtkSpectrum {
   kappa: number;
 }
 
-/** λ0, λ_max and κ of a symmetric kernel matrix. */
+/** λ0, λ_max and κ of a symmetric kernel matrix (Lanczos extremes, src/linalg/eigen.ts). */
 export function kernelSpectrum(H: Float64Array, n: number): NtkSpectrum {
-  const ev = symmetricEigenvalues(H, n);
-  const lambda0 = ev[0];
-  const lambdaMax = ev[n - 1];
+  const { min: lambda0, max: lambdaMax } = extremeEigenvalues(H, n);
   return {
     lambda0,
     lambdaMax,
