@@ -3,10 +3,7 @@
  * NaN or an infinity: non-finite numbers become null with the reason kept in the text fields.
  */
 import type { ClaimResult } from './types.ts';
-
-function num(v: number): string {
-  return Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v);
-}
+import { sig } from '../util/format.ts';
 
 /** A JSON-safe copy: non-finite numbers → null, typed arrays dropped. */
 export function toJsonSafe<T>(value: T): unknown {
@@ -83,13 +80,13 @@ export function formatClaimResult(r: ClaimResult): string {
   if (r.evidence.claimed) lines.push(`  claimed: ${r.evidence.claimed}`);
   if (r.evidence.measured)
     lines.push(
-      `  measured: min ${num(r.evidence.measured.min)}, median ${num(r.evidence.measured.median)}, max ${num(r.evidence.measured.max)}`,
+      `  measured: min ${sig(r.evidence.measured.min)}, median ${sig(r.evidence.measured.median)}, max ${sig(r.evidence.measured.max)}`,
     );
   const first = r.evidence.instances.find((o) => o.decay);
   if (first?.decay) {
     const d = first.decay;
     lines.push(
-      `  decay (first instance): ${d.kind}${d.rate !== undefined ? `, rate ${num(d.rate)}` : ''}${d.exponent !== undefined ? `, exponent ${num(d.exponent)}` : ''} on t ∈ [${num(d.window[0])}, ${num(d.window[1])}]${d.crossover !== undefined && d.crossover <= d.window[1] ? `, crossover t* ≈ ${num(d.crossover)}` : ''} — ${d.reason}`,
+      `  decay (first instance): ${d.kind}${d.rate !== undefined ? `, rate ${sig(d.rate)}` : ''}${d.exponent !== undefined ? `, exponent ${sig(d.exponent)}` : ''} on t ∈ [${sig(d.window[0])}, ${sig(d.window[1])}]${d.crossover !== undefined && d.crossover <= d.window[1] ? `, crossover t* ≈ ${sig(d.crossover)}` : ''} — ${d.reason}`,
     );
   }
   for (const o of r.obligations) lines.push(`  [${o.status}] (${o.kind}) ${o.name}: ${o.detail}`);

@@ -11,6 +11,7 @@ import { parseClaim } from './claim-file.ts';
 import { runClaim, type ClaimRun } from './runner.ts';
 import type { Claim, ObligationResult, Verdict } from './types.ts';
 import { combineVerdict } from './verdict.ts';
+import { sig } from '../util/format.ts';
 
 export type GuaranteeKind = 'exact' | 'upper bound' | 'asymptotic' | 'conjecture';
 
@@ -249,7 +250,7 @@ export async function checkProperty<T>(
 }
 
 function predicateDetail(v: { computed?: number; theory?: number }): string {
-  const f = (x?: number) => (x === undefined ? '—' : Number(x.toPrecision(4)).toString());
+  const f = (x?: number) => (x === undefined ? '—' : sig(x));
   return `computed ${f(v.computed)} vs theory ${f(v.theory)}`;
 }
 

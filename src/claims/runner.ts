@@ -20,6 +20,7 @@ import type {
   ObligationResult,
 } from './types.ts';
 import { combineVerdict, judgeDecay } from './verdict.ts';
+import { sig } from '../util/format.ts';
 
 export interface RunOptions {
   /** Sampled instances (default: the claim's instances.runs). */
@@ -39,10 +40,6 @@ export interface RunOptions {
 export interface ClaimRun extends ClaimResult {
   /** Trajectories of the first instances, when asked for (not serialised). */
   trajectories?: Array<{ instance: Instance; t: Float64Array; loss: Float64Array }>;
-}
-
-function fmt(v: number): string {
-  return Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v);
 }
 
 /** Values of the claim's parameters on an instance (ranges sampled, expressions evaluated). */
@@ -198,9 +195,9 @@ async function evaluateInstanceSafely(
 
 function describeInstance(i: Instance): string {
   const p = Object.entries(i.params)
-    .map(([k, v]) => `${k}=${fmt(v)}`)
+    .map(([k, v]) => `${k}=${sig(v)}`)
     .join(',');
-  return `${i.data} n=${i.n} d=${i.d} seed=${i.seed} m=${i.width}${i.eta !== null ? ` eta=${fmt(i.eta)}` : ''}${p ? ` ${p}` : ''}`;
+  return `${i.data} n=${i.n} d=${i.d} seed=${i.seed} m=${i.width}${i.eta !== null ? ` eta=${sig(i.eta)}` : ''}${p ? ` ${p}` : ''}`;
 }
 
 export { describeInstance };
@@ -298,10 +295,10 @@ export async function runClaim(claim: Claim, opts: RunOptions = {}): Promise<Cla
       : inconclusive.length > 0
         ? `${inconclusive.length} of ${outcomes.length} instances inconclusive: ${reasons.join('; ')}`
         : `${outcomes.length} instances, 0 counterexamples`,
-    computed: measured.length > 0 ? `${fmt(measured[0])}…${fmt(measured[measured.length - 1])}` : undefined,
+    computed: measured.length > 0 ? `${sig(measured[0])}…${sig(measured[measured.length - 1])}` : undefined,
     theory:
       claimedVals.length > 0
-        ? `${fmt(Math.min(...claimedVals))}…${fmt(Math.max(...claimedVals))}`
+        ? `${sig(Math.min(...claimedVals))}…${sig(Math.max(...claimedVals))}`
         : undefined,
   };
   const crossovers = outcomes
@@ -321,7 +318,7 @@ export async function runClaim(claim: Claim, opts: RunOptions = {}): Promise<Cla
     crossovers.length > 0 &&
     outcomes.some((o) => o.decay?.kind === 'linear' && o.decay.crossover !== undefined)
   ) {
-    numeric.detail += `; polynomial-to-linear crossover t* = p/c at median t = ${fmt(crossovers[Math.floor(crossovers.length / 2)])}`;
+    numeric.detail += `; polynomial-to-linear crossover t* = p/c at median t = ${sig(crossovers[Math.floor(crossovers.length / 2)])}`;
   }
   const obligations = [numeric];
   const verdict = combineVerdict(obligations);

@@ -11,15 +11,12 @@
  */
 import type { DecayClassification } from './rate-fit.ts';
 import type { Assertion, InstanceOutcome, ObligationResult, Verdict } from './types.ts';
+import { sig } from '../util/format.ts';
 
 export interface Judgement {
   status: InstanceOutcome['status'];
   reason: string;
   measured?: number;
-}
-
-function fmt(v: number): string {
-  return Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v);
 }
 
 /** Judge a decay classification against a linear or sublinear assertion with the claimed value. */
@@ -42,18 +39,18 @@ export function judgeDecay(assert: Assertion, decay: DecayClassification, claime
     case 'stalled':
       return {
         status: 'fail',
-        reason: `the loss does not decay on the window [${fmt(decay.window[0])}, ${fmt(decay.window[1])}] (${decay.reason})`,
+        reason: `the loss does not decay on the window [${sig(decay.window[0])}, ${sig(decay.window[1])}] (${decay.reason})`,
         measured: 0,
       };
     default:
       break;
   }
-  const win = `window t ∈ [${fmt(decay.window[0])}, ${fmt(decay.window[1])}]`;
+  const win = `window t ∈ [${sig(decay.window[0])}, ${sig(decay.window[1])}]`;
   if (assert.kind === 'linear') {
     if (decay.kind === 'sublinear') {
       return {
         status: 'fail',
-        reason: `the decay is polynomial (loss ~ t^-${fmt(decay.exponent!)} on ${win}), not exponential: no positive rate`,
+        reason: `the decay is polynomial (loss ~ t^-${sig(decay.exponent!)} on ${win}), not exponential: no positive rate`,
         measured: 0,
       };
     }
@@ -61,19 +58,19 @@ export function judgeDecay(assert: Assertion, decay: DecayClassification, claime
     if (rate >= (1 - tol) * claimed)
       return {
         status: 'pass',
-        reason: `measured rate ${fmt(rate)} ≥ (1 − ${tol})·claimed ${fmt(claimed)} on ${win}`,
+        reason: `measured rate ${sig(rate)} ≥ (1 − ${tol})·claimed ${sig(claimed)} on ${win}`,
         measured: rate,
       };
     return {
       status: 'fail',
-      reason: `measured rate ${fmt(rate)} < (1 − ${tol})·claimed ${fmt(claimed)} on ${win}`,
+      reason: `measured rate ${sig(rate)} < (1 − ${tol})·claimed ${sig(claimed)} on ${win}`,
       measured: rate,
     };
   }
   if (decay.kind === 'linear') {
     return {
       status: 'fail',
-      reason: `the decay is exponential (rate ${fmt(decay.rate!)} on ${win}), not polynomial`,
+      reason: `the decay is exponential (rate ${sig(decay.rate!)} on ${win}), not polynomial`,
       measured: Infinity,
     };
   }
@@ -81,12 +78,12 @@ export function judgeDecay(assert: Assertion, decay: DecayClassification, claime
   if (p >= (1 - tol) * claimed)
     return {
       status: 'pass',
-      reason: `measured exponent ${fmt(p)} ≥ (1 − ${tol})·claimed ${fmt(claimed)} on ${win}`,
+      reason: `measured exponent ${sig(p)} ≥ (1 − ${tol})·claimed ${sig(claimed)} on ${win}`,
       measured: p,
     };
   return {
     status: 'fail',
-    reason: `measured exponent ${fmt(p)} < (1 − ${tol})·claimed ${fmt(claimed)} on ${win}`,
+    reason: `measured exponent ${sig(p)} < (1 − ${tol})·claimed ${sig(claimed)} on ${win}`,
     measured: p,
   };
 }

@@ -15,6 +15,7 @@ import { SpecError } from '../spec/parse.ts';
 import { rootsFormula } from '../symbolic/characteristic.ts';
 import * as modes from '../dynamics/modes.ts';
 import type { OutputSpaceOde } from '../symbolic/types.ts';
+import { sig } from '../util/format.ts';
 
 interface DeriveFlags {
   method: string;
@@ -153,23 +154,19 @@ async function rateLine(
   try {
     if (timeDependent) {
       const p = modes.envelopeExponent(out, params, lambda0 ?? 1);
-      if (p !== null) return `sublinear: ‖e(t)‖ envelope ∝ t^(−${fmt(p)}) (loss ∝ t^(−${fmt(2 * p)}))`;
+      if (p !== null) return `sublinear: ‖e(t)‖ envelope ∝ t^(−${sig(p, 6)}) (loss ∝ t^(−${sig(2 * p, 6)}))`;
       if (lambda0 === undefined)
         return 'time-dependent coefficients that do not vanish like r/t (give --lambda0 for the rate of the t → ∞ coefficients)';
       const late = modes.compileModeOde(out, params).at(1e8);
       const worst = modes.worstMode((lam) => modes.modeRate(late, lam), lambda0, lambdaMax ?? lambda0);
-      return `asymptotically linear (coefficients at t → ∞): ‖e(t)‖ ~ exp(−${fmt(worst.rate)} t), worst mode λ = ${fmt(worst.lambda)} of [${fmt(lambda0)}, ${fmt(lambdaMax ?? lambda0)}]`;
+      return `asymptotically linear (coefficients at t → ∞): ‖e(t)‖ ~ exp(−${sig(worst.rate, 6)} t), worst mode λ = ${sig(worst.lambda, 6)} of [${sig(lambda0, 6)}, ${sig(lambdaMax ?? lambda0, 6)}]`;
     }
     if (lambda0 === undefined) return symbolic;
     const ode = modes.compileModeOde(out, params);
     const c = ode.at(0);
     const worst = modes.worstMode((lam) => modes.modeRate(c, lam), lambda0, lambdaMax ?? lambda0);
-    return `linear: ‖e(t)‖ ≤ C·exp(−${fmt(worst.rate)} t), worst mode λ = ${fmt(worst.lambda)} of [${fmt(lambda0)}, ${fmt(lambdaMax ?? lambda0)}]`;
+    return `linear: ‖e(t)‖ ≤ C·exp(−${sig(worst.rate, 6)} t), worst mode λ = ${sig(worst.lambda, 6)} of [${sig(lambda0, 6)}, ${sig(lambdaMax ?? lambda0, 6)}]`;
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-}
-
-function fmt(x: number): string {
-  return String(Number(x.toPrecision(6)));
 }

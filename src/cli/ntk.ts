@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import { UsageError } from './errors.ts';
 import { parseInteger, parsePositive } from './options.ts';
-import { asInputError, fmt, toJson } from './train-format.ts';
+import { asInputError, toJson } from './train-format.ts';
+import { formatHuman } from '../util/format.ts';
 import { ntkRun } from '../api/ntk.ts';
 
 interface NtkOpts {
@@ -73,14 +74,14 @@ async function runNtkCommand(opts: NtkOpts): Promise<void> {
     `dynview ntk: ${data.source} (n = ${n}, d = ${d})${result.train === 'both' ? ', both layers trained (H∞ + arc-cosine kernel)' : ''}${result.bias ? ', hidden bias' : ''}`,
   );
   lines.push(
-    `H∞:          λ0 = ${fmt(spectrum.lambda0)}, λ_max = ${fmt(spectrum.lambdaMax)}, κ = ${fmt(spectrum.kappa)}`,
+    `H∞:          λ0 = ${formatHuman(spectrum.lambda0)}, λ_max = ${formatHuman(spectrum.lambdaMax)}, κ = ${formatHuman(spectrum.kappa)}`,
   );
   if (empirical) {
     lines.push(
-      `H(W0):       width ${empirical.width}, seed ${seed}: λ_min = ${fmt(empirical.lambdaMin)}, λ_max = ${fmt(empirical.lambdaMax)}`,
+      `H(W0):       width ${empirical.width}, seed ${seed}: λ_min = ${formatHuman(empirical.lambdaMin)}, λ_max = ${formatHuman(empirical.lambdaMax)}`,
     );
     lines.push(
-      `distance:    ‖H(W0) − H∞‖₂ = ${fmt(empirical.distance)} (${fmt(100 * empirical.relativeDistance, 3)}% of λ_max; shrinks like 1/√m); relative Frobenius ${fmt(empirical.relativeFrobenius, 3)}`,
+      `distance:    ‖H(W0) − H∞‖₂ = ${formatHuman(empirical.distance)} (${formatHuman(100 * empirical.relativeDistance, 3)}% of λ_max; shrinks like 1/√m); relative Frobenius ${formatHuman(empirical.relativeFrobenius, 3)}`,
     );
   }
   for (const note of data.notes) lines.push(`note:        ${note}`);

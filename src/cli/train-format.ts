@@ -1,18 +1,10 @@
 /**
- * Output helpers shared by `dynview train` and `dynview ntk`: numbers for humans (never "NaN"), JSON
- * without non-finite numbers, the trajectory's JSON/CSV forms, and library errors → UsageError.
+ * Output helpers shared by `dynview train` and `dynview ntk`: JSON without non-finite numbers, the
+ * trajectory's JSON/CSV forms, and library errors → UsageError. Numbers for humans (never "NaN"):
+ * formatHuman in src/util/format.ts.
  */
 import type { Trajectory } from '../train/types.ts';
 import { UsageError, InputError } from './errors.ts';
-
-/** A number for a human: 4 significant digits; non-finite → 'n/a'. */
-export function fmt(v: number | null | undefined, digits = 4): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return 'n/a';
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e-3 && a < 1e6) return String(Number(v.toPrecision(digits)));
-  return v.toExponential(digits - 1).replace(/\.?0+e/, 'e');
-}
 
 /** JSON.stringify that turns typed arrays into arrays and non-finite numbers into null. */
 export function toJson(value: unknown, indent?: number): string {

@@ -13,7 +13,8 @@ import {
   parsePositive,
   readMethodOption,
 } from './options.ts';
-import { asInputError, fmt, toJson, trajectoryCsv } from './train-format.ts';
+import { asInputError, toJson, trajectoryCsv } from './train-format.ts';
+import { formatHuman } from '../util/format.ts';
 import { rateReason, trainRun } from '../api/train.ts';
 import type { Trajectory } from '../train/types.ts';
 import { dataInputPath } from '../data/load.ts';
@@ -179,35 +180,35 @@ function summary(
   const out: string[] = [];
   const eta = t.params.eta; // used for gd only, whose step symbol is eta
   const params = Object.entries(t.params)
-    .map(([k, v]) => `${k} = ${fmt(v, 6)}`)
+    .map(([k, v]) => `${k} = ${formatHuman(v, 6)}`)
     .join(', ');
   out.push(
     `dynview train: ${t.method} (${params}) on ${data.source} (n = ${data.n}, d = ${data.d}), width ${t.width}, seed ${t.seed}, ${t.engine} engine${t.train === 'both' ? ', both layers trained' : ''}${t.bias ? ', hidden bias' : ''}`,
   );
   if (t.status === 'diverged') {
     out.push(
-      `status:        diverged at step ${t.divergedAt} (loss ${fmt(t.loss[t.steps])} ${Number.isFinite(t.loss[t.steps]) ? '> 1e6 × initial' : 'not finite'}) after ${fmt(t.seconds, 3)} s`,
+      `status:        diverged at step ${t.divergedAt} (loss ${formatHuman(t.loss[t.steps])} ${Number.isFinite(t.loss[t.steps]) ? '> 1e6 × initial' : 'not finite'}) after ${formatHuman(t.seconds, 3)} s`,
     );
   } else {
-    out.push(`status:        ok, ${t.steps} steps in ${fmt(t.seconds, 3)} s`);
+    out.push(`status:        ok, ${t.steps} steps in ${formatHuman(t.seconds, 3)} s`);
   }
   const lastFinite = t.status === 'diverged' ? Math.max(0, t.steps - 1) : t.steps;
-  out.push(`loss:          ${fmt(t.loss[0])} at step 0 → ${fmt(t.loss[lastFinite])} at step ${lastFinite}`);
+  out.push(`loss:          ${formatHuman(t.loss[0])} at step 0 → ${formatHuman(t.loss[lastFinite])} at step ${lastFinite}`);
   if (t.rate) {
     const [a, b] = t.rate.window;
     const verb = t.rate.perStep <= 0 ? 'falls' : 'grows';
     out.push(
-      `rate:          ln(loss) ${verb} ${fmt(Math.abs(t.rate.perStep))} per step over steps ${a}–${b} (slope ${fmt(t.rate.perStep)}; loss × ${fmt(Math.exp(t.rate.perStep), 6)} per step)`,
+      `rate:          ln(loss) ${verb} ${formatHuman(Math.abs(t.rate.perStep))} per step over steps ${a}–${b} (slope ${formatHuman(t.rate.perStep)}; loss × ${formatHuman(Math.exp(t.rate.perStep), 6)} per step)`,
     );
   } else {
     out.push(`rate:          n/a (${rateReason(t)})`);
   }
-  out.push(`H∞:            λ0 = ${fmt(t.lambda0)}, λ_max = ${fmt(t.lambdaMax)}`);
+  out.push(`H∞:            λ0 = ${formatHuman(t.lambda0)}, λ_max = ${formatHuman(t.lambdaMax)}`);
   const window = t.rate?.window ?? [0, t.steps];
   if (t.probes.length > 0) {
     const mins = t.probes.map((p) => p.lambdaMin);
     out.push(
-      `H(t):          λ_min from ${fmt(Math.min(...mins))} to ${fmt(Math.max(...mins))} over ${t.probes.length} probes (steps ${t.probes[0].step}–${t.probes[t.probes.length - 1].step}); at t = 0 ${fmt(t.probes[0].lambdaMin)}`,
+      `H(t):          λ_min from ${formatHuman(Math.min(...mins))} to ${formatHuman(Math.max(...mins))} over ${t.probes.length} probes (steps ${t.probes[0].step}–${t.probes[t.probes.length - 1].step}); at t = 0 ${formatHuman(t.probes[0].lambdaMin)}`,
     );
     const inWin = t.probes.filter((p) => p.step >= window[0] && p.step <= window[1]);
     if (t.method === 'gd' && t.rate && inWin.length > 0) {
@@ -217,7 +218,7 @@ function summary(
       if (eta * lM < 2) {
         const predicted = 2 * Math.log(Math.abs(1 - eta * lm));
         out.push(
-          `gd theory:     2·ln(1 − η·λ_min(H)) = ${fmt(predicted)} per step with λ_min(H) = ${fmt(lm)} (mean over the rate window); measured ${fmt(t.rate.perStep)}, ${fmt(100 * rel(predicted), 3)}% apart`,
+          `gd theory:     2·ln(1 − η·λ_min(H)) = ${formatHuman(predicted)} per step with λ_min(H) = ${formatHuman(lm)} (mean over the rate window); measured ${formatHuman(t.rate.perStep)}, ${formatHuman(100 * rel(predicted), 3)}% apart`,
         );
         if (rel(predicted) > 0.05 && t.rate.perStep < predicted) {
           out.push(
@@ -228,18 +229,18 @@ function summary(
         // Beyond the linear stability edge the largest mode decides: |1 − ηλ_max| > 1 grows.
         const predicted = 2 * Math.log(Math.abs(1 - eta * lM));
         out.push(
-          `gd theory:     η·λ_max(H) = ${fmt(eta * lM)} ≥ 2: the linearised step is unstable; 2·ln|1 − η·λ_max(H)| = ${fmt(predicted)} per step with λ_max(H) = ${fmt(lM)}; measured ${fmt(t.rate.perStep)}, ${fmt(100 * rel(predicted), 3)}% apart`,
+          `gd theory:     η·λ_max(H) = ${formatHuman(eta * lM)} ≥ 2: the linearised step is unstable; 2·ln|1 − η·λ_max(H)| = ${formatHuman(predicted)} per step with λ_max(H) = ${formatHuman(lM)}; measured ${formatHuman(t.rate.perStep)}, ${formatHuman(100 * rel(predicted), 3)}% apart`,
         );
       }
     }
     const last = t.probes[t.probes.length - 1];
     const maxDrift = Math.max(...t.probes.map((p) => p.kernelDrift));
     out.push(
-      `kernel drift:  ‖H(t) − H(0)‖₂ = ${fmt(last.kernelDrift)} at step ${last.step} (max ${fmt(maxDrift)}); ‖(H(t) − H(0))e‖/‖H(0)e‖ = ${fmt(last.relativeKernelAction)}`,
+      `kernel drift:  ‖H(t) − H(0)‖₂ = ${formatHuman(last.kernelDrift)} at step ${last.step} (max ${formatHuman(maxDrift)}); ‖(H(t) − H(0))e‖/‖H(0)e‖ = ${formatHuman(last.relativeKernelAction)}`,
     );
-    out.push(`weight drift:  max_r ‖w_r(t) − w_r(0)‖ = ${fmt(last.weightDrift)}`);
+    out.push(`weight drift:  max_r ‖w_r(t) − w_r(0)‖ = ${formatHuman(last.weightDrift)}`);
     out.push(
-      `flips:         ${fmt(100 * last.flipFraction, 3)}% of activation patterns 1{w_r·x_i ≥ 0} changed since t = 0`,
+      `flips:         ${formatHuman(100 * last.flipFraction, 3)}% of activation patterns 1{w_r·x_i ≥ 0} changed since t = 0`,
     );
     if (t.status === 'diverged')
       out.push(

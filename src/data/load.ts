@@ -29,6 +29,7 @@ import { LimitError, checkCount, checkDataSize } from '../util/limits.ts';
 import { quote } from '../util/quote.ts';
 import type { Dataset } from './types.ts';
 import { loadMnistRows, mnistAvailable, MNIST_PIXELS } from './mnist.ts';
+import { sig } from '../util/format.ts';
 
 /** Bad data or a bad data source: reported as one line by the CLI (exit 2). */
 export class DataError extends Error {
@@ -273,7 +274,7 @@ function finish(
   const unitNorm = Math.abs(minN - 1) <= UNIT_NORM_TOLERANCE && Math.abs(maxN - 1) <= UNIT_NORM_TOLERANCE;
   if (!unitNorm) {
     notes.push(
-      `rows are not unit-norm (‖x_i‖ from ${fmt(minN)} to ${fmt(maxN)}); the theory assumes ‖x_i‖ = 1 (use --normalize)`,
+      `rows are not unit-norm (‖x_i‖ from ${sig(minN)} to ${sig(maxN)}); the theory assumes ‖x_i‖ = 1 (use --normalize)`,
     );
   }
   return { source, n, d, X, y, unitNorm, notes };
@@ -283,10 +284,6 @@ function rowNorm(X: Float64Array, i: number, d: number): number {
   let s = 0;
   for (let j = 0; j < d; j++) s += X[i * d + j] * X[i * d + j];
   return Math.sqrt(s);
-}
-
-function fmt(v: number): string {
-  return Number(v.toPrecision(4)).toString();
 }
 
 /** Cosine above which two rows count as parallel (same direction). */

@@ -19,7 +19,8 @@ import {
   worstDiscreteRate,
 } from '../dynamics/discrete.ts';
 import { optimalHyperparameters, type OptimalSetting } from '../dynamics/optimal.ts';
-import { formatNumber, formatRate, renderCsv, renderLatex, renderMarkdown, type Table } from './table.ts';
+import { renderCsv, renderLatex, renderMarkdown, type Table } from './table.ts';
+import { formatNumber, formatRate } from '../util/format.ts';
 
 export interface Spectrum {
   lambda0: number;

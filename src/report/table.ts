@@ -1,6 +1,6 @@
 /**
  * Plain tables rendered as Markdown, CSV or LaTeX (booktabs). Cells are strings already formatted
- * by the caller (see formatNumber / formatRate); null cells print as "n/a" (never "NaN").
+ * by the caller (see formatNumber / formatRate in src/util/format.ts); null cells print as "n/a" (never "NaN").
  */
 
 export interface TableColumn {
@@ -139,30 +139,4 @@ export function renderLatex(t: Table): string {
   }
   lines.push('\\end{table}');
   return lines.join('\n') + '\n';
-}
-
-/** A number with `sig` significant figures (plain or exponent form), "n/a" for null/non-finite. */
-export function formatNumber(v: number | null | undefined, sig = 4): string | null {
-  if (v === null || v === undefined || !Number.isFinite(v)) return null;
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e-3 && a < 1e6) {
-    const digits = Math.max(0, sig - 1 - Math.floor(Math.log10(a)));
-    return v.toFixed(Math.min(digits, 15));
-  }
-  return v.toExponential(sig - 1);
-}
-
-/**
- * A per-step factor ρ close to 1: enough digits that 1 − ρ keeps `sig` significant figures
- * (0.99995 stays 0.99995, not 1.000).
- */
-export function formatRate(v: number | null | undefined, sig = 3): string | null {
-  if (v === null || v === undefined || !Number.isFinite(v)) return null;
-  const gap = Math.abs(1 - v);
-  if (v > 0 && v < 2 && gap > 0 && gap < 0.1) {
-    const digits = Math.min(15, sig - 1 - Math.floor(Math.log10(gap)));
-    return v.toFixed(Math.max(digits, sig));
-  }
-  return formatNumber(v, Math.max(sig, 4));
 }

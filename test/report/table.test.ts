@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  formatNumber,
-  formatRate,
   latexEscape,
   latexText,
   renderCsv,
@@ -9,6 +7,7 @@ import {
   renderMarkdown,
   type Table,
 } from '../../src/report/table.ts';
+import { formatNumber, formatRate } from '../../src/util/format.ts';
 
 const T: Table = {
   columns: [
