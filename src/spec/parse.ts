@@ -8,6 +8,7 @@ import { parse, derivative, simplify, type MathNode } from 'mathjs';
 import { SpecError } from './errors.ts';
 import { ALLOWED_FUNCTIONS, CONSTANTS, checkExpression, indexOffset, type ExpressionRules } from './expr.ts';
 import { validateSpecShape } from './schema.ts';
+import { quote, shorten } from '../util/quote.ts';
 import type { GradCall, LinearTerm, MethodSpec, ParsedEquation, ParsedSpec, SeqRef } from './types.ts';
 
 export { SpecError } from './errors.ts';
@@ -209,7 +210,8 @@ const LHS = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\[\s*k\s*(\+\s*1\s*)?\]\s*$/;
 
 export function parseSpec(raw: unknown): ParsedSpec {
   const spec = validateSpecShape(raw);
-  const name = spec.name;
+  // Names and equations appear in messages escaped and shortened (src/util/quote.ts).
+  const name = shorten(spec.name, 40);
   const letKeys = Object.keys(spec.let ?? {});
   for (const p of spec.params) {
     if (p === 'k' || p === 'x' || p === 'grad' || p === 'ggn')
@@ -232,7 +234,7 @@ export function parseSpec(raw: unknown): ParsedSpec {
   const maxLag: Record<string, number> = { x: 0 };
   const usedScalars = new Set<string>();
   spec.update.forEach((eqText, index) => {
-    const where = `method spec '${name}', equation ${index + 1} '${eqText}'`;
+    const where = `method spec '${name}', equation ${index + 1} ${quote(eqText, 80)}`;
     const eqPos = eqText.indexOf('=');
     if (eqPos < 0 || eqText[eqPos + 1] === '=')
       throw new SpecError(`${where}: expected 'name[k] = expression'`);
