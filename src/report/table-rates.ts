@@ -10,6 +10,7 @@
 import { resolveParams, stepSymbol, type ParamValues } from '../spec/compile.ts';
 import type { MethodSpec, ParsedSpec } from '../spec/types.ts';
 import type { OutputSpaceOde } from '../symbolic/types.ts';
+import { ggnModeMap } from '../symbolic/ggn.ts';
 import { odeRate } from '../dynamics/modes.ts';
 import {
   crossoverStep,
@@ -249,14 +250,22 @@ export function computeRateRow(
     crossover: null,
     notes,
   };
-  resolveParams(parsed, setting.params); // throws SpecError for missing/unknown parameters
+  const scope = resolveParams(parsed, setting.params); // throws SpecError for missing/unknown parameters
   const { lambda0, lambdaMax } = spectrum;
+  // A ggn method: mode λ of H sees λ/(λ + ε) (1 at ε = 0), so the ODE is read on that range.
+  const ggnMap = ggnModeMap(parsed, scope);
+  if (ggnMap)
+    notes.push(
+      `ggn: each mode λ sees λ/(λ + ε) ∈ [${formatNumber(ggnMap(lambda0))}, ${formatNumber(ggnMap(lambdaMax))}]: rate independent of κ at ε = 0; cost per step: n×n empirical NTK Gram matrix O(mn²) + Cholesky O(n³) + one Jᵀα product (≈ one gradient)`,
+    );
   // ODE limit.
   const out = derive ? derive(setting.odeMethod, resolution) : null;
   if (out === null) notes.push('no derived ODE available');
   else {
     try {
-      const r = odeRate(out, setting.odeParams, lambda0, lambdaMax);
+      const r = ggnMap
+        ? odeRate(out, setting.odeParams, ggnMap(lambda0), ggnMap(lambdaMax))
+        : odeRate(out, setting.odeParams, lambda0, lambdaMax);
       const h = timeStep(setting.odeMethod, setting.odeParams);
       row.h = h;
       row.odeKind = r.kind;
