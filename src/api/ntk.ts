@@ -3,6 +3,7 @@
  * empirical H(W0) at initialisation; returns the object `dynview ntk --json` prints.
  */
 import { loadData } from '../data/load.ts';
+import { checkTraining } from '../util/limits.ts';
 import type { Dataset } from '../data/types.ts';
 import { spectralNormSymmetric } from '../linalg/eigen.ts';
 import { lambda0Statement } from '../ntk/degenerate.ts';
@@ -59,8 +60,8 @@ export function ntkRun(opts: NtkOptions): { data: Dataset; degenerate: string | 
   if (opts.width !== undefined && !(Number.isInteger(opts.width) && opts.width >= 1))
     throw new RangeError(`width must be an integer >= 1, got ${opts.width}`);
   const data = loadData(opts.data, { normalize: opts.normalize === true });
-  if (opts.width !== undefined && opts.width * data.n > 2e9)
-    throw new RangeError(`--width ${opts.width} × n ${data.n} is too large`);
+  // width × n × d against the resource limits before W0 and H(W0) are allocated (LimitError, exit 2).
+  if (opts.width !== undefined) checkTraining(data.n, data.d, opts.width, 0);
   const { n, d } = data;
   const model = { train: opts.train ?? 'first', bias: opts.bias === true } as const;
   const Hinf = gramInfinityModel(data, model);
