@@ -12,9 +12,9 @@
  */
 import fc from 'fast-check';
 import { loadData, parallelPairs } from '../src/data/load.ts';
+import { extremeEigenEnclosure } from '../src/linalg/enclosure.ts';
 import { gramInfinity } from '../src/ntk/gram.ts';
 import { integerIn, seedArbitrary } from '../src/claims/arbitraries.ts';
-import { symmetricEigen } from '../src/claims/instance.ts';
 import { checkProperty, type Proof } from '../src/claims/proof.ts';
 import { widthLawProperty } from '../src/claims/width.ts';
 
@@ -41,12 +41,16 @@ export const proof: Proof = {
             const data = loadData(`sphere:n=${n},d=${d},seed=${s}`, { normalize: true });
             if (parallelPairs(data, 1).length > 0)
               return { status: 'inconclusive', detail: 'two inputs are parallel: the hypothesis fails' };
-            const lambda0 = symmetricEigen(gramInfinity(data), n).values[0];
+            // Proved enclosure λ0 ∈ [lo, hi] (src/linalg/enclosure.ts): pass only when lo > 0.
+            const { lo, hi, value } = extremeEigenEnclosure(gramInfinity(data), n, {
+              which: 'min',
+            }).lambdaMin;
+            const status = lo > 0 ? 'pass' : hi <= 0 ? 'fail' : 'inconclusive';
             return {
-              status: lambda0 > 0 ? 'pass' : 'fail',
-              computed: lambda0,
+              status,
+              computed: value,
               theory: 0,
-              detail: `λ0 = ${lambda0.toExponential(3)} (theory: > 0)`,
+              detail: `λ0 ∈ [${lo.toExponential(6)}, ${hi.toExponential(6)}] (theory: > 0)`,
             };
           },
           { runs: runs * 4, seed },

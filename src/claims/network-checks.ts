@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 import { loadData } from '../data/load.ts';
+import { extremeEigenvalues } from '../linalg/eigen.ts';
 import { gramInfinity } from '../ntk/gram.ts';
 import { neglectedTermsEstimate } from '../symbolic/output-space.ts';
 import { integerIn, seedArbitrary } from './arbitraries.ts';
-import { symmetricEigen } from './instance.ts';
 import { checkProperty, type NumericProperty } from './proof.ts';
 import { fitLine } from '../util/fit.ts';
 import { defaultEta } from './regimes.ts';
@@ -35,18 +35,18 @@ async function trainOn(
 ) {
   const { train } = await import('../train/trainer.ts');
   const data = loadData(`sphere:n=${sample.n},d=${sample.d},seed=${sample.seed}`, { normalize: true });
-  const { values } = symmetricEigen(gramInfinity(data), data.n);
-  const eta = defaultEta(values[values.length - 1]) * etaScale;
+  const { min: lambda0, max: lambdaMax } = extremeEigenvalues(gramInfinity(data), data.n);
+  const eta = defaultEta(lambdaMax) * etaScale;
   const traj = train({
     data,
     width,
     method,
-    params: params(values[0], eta),
+    params: params(lambda0, eta),
     steps,
     seed: sample.seed + 1,
     probeEvery: Math.max(1, Math.floor(steps / 8)),
   });
-  return { traj, eta, lambda0: values[0] };
+  return { traj, eta, lambda0 };
 }
 
 /**
@@ -70,9 +70,9 @@ export function gdDiscreteRateProperty(
           const data = loadData(`sphere:n=${sample.n},d=${sample.d},seed=${sample.seed}`, {
             normalize: true,
           });
-          const { values } = symmetricEigen(gramInfinity(data), data.n);
+          const ext = extremeEigenvalues(gramInfinity(data), data.n);
           // long enough for the slowest mode to dominate (loss ~e^(−50)), short of the float64 floor of u − y
-          const steps = Math.min(4000, Math.ceil(25 / (defaultEta(values[values.length - 1]) * values[0])));
+          const steps = Math.min(4000, Math.ceil(25 / (defaultEta(ext.max) * ext.min)));
           const {
             traj: run,
             eta,

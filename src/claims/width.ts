@@ -5,14 +5,13 @@
  */
 import fc from 'fast-check';
 import { loadData } from '../data/load.ts';
-import { spectralNormSymmetric } from '../linalg/eigen.ts';
+import { extremeEigenvalues, spectralNormSymmetric } from '../linalg/eigen.ts';
 import { empiricalNtk, gramInfinity } from '../ntk/gram.ts';
 import { initNetwork } from '../train/network.ts';
 import { defaultEta } from './regimes.ts';
 import { integerIn, seedArbitrary } from './arbitraries.ts';
 import { checkProperty, type NumericProperty, type PlotSpec } from './proof.ts';
 import { fitLine } from '../util/fit.ts';
-import { symmetricEigen } from './instance.ts';
 
 export type DriftKind = 'init-kernel' | 'kernel-drift' | 'weight-drift';
 
@@ -47,8 +46,7 @@ export async function trainingDrift(
 ): Promise<{ kernel: number; weight: number }> {
   const { train } = await import('../train/trainer.ts');
   const data = loadData(`sphere:n=${sample.n},d=${sample.d},seed=${sample.seed}`, { normalize: true });
-  const { values } = symmetricEigen(gramInfinity(data), data.n);
-  const eta = defaultEta(values[values.length - 1]);
+  const eta = defaultEta(extremeEigenvalues(gramInfinity(data), data.n).max);
   const traj = train({
     data,
     width: m,

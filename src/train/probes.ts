@@ -8,7 +8,7 @@ import type { Dataset } from '../data/types.ts';
 import type { Network, Probe } from './types.ts';
 import { activationBits, bitsFromMask, flipCount, type ActivationBits } from '../ntk/activations.ts';
 import { dataGram, ntkFromBits } from '../ntk/gram.ts';
-import { symmetricEigenvalues, spectralNormSymmetric } from '../linalg/eigen.ts';
+import { extremeEigenvalues, spectralNormSymmetric } from '../linalg/eigen.ts';
 
 export interface ProbeContext {
   net: Network;
@@ -61,7 +61,7 @@ export function probe(
   const { m, d } = net;
   const bits = mask ? bitsFromMask(mask, m, n) : activationBits(W, m, data);
   ntkFromBits(bits, G, H);
-  const ev = symmetricEigenvalues(H, n);
+  const ev = extremeEigenvalues(H, n);
   for (let p = 0; p < n * n; p++) D[p] = H[p] - H0[p];
   const kernelDrift = spectralNormSymmetric(D, n);
   let weightDrift2 = 0;
@@ -90,8 +90,8 @@ export function probe(
   const relativeKernelAction = den > 0 ? Math.sqrt(num / den) : 0;
   return {
     step,
-    lambdaMin: ev[0],
-    lambdaMax: ev[n - 1],
+    lambdaMin: ev.min,
+    lambdaMax: ev.max,
     kernelDrift,
     weightDrift: Math.sqrt(weightDrift2),
     flipFraction,
