@@ -4,8 +4,8 @@
  * in one run, as a ratio; plus the direct engine's speed and the machine it ran on.
  */
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { UsageError } from './errors.ts';
+import { planOutputs, writeOutput } from '../util/io.ts';
 
 interface BenchOpts {
   quick?: boolean;
@@ -35,6 +35,7 @@ export function registerBench(program: Command): Command {
         .filter((s) => s.length > 0);
       for (const c of cases ?? [])
         if (!ids.includes(c)) throw new UsageError(`unknown bench case '${c}' (cases: ${ids.join(', ')})`);
+      planOutputs([{ flag: '--json', path: opts.json ?? '-' }], []);
       let report;
       try {
         report = runBench({
@@ -54,7 +55,7 @@ export function registerBench(program: Command): Command {
       if (opts.json === '-') process.stdout.write(`${json}\n`);
       else {
         process.stdout.write(`${formatBench(report)}\n`);
-        if (opts.json) writeFileSync(opts.json, `${json}\n`);
+        if (opts.json) writeOutput('--json', opts.json, `${json}\n`);
       }
     });
 }

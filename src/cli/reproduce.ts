@@ -9,6 +9,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from './errors.ts';
 import { parseInteger } from './options.ts';
+import { planOutputs } from '../util/io.ts';
 import type { FigureName } from '../experiments/bu2021-sizes.ts';
 
 const PAPERS = ['bu2021'];
@@ -74,6 +75,8 @@ export function registerReproduce(program: Command): Command {
         sizes.ntk.seeds = seeds;
       }
 
+      // --out checked before hours of work: a directory (or creatable), writable (src/util/io.ts).
+      planOutputs([{ flag: '--out', path: opts.out ?? 'dynview-out/bu2021', kind: 'dir' }], []);
       const { reproduceBu2021 } = await import('../experiments/bu2021.ts');
       const { writeBu2021 } = await import('../experiments/bu2021-report.ts');
       let bar: {
