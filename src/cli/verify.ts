@@ -7,13 +7,14 @@
 import type { Command } from 'commander';
 import { UsageError } from './errors.ts';
 import { parseInteger } from './options.ts';
-import { planOutputs, writeOutput } from '../util/io.ts';
+import { planOutputs, withoutTimings, writeOutput } from '../util/io.ts';
 import { checkCount } from '../util/limits.ts';
 
 interface VerifyOpts {
   runs?: string;
   seed?: string;
   json?: string;
+  timings?: boolean;
   report?: string;
   shard?: string;
   merge?: boolean;
@@ -34,6 +35,7 @@ export function registerVerify(program: Command): Command {
     .option('--runs <n>', "sampled instances per numeric obligation (default: each proof's own)")
     .option('--seed <s>', 'fast-check seed (default 1)')
     .option('--json <file>', 'write the results as JSON (mergeable across shards)')
+    .option('--timings', 'include wall-clock seconds in --json (off: same seed, same bytes)')
     .option('--report <file>', 'write a report with plots (.md or .html)')
     .option('--shard <i/N>', 'run only shard i of N (targets j with j mod N = i − 1)')
     .option('--claim <id>', 'run only this claim or twin of the proof(s) (to replay a counterexample)')
@@ -127,7 +129,12 @@ export function registerVerify(program: Command): Command {
       );
       if (twinsBad.length) process.stdout.write(`false twins NOT refuted: ${twinsBad.join(', ')}\n`);
       if (!opts.merge) process.stdout.write(`total ${seconds.toFixed(1)} s\n`);
-      if (opts.json) writeOutput('--json', opts.json, `${JSON.stringify(json, null, 1)}\n`);
+      if (opts.json)
+        writeOutput(
+          '--json',
+          opts.json,
+          `${JSON.stringify(opts.timings ? json : withoutTimings(json), null, 1)}\n`,
+        );
       if (opts.report && format)
         writeOutput(
           '--report',

@@ -5,6 +5,7 @@
  * JSON of several shards can be merged into one report.
  */
 import type { PlotSpec, ProofResult } from '../claims/proof.ts';
+import { mathCss, renderMath } from './math.ts';
 import { lineChartSvg } from './plot.ts';
 
 /** What a verify JSON file holds (ProofResult without trajectories). */
@@ -52,7 +53,8 @@ export function verifyTable(results: SerializedProof[]): string {
     r.id,
     r.verdict,
     `${r.twins.filter((t) => t.verdict === 'refuted').length}/${r.twins.length} refuted`,
-    `${r.seconds.toFixed(1)} s`,
+    // Shards written without --timings carry no seconds (same seed, same bytes).
+    typeof r.seconds === 'number' ? `${r.seconds.toFixed(1)} s` : '—',
     keyNumbers(r),
   ]);
   const head = ['claim', 'verdict', 'false twins', 'time', 'key numbers'];
@@ -67,9 +69,9 @@ function esc(s: string): string {
 }
 
 function mdCell(s: unknown): string {
-  return String(s ?? '')
-    .replace(/\|/g, '\\|')
-    .replace(/\n/g, ' ');
+  const text =
+    s === null || s === undefined ? '' : typeof s === 'object' ? JSON.stringify(s) : String(s as string);
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
 async function renderPlot(p: PlotSpec): Promise<string> {
@@ -127,13 +129,26 @@ export async function verifyReport(
   }
   const text = md.join('\n');
   if (format === 'md') return text;
-  // HTML: the same content, with tables and headings converted minimally.
+  // HTML: the same content, tables and headings converted minimally, the $$ … $$ blocks typeset
+  // by KaTeX on the server (its CSS and fonts inlined: the file opens offline), plots scaled to the
+  // page width (the SVGs keep their viewBox; CSS sets width 100%, height auto).
   const html: string[] = [
-    '<!doctype html><html><head><meta charset="utf-8"><title>dynview verify report</title>',
-    '<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;font-size:13px}</style></head><body>',
+    '<!doctype html><html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<title>dynview verify report</title>',
+    `<style>${mathCss()}</style>`,
+    `<style>${REPORT_CSS}</style></head><body>`,
   ];
   let inTable = false;
+  let tex: string[] | null = null;
   for (const line of text.split('\n')) {
+    if (tex !== null) {
+      if (line === '$$') {
+        html.push(`<div class="math">${renderMath(tex.join('\n'), true)}</div>`);
+        tex = null;
+      } else tex.push(line);
+      continue;
+    }
     if (line.startsWith('|')) {
       if (/^\|(-+\|)+$/.test(line.replace(/---/g, '-'))) continue;
       const cells = line
@@ -141,7 +156,7 @@ export async function verifyReport(
         .split(/(?<!\\)\|/)
         .map((c) => esc(c.trim().replace(/\\\|/g, '|')).replace(/\*\*(.+?)\*\*/g, '<b>$1</b>'));
       if (!inTable) {
-        html.push('<table>');
+        html.push('<div class="table"><table>');
         inTable = true;
         html.push(`<tr>${cells.map((c) => `<th>${c}</th>`).join('')}</tr>`);
         continue;
@@ -150,17 +165,32 @@ export async function verifyReport(
       continue;
     }
     if (inTable) {
-      html.push('</table>');
+      html.push('</table></div>');
       inTable = false;
     }
-    if (line.startsWith('<svg')) html.push(`<div>${line}</div>`);
+    if (line === '$$') tex = [];
+    else if (line.startsWith('<svg')) html.push(`<figure class="plot">${line}</figure>`);
     else if (line.startsWith('# ')) html.push(`<h1>${esc(line.slice(2))}</h1>`);
     else if (line.startsWith('## ')) html.push(`<h2>${esc(line.slice(3))}</h2>`);
     else if (line.startsWith('- '))
       html.push(`<li>${esc(line.slice(2)).replace(/\*\*(.+?)\*\*/g, '<b>$1</b>')}</li>`);
     else if (line.trim() !== '') html.push(`<p>${esc(line).replace(/\*\*(.+?)\*\*/g, '<b>$1</b>')}</p>`);
   }
-  if (inTable) html.push('</table>');
+  if (inTable) html.push('</table></div>');
   html.push('</body></html>');
   return html.join('\n');
 }
+
+/** Page style: a readable column; wide tables scroll inside their box; plots never exceed the page. */
+const REPORT_CSS = [
+  'body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;line-height:1.45;max-width:60rem;margin:2em auto;padding:0 1em;color:#222}',
+  'h2{margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}',
+  '.table{overflow-x:auto;margin:1em 0}',
+  'table{border-collapse:collapse;font-size:13px}',
+  'td,th{border:1px solid #ccc;padding:2px 6px;vertical-align:top;overflow-wrap:anywhere}',
+  'th{background:#f4f4f4}',
+  '.math{overflow-x:auto;overflow-y:hidden;margin:1em 0}',
+  'figure.plot{margin:1em 0}',
+  'figure.plot svg{display:block;width:100%;max-width:100%;height:auto}',
+  'li{margin:.2em 0}',
+].join('\n');
