@@ -5,6 +5,7 @@
  */
 import type { Dataset } from '../data/types.ts';
 import { sparseRows } from '../data/sparse.ts';
+import { TrainingKernels, coActivationKernel } from '../kernels/training.ts';
 
 export interface ActivationBits {
   n: number;
@@ -14,29 +15,19 @@ export interface ActivationBits {
   bits: Int32Array;
 }
 
-/** Pre-activations w_r·x_i for W (m×d) and bitsets of the pattern 1{w_r·x_i ≥ 0}. */
+/**
+ * Bitsets of the pattern 1{w_r·x_i ≥ 0} for W (m×d): the masks come from the WebAssembly forward
+ * kernel (pre-activations bit-identical to the plain dot products, src/kernels/training.ts).
+ */
 export function activationBits(W: Float64Array, m: number, data: Dataset): ActivationBits {
   const { n, d, X } = data;
-  const words = (m + 31) >>> 5;
-  const bits = new Int32Array(n * words);
-  const sp = sparseRows(data);
-  for (let r = 0; r < m; r++) {
-    const wo = r * d;
-    const word = r >>> 5;
-    const bit = 1 << (r & 31);
-    for (let i = 0; i < n; i++) {
-      let z = 0;
-      if (sp !== null) {
-        const { start, col, val } = sp;
-        for (let q = start[i], end = start[i + 1]; q < end; q++) z += W[wo + col[q]] * val[q];
-      } else {
-        const xo = i * d;
-        for (let j = 0; j < d; j++) z += W[wo + j] * X[xo + j];
-      }
-      if (z >= 0) bits[i * words + word] |= bit;
-    }
+  const k = new TrainingKernels(X, n, d, sparseRows(data), new Float64Array(m).fill(1));
+  try {
+    k.forward(W.length === m * d ? W : W.subarray(0, m * d), new Float64Array(n));
+    return bitsFromMask(k.mask, m, n);
+  } finally {
+    k.dispose();
   }
-  return { n, m, words, bits };
 }
 
 /** Bitsets from a byte mask laid out mask[r·n + i] (as network.forward writes it). */
@@ -59,21 +50,14 @@ export function popcount32(x: number): number {
   return Math.imul(x, 0x01010101) >>> 24;
 }
 
-/** counts[i·n + j] = #{r : bit r set in both rows i and j} (symmetric). */
+/**
+ * counts[i·n + j] = #{r : bit r set in both rows i and j} (symmetric): the empirical NTK's
+ * co-activation counts, H(W)_ij = (x_i·x_j)·counts_ij/m. Exact integers (WebAssembly popcount on
+ * both cores, src/kernels/training.ts).
+ */
 export function coActivationCounts(a: ActivationBits, out?: Float64Array): Float64Array {
   const { n, words, bits } = a;
-  const counts = out ?? new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const oi = i * words;
-    for (let j = i; j < n; j++) {
-      const oj = j * words;
-      let c = 0;
-      for (let w = 0; w < words; w++) c += popcount32(bits[oi + w] & bits[oj + w]);
-      counts[i * n + j] = c;
-      counts[j * n + i] = c;
-    }
-  }
-  return counts;
+  return coActivationKernel(bits, n, words, out ?? new Float64Array(n * n));
 }
 
 /** Number of (r, i) whose activation differs between two patterns of the same shape. */

@@ -275,7 +275,8 @@ export class Stepper {
     out: Float64Array,
     self: string | null,
   ): void {
-    out.fill(0);
+    const cs: number[] = [];
+    const vs: Float64Array[] = [];
     for (const t of terms) {
       const c = this.method.coef(t, k, eqText);
       if (c === 0) continue;
@@ -286,10 +287,10 @@ export class Stepper {
         if (ref.name === self && !this.hist.has(ref.name)) continue; // own earlier value before the start: 0
         v = this.value(ref.name, k - ref.lag);
       }
-      const n = out.length;
-      if (c === 1) for (let i = 0; i < n; i++) out[i] += v[i];
-      else for (let i = 0; i < n; i++) out[i] += c * v[i];
+      cs.push(c);
+      vs.push(v);
     }
+    combineInto(out, cs, vs);
   }
 
   /**
@@ -465,4 +466,42 @@ export interface StepperSnapshot {
 /** Default parameter values for a spec's step symbol from a user-facing η. */
 export function stepSymbol(spec: MethodSpec): string | null {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(spec.step.trim()) ? spec.step.trim() : null;
+}
+
+/**
+ * out = ((0 + c_0 v_0) + c_1 v_1) + …, in one pass for up to three terms (the same sums, term by
+ * term in order, as a pass per term; a coefficient 1 adds v itself, as 1·v does). Large vectors
+ * (the trainer's m·d or 2·m·n numbers) are bound by memory traffic, so one pass instead of four
+ * matters.
+ */
+function combineInto(out: Float64Array, cs: number[], vs: Float64Array[]): void {
+  const n = out.length;
+  if (cs.length === 0) {
+    out.fill(0);
+    return;
+  }
+  if (cs.length === 1) {
+    const [a] = cs;
+    const [v] = vs;
+    for (let i = 0; i < n; i++) out[i] = 0 + a * v[i];
+    return;
+  }
+  if (cs.length === 2) {
+    const [a, b] = cs;
+    const [v, w] = vs;
+    for (let i = 0; i < n; i++) out[i] = 0 + a * v[i] + b * w[i];
+    return;
+  }
+  if (cs.length === 3) {
+    const [a, b, c] = cs;
+    const [v, w, x] = vs;
+    for (let i = 0; i < n; i++) out[i] = 0 + a * v[i] + b * w[i] + c * x[i];
+    return;
+  }
+  out.fill(0);
+  for (let t = 0; t < cs.length; t++) {
+    const c = cs[t];
+    const v = vs[t];
+    for (let i = 0; i < n; i++) out[i] += c * v[i];
+  }
 }

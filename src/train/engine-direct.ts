@@ -1,15 +1,17 @@
 /**
  * The direct training loop: the method's compiled stepper (src/spec/compile.ts, the only
- * implementation of update rules) driven by an exact gradient oracle of the two-layer ReLU net
- * (src/train/network.ts). Every step records the loss ½‖u − y‖² and ‖e‖ at the iterate x[k]; for
+ * implementation of update rules) driven by an exact gradient oracle of the two-layer ReLU net,
+ * computed by the WebAssembly kernels in the representation chosen per problem by its cost
+ * (src/train/representation.ts: the weights, or the span of the data rows when d > n). Every step records the loss ½‖u − y‖² and ‖e‖ at the iterate x[k]; for
  * methods that take the gradient elsewhere (nag-c at y[k]) that costs one extra forward pass, for the
  * others the forward pass of the gradient is reused. Probes at step 0, every probeEvery steps and at
  * the last step. Divergence (src/train/trajectory.ts) stops the run with status 'diverged'.
  * Deterministic: the same config gives bit-identical trajectories.
  */
-import { compileMethod } from '../spec/compile.ts';
+import { compileMethod, type CompiledMethod } from '../spec/compile.ts';
 import type { Network, TrainConfig, Trajectory, Probe } from './types.ts';
-import { initNetwork, forward, gradientFromMask, errorAndLoss } from './network.ts';
+import { initNetwork, errorAndLoss } from './network.ts';
+import { chooseRepresentation, createRepresentation, type Representation } from './representation.ts';
 import { createProbeContext, probe } from './probes.ts';
 import { assembleTrajectory } from './trajectory.ts';
 import { isDiverged } from '../util/divergence.ts';
@@ -40,21 +42,37 @@ export function runDirect(config: TrainConfig): Trajectory {
  */
 export function runDirectOnNetwork(config: TrainConfig, net: Network): Trajectory {
   const t0 = performance.now();
-  const { data, steps, seed } = config;
-  const { n } = data;
+  const { data, steps } = config;
   const m = net.m;
   if (net.d !== data.d) throw new RangeError(`network has d = ${net.d}, data has d = ${data.d}`);
   if (!Number.isInteger(steps) || steps < 0)
     throw new RangeError(`steps must be an integer >= 0, got ${steps}`);
   const compiled = compileMethod(config.method, config.params);
-  const stepper = compiled.stepper(net.W0);
+  const rep = createRepresentation(chooseRepresentation(config.representation ?? 'auto', m, data), net, data);
+  try {
+    return directLoop(config, net, compiled, rep, t0);
+  } finally {
+    rep.dispose();
+  }
+}
+
+function directLoop(
+  config: TrainConfig,
+  net: Network,
+  compiled: CompiledMethod,
+  rep: Representation,
+  t0: number,
+): Trajectory {
+  const { data, steps, seed } = config;
+  const { n } = data;
+  const m = net.m;
+  const stepper = compiled.stepper(rep.initial());
   const reuse = gradientAtIterate(compiled.parsed);
   const spectrum = ntkSpectrum(data);
   const ctx = createProbeContext(net, data);
 
   const u = new Float64Array(n);
   const e = new Float64Array(n);
-  const mask = new Uint8Array(m * n);
   const loss = new Float64Array(steps + 1);
   const errNorm = new Float64Array(steps + 1);
   const probes: Probe[] = [];
@@ -62,7 +80,7 @@ export function runDirectOnNetwork(config: TrainConfig, net: Network): Trajector
   let freshAt = -1;
 
   const evaluate = (z: Float64Array): number => {
-    forward(net, z, data, u, mask);
+    rep.forward(z, u);
     return errorAndLoss(u, data.y, e);
   };
   const record = (k: number, L: number): void => {
@@ -85,7 +103,7 @@ export function runDirectOnNetwork(config: TrainConfig, net: Network): Trajector
         freshAt = step;
       } else freshAt = -1;
     }
-    gradientFromMask(net, data, e, mask, out);
+    rep.gradient(e, out);
   };
 
   const probeEvery = config.probeEvery;
@@ -104,7 +122,7 @@ export function runDirectOnNetwork(config: TrainConfig, net: Network): Trajector
         done = k;
         break;
       }
-      if (wantProbe) probes.push(probe(ctx, k, stepper.x, e, mask));
+      if (wantProbe) probes.push(probe(ctx, k, rep.weights(stepper.x), e, rep.mask));
     }
     if (k === steps) break;
     stepper.step(oracle);
@@ -133,6 +151,7 @@ export function runDirectOnNetwork(config: TrainConfig, net: Network): Trajector
     params: compiled.params,
     width: m,
     seed,
-    finalW: Float64Array.from(stepper.x),
+    finalW: rep.weights(stepper.x),
+    representation: rep.name,
   });
 }

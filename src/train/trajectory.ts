@@ -67,6 +67,7 @@ export interface TrajectoryParts {
   width: number;
   seed: number;
   finalW?: Float64Array;
+  representation?: 'weights' | 'span';
 }
 
 /**
@@ -96,5 +97,6 @@ export function assembleTrajectory(p: TrajectoryParts): Trajectory {
     width: p.width,
     seed: p.seed,
     finalW: p.finalW,
+    ...(p.representation ? { representation: p.representation } : {}),
   };
 }

@@ -51,6 +51,11 @@ export interface TrainConfig {
   initScale?: number;
   engine?: Engine;
   /**
+   * Where the direct engine keeps its vectors: the weights, the span of the data rows (d > n), or
+   * the cheaper of the two ('auto', the default). See src/train/representation.ts.
+   */
+  representation?: 'auto' | 'weights' | 'span';
+  /**
    * Trained layers: 'first' (W only, a frozen: the paper's setting, the default) or 'both' (W and
    * a; the NTK adds the degree-1 arc-cosine kernel). Options other than the default run in the
    * direct loop of src/train/both-layers.ts; the fast engine refuses them.
@@ -80,6 +85,8 @@ export interface Trajectory {
   rate: { perStep: number; window: [number, number] } | null;
   seconds: number;
   engine: 'direct' | 'fast';
+  /** Representation of the direct engine's vectors (src/train/representation.ts). */
+  representation?: 'weights' | 'span';
   method: string;
   params: ParamValues;
   width: number;
