@@ -13,14 +13,14 @@ import {
   expandSettings,
   fitMeasuredRate,
   parseGrid,
-  ratesJson,
   usableWindow,
   withMeasured,
   type OutputSpaceDeriver,
   type RateRow,
   type RateSetting,
   type Spectrum,
-} from '../report/table-rates.ts';
+} from '../dynamics/rates.ts';
+import { ratesJson } from '../report/table-rates.ts';
 import { resolveMethod } from '../spec/compile.ts';
 import { SpecError } from '../spec/parse.ts';
 import type { MethodSpec } from '../spec/types.ts';

@@ -13,7 +13,8 @@ import {
   ratesRun,
   type RatesBlock,
 } from '../api/rates.ts';
-import { renderRates, renderRatesMany, theoryCurve, type RateRow } from '../report/table-rates.ts';
+import { theoryCurve, type RateRow } from '../dynamics/rates.ts';
+import { renderRates, renderRatesMany } from '../report/table-rates.ts';
 import { ratesPlotSvg } from '../report/table-rates-plot.ts';
 import { resolveMethod } from '../spec/compile.ts';
 import { SpecError } from '../spec/parse.ts';

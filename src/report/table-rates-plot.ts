@@ -4,7 +4,7 @@
  * points. Drawn through the project's vega-lite plotting (src/report/plot.ts).
  */
 import { lineChartSvg, type Series } from './plot.ts';
-import type { RateRow } from './table-rates.ts';
+import type { RateRow } from '../dynamics/rates.ts';
 
 export async function ratesPlotSvg(
   rows: RateRow[],

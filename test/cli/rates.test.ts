@@ -103,7 +103,7 @@ describe('dynview rates (in process)', () => {
   it("the measured rate is the trainer's: exp(perStep/2) of its ln(loss) slope", async () => {
     const { loadData } = await import('../../src/data/load.ts');
     const { train } = await import('../../src/train/trainer.ts');
-    const { fitMeasuredRate } = await import('../../src/report/table-rates.ts');
+    const { fitMeasuredRate } = await import('../../src/dynamics/rates.ts');
     const data = loadData('sphere:n=12,d=4,seed=2');
     const traj = train({
       data,

@@ -6,15 +6,13 @@ import {
   fitMeasuredRate,
   GridError,
   parseGrid,
-  ratesCsv,
-  ratesJson,
-  renderRates,
   theoryCurve,
   finiteOrNoted,
   usableWindow,
   withMeasured,
   type OutputSpaceDeriver,
-} from '../../src/report/table-rates.ts';
+} from '../../src/dynamics/rates.ts';
+import { ratesCsv, ratesJson, renderRates } from '../../src/report/table-rates.ts';
 
 const spectrum = { lambda0: 0.1, lambdaMax: 10, kappa: 100 };
 
