@@ -81,7 +81,16 @@ function isCommanderUsage(err: unknown): boolean {
     typeof err === 'object' &&
     err !== null &&
     'code' in err &&
-    typeof (err).code === 'string' &&
+    typeof err.code === 'string' &&
     (err as { code: string }).code.startsWith('commander.')
   );
+}
+
+/**
+ * Errors that escape the command's promise (a throw in a callback, an unhandled rejection) get the
+ * same one-line report and exit code instead of Node's default exit 1, which would read "refuted".
+ */
+export function installErrorHandlers(): void {
+  process.on('uncaughtException', (err) => reportAndExit(err));
+  process.on('unhandledRejection', (err) => reportAndExit(err));
 }

@@ -6,7 +6,7 @@
  * static.
  */
 import { Command, CommanderError } from 'commander';
-import { reportAndExit } from './errors.ts';
+import { installErrorHandlers, reportAndExit } from './errors.ts';
 import { COMMANDS } from './commands.ts';
 
 /** The command the arguments name (`dynview train …`, `dynview help train`), if any. */
@@ -55,4 +55,5 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
+installErrorHandlers();
 await main(process.argv.slice(2));
