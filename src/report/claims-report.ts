@@ -70,7 +70,13 @@ function esc(s: string): string {
 
 function mdCell(s: unknown): string {
   const text =
-    s === null || s === undefined ? '' : typeof s === 'object' ? JSON.stringify(s) : String(s as string);
+    s === null || s === undefined
+      ? ''
+      : typeof s === 'string'
+        ? s
+        : typeof s === 'number' || typeof s === 'boolean'
+          ? String(s)
+          : JSON.stringify(s);
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 

@@ -75,17 +75,36 @@ export function drawablePoints(opts: LineChartOptions): {
   return { rows, markerRows, dashedRows, dropped, droppedNonPositive };
 }
 
-function subtitleWithDrops(opts: LineChartOptions, dropped: number, nonPositive: number): string | undefined {
-  const parts: string[] = [];
-  if (opts.subtitle) parts.push(opts.subtitle);
+/**
+ * Text broken at spaces into lines of at most `chars` characters (a longer word stays whole). Vega
+ * widens a chart to fit its title, so long subtitles are wrapped rather than let the plot grow
+ * past the page.
+ */
+export function wrapText(text: string, chars: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    if (line !== '' && line.length + 1 + word.length > chars) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
+/** Subtitle lines: the caller's subtitle wrapped to the plot width, then the note on dropped points. */
+function subtitleWithDrops(opts: LineChartOptions, dropped: number, nonPositive: number): string[] {
+  const chars = Math.max(40, Math.floor((opts.width ?? 480) / 6));
+  const lines = opts.subtitle ? wrapText(opts.subtitle, chars) : [];
   if (dropped > 0) {
     const nonFinite = dropped - nonPositive;
     const what: string[] = [];
     if (nonPositive > 0) what.push(`${nonPositive} non-positive on a log axis`);
     if (nonFinite > 0) what.push(`${nonFinite} non-finite`);
-    parts.push(`(${dropped} point${dropped === 1 ? '' : 's'} dropped: ${what.join(', ')})`);
+    lines.push(`(${dropped} point${dropped === 1 ? '' : 's'} dropped: ${what.join(', ')})`);
   }
-  return parts.length > 0 ? parts.join(' ') : undefined;
+  return lines;
 }
 
 /** The vega-lite spec of a chart (exported for tests and for users who want the JSON). */
@@ -143,7 +162,10 @@ export function lineChartSpec(opts: LineChartOptions): TopLevelSpec {
   }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: subtitle ? { text: opts.title, subtitle } : { text: opts.title },
+    title: {
+      text: wrapText(opts.title, Math.max(30, Math.floor((opts.width ?? 480) / 7.5))),
+      ...(subtitle.length > 0 ? { subtitle } : {}),
+    },
     width: opts.width ?? 480,
     height: opts.height ?? 300,
     background: 'white',
