@@ -95,7 +95,7 @@ export function wrapText(text: string, chars: number): string[] {
 
 /** Subtitle lines: the caller's subtitle wrapped to the plot width, then the note on dropped points. */
 function subtitleWithDrops(opts: LineChartOptions, dropped: number, nonPositive: number): string[] {
-  const chars = Math.max(40, Math.floor((opts.width ?? 480) / 6));
+  const chars = Math.max(40, Math.floor((opts.width ?? 480) / 8));
   const lines = opts.subtitle ? wrapText(opts.subtitle, chars) : [];
   if (dropped > 0) {
     const nonFinite = dropped - nonPositive;
