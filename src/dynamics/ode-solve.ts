@@ -6,19 +6,20 @@
  *   step-size controller), written here on Float64Array;
  * - `odexSolve`: the `odex` package (Hairer's ODEX, Gragg–Bulirsch–Stoer extrapolation) with its
  *   dense output.
- * `integrate` uses odex. Measured on 40 damped oscillators over t ∈ [0, 40], 401 dense outputs
+ * The convergence-order check uses odex. Measured on 40 damped oscillators over t ∈ [0, 40], 401 dense outputs
  * (docs/rates.md): at rtol 1e-10 dopri5 needed 12313 right-hand-side evaluations for a max error
  * of 6e-11, odex 3065 for 3e-10; at 1e-12, 31249 (6e-13) against 4319 (3e-12). The right-hand
  * sides of t-dependent ODEs evaluate mathjs coefficients, so evaluations dominate: odex wins.
  * Both are tested against closed forms.
  */
-import { createRequire } from 'node:module';
 import { compileMethod, diagonalGgnOracle, stepSymbol, type ParamValues } from '../spec/compile.ts';
 import { parse } from 'mathjs';
+import { Solver } from 'odex';
 import type { OutputSpaceOde } from '../symbolic/types.ts';
 import { stateLayout, toParsed, timeStep, type MethodRef } from './discrete.ts';
 import { compileModeOde, envelopeExponent } from './modes.ts';
 import { nagCModeSolution } from './bessel.ts';
+import { fitSlope } from '../util/fit.ts';
 
 /** y' = f(t, y), written into dy. */
 export type Rhs = (t: number, y: Float64Array, dy: Float64Array) => void;
@@ -182,13 +183,10 @@ export function dopri5(
   return { y: out, nEval, nAccept, nReject };
 }
 
-// odex ships its TypeScript source next to its JS; importing it statically would make tsc type-check
-// that source (which fails under strict). Load it at run time and type the part used here.
-const requireCjs = createRequire(import.meta.url);
-let odexModule: { Solver: new (n: number) => OdexSolver } | null = null;
+// odex ships its TypeScript source next to its JavaScript without declarations; the type-check maps
+// 'odex' to types/odex.d.ts (tsconfig.check.json), and this module types the part it uses.
 function odexSolver(n: number): OdexSolver {
-  odexModule ??= requireCjs('odex') as { Solver: new (n: number) => OdexSolver };
-  return new odexModule.Solver(n);
+  return new Solver(n) as OdexSolver;
 }
 
 /** The same contract through the odex package (GBS extrapolation, dense output). */
@@ -264,9 +262,6 @@ interface OdexSolver {
   ): { y: number[]; outcome: number; nAccept: number; nReject: number };
 }
 
-/** The default adaptive integrator: odex (fewer right-hand-side evaluations at 1e-10; see the module comment). */
-export const integrate = odexSolve;
-
 export interface ConvergenceOptions {
   /** The ODE the derivation predicts (terms as in DerivedOde / OutputSpaceOde). */
   ode: Pick<OutputSpaceOde, 'terms'> & Partial<OutputSpaceOde>;
@@ -306,23 +301,10 @@ export interface ConvergenceResult {
   reference: 'ode-solver' | 'bessel-closed-form';
 }
 
-function slope(xs: number[], ys: number[]): number {
-  const n = xs.length;
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0,
-    sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (xs[i] - mx) * (ys[i] - my);
-    sxx += (xs[i] - mx) ** 2;
-  }
-  return sxy / sxx;
-}
-
 /**
  * Runs the discrete method on the quadratic at step sizes giving h, h/2, h/4, … (h = ODE time per
  * step; the step symbol is rescaled accordingly, the other parameters kept) and measures
- * max_t |x_k − X(t_k)| against the ODE solved by `integrate` (or the Bessel closed form for nag-c).
+ * max_t |x_k − X(t_k)| against the ODE solved by `odexSolve` (or the Bessel closed form for nag-c).
  * The order is the slope of log error against log h.
  */
 export function convergenceOrder(
@@ -424,7 +406,7 @@ export function convergenceOrder(
           }
         }
       };
-      const sol = integrate(rhs, tCmp[0], y0, tCmp, { rtol: 1e-11, atol: 1e-13 });
+      const sol = odexSolve(rhs, tCmp[0], y0, tCmp, { rtol: 1e-11, atol: 1e-13 });
       X = sol.y.map((v) => Float64Array.from({ length: n }, (_, i) => v[i * order]));
     }
     let maxErr = 0;
@@ -436,5 +418,5 @@ export function convergenceOrder(
   const orders: number[] = [];
   for (let i = 0; i + 1 < errs.length; i++)
     orders.push(Math.log2(errs[i] / errs[i + 1]) / Math.log2(hs[i] / hs[i + 1]));
-  return { h: hs, maxError: errs, orders, order: slope(hs.map(Math.log), errs.map(Math.log)), reference };
+  return { h: hs, maxError: errs, orders, order: fitSlope(hs.map(Math.log), errs.map(Math.log)), reference };
 }
