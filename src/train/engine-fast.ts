@@ -16,12 +16,13 @@ import { compileMethod } from '../spec/compile.ts';
 import { runFastLoop, type FastLoopStats } from './fast-loop.ts';
 import { initNetwork } from './network.ts';
 
-export const FAST_ENGINE_AVAILABLE = true;
-
-/** Statistics of the last runFast call (frames, near rows, redone steps), for the benchmark. */
-export let lastFastStats: FastLoopStats | null = null;
-
+/** Train with the fast engine (the trajectory only; runFastWithStats also returns its statistics). */
 export function runFast(config: TrainConfig): Trajectory {
+  return runFastWithStats(config).trajectory;
+}
+
+/** The fast engine's trajectory and its statistics (frames, near rows, redone steps). */
+export function runFastWithStats(config: TrainConfig): { trajectory: Trajectory; stats: FastLoopStats } {
   const t0 = performance.now();
   const { data, width: m, steps } = config;
   if (!Number.isInteger(m) || m < 1) throw new RangeError(`width must be an integer >= 1, got ${m}`);
@@ -38,6 +39,7 @@ export function runFast(config: TrainConfig): Trajectory {
     data,
     width: m,
     method: compiled.parsed,
+    compiled,
     params: config.params,
     steps,
     seed: config.seed,
@@ -52,9 +54,8 @@ export function runFast(config: TrainConfig): Trajectory {
         }
       : undefined,
   });
-  lastFastStats = result.stats;
   config.onProgress?.(result.steps, steps);
-  return assembleTrajectory({
+  const trajectory = assembleTrajectory({
     status: result.divergedAt === null ? 'ok' : 'diverged',
     steps: result.steps,
     divergedAt: result.divergedAt,
@@ -71,4 +72,5 @@ export function runFast(config: TrainConfig): Trajectory {
     seed: config.seed,
     finalW: result.finalW,
   });
+  return { trajectory, stats: result.stats };
 }

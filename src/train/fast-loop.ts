@@ -21,6 +21,8 @@ export interface FastLoopOptions {
   data: Dataset;
   width: number;
   method: string | MethodSpec | ParsedSpec;
+  /** The method already compiled with `params` (saves compiling it again). */
+  compiled?: CompiledMethod;
   params: ParamValues;
   steps: number;
   seed: number;
@@ -68,7 +70,7 @@ export interface FastLoopResult {
 
 export function runFastLoop(opts: FastLoopOptions): FastLoopResult {
   const { data, width: m, steps } = opts;
-  const method: CompiledMethod = compileMethod(opts.method, opts.params);
+  const method: CompiledMethod = opts.compiled ?? compileMethod(opts.method, opts.params);
   const net = opts.net ?? initNetwork(data.d, m, opts.seed, opts.initScale ?? 1);
   const p: FastProblem = fastProblem(net, data);
   const { n, d } = p;

@@ -2,15 +2,17 @@
  * Training entry point: dispatches a TrainConfig to an engine and maps user-facing flags to the
  * parameters of a method spec.
  *
- * Engines: 'direct' (src/train/engine-direct.ts, the reference loop), 'fast' (src/train/engine-fast.ts,
- * same contract), 'auto' (fast when it is built, else direct; the default).
+ * Engines: 'direct' (src/train/engine-direct.ts: the WebAssembly kernels, in the weights or in the
+ * span of the data rows, whichever costs less), 'fast' (src/train/engine-fast.ts: dual frames for
+ * rows that cannot flip, same contract; pays in long lazy runs), 'auto' (the default: direct, which
+ * measured fastest on the benchmark cases, docs/performance.md).
  */
 import { resolveMethod, stepSymbol, type ParamValues } from '../spec/compile.ts';
 import { SpecError } from '../spec/parse.ts';
 import type { MethodSpec } from '../spec/types.ts';
 import type { Engine, TrainConfig, Trajectory } from './types.ts';
 import { runDirect } from './engine-direct.ts';
-import { runFast, FAST_ENGINE_AVAILABLE } from './engine-fast.ts';
+import { runFast } from './engine-fast.ts';
 import { runModelDirect } from './both-layers.ts';
 import { usesGgn } from '../spec/compile.ts';
 import { checkTraining } from '../util/limits.ts';
@@ -26,11 +28,9 @@ export function modelLoopReason(config: Pick<TrainConfig, 'train' | 'bias' | 'me
   return null;
 }
 
-/** The engine 'auto' resolves to on this build. */
+/** The engine a choice resolves to ('auto': direct). */
 export function resolveEngine(engine: Engine = 'auto'): 'direct' | 'fast' {
-  if (engine === 'direct') return 'direct';
-  if (engine === 'fast') return 'fast';
-  return FAST_ENGINE_AVAILABLE ? 'fast' : 'direct';
+  return engine === 'fast' ? 'fast' : 'direct';
 }
 
 /** Train the two-layer net with config.method; engine per config.engine (default 'auto'). */
