@@ -1,15 +1,17 @@
 /**
  * The frozen-kernel (linearised) prediction of a training curve: in the eigenbasis of the kernel at
  * initialisation the prediction error decouples into modes, each following the method's own
- * recursion on the scalar quadratic ½λ_i z² (gradient λ_i z). The method runs through the compiled
- * Stepper (src/spec/compile.ts) on the vector of mode coefficients with a diagonal gradient oracle,
- * so the prediction uses the same single definition of the update rule as the training runs.
+ * recursion on the scalar quadratic ½λ_i z² (gradient λ_i z). The iteration is the linearised one of
+ * src/dynamics/linearized.ts (the method's compiled Stepper on the mode coefficients with a diagonal
+ * gradient oracle), so the prediction uses the same single definition of the update rule as the
+ * training runs.
  *
  *   standard model, L = (1/n)‖u − y‖²: du/dt = −(2/n) K e  → modes λ_i = (2/n) λ_i(K), L = (1/n) Σ z_i²
  *   NTK model,      L = ½‖u − y‖²:    du/dt = −H e         → modes λ_i = λ_i(H),       L = ½ Σ z_i²
  */
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { compileMethod, diagonalGgnOracle, type ParamValues } from '../spec/compile.ts';
+import { runLinearized } from '../dynamics/linearized.ts';
+import { symmetricEigen } from '../linalg/eigen.ts';
+import type { ParamValues } from '../spec/compile.ts';
 import type { MethodSpec } from '../spec/types.ts';
 
 export interface KernelModes {
@@ -29,24 +31,22 @@ export function kernelModes(
   kernelScale: number,
   lossScale: number,
 ): KernelModes {
-  const rows: number[][] = [];
-  for (let i = 0; i < n; i++) rows.push(Array.from(kernel.subarray(i * n, (i + 1) * n)));
-  const evd = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });
-  const values = evd.realEigenvalues;
-  const V = evd.eigenvectorMatrix;
-  const order = values.map((_, i) => i).sort((p, q) => values[p] - values[q]);
+  const { values, vectors } = symmetricEigen(kernel, n);
   const lambda = new Float64Array(n);
   const coef = new Float64Array(n);
-  order.forEach((idx, slot) => {
-    lambda[slot] = Math.max(0, values[idx]) * kernelScale;
+  for (let j = 0; j < n; j++) {
+    lambda[j] = Math.max(0, values[j]) * kernelScale;
     let s = 0;
-    for (let i = 0; i < n; i++) s += V.get(i, idx) * e0[i];
-    coef[slot] = s;
-  });
+    for (let i = 0; i < n; i++) s += vectors[i * n + j] * e0[i];
+    coef[j] = s;
+  }
   return { lambda, coef, lossScale };
 }
 
-/** The linearised loss curve L(k), k = 0..epochs, of a method on the given modes. */
+/**
+ * The linearised loss curve L(k), k = 0..epochs, of a method on the given modes. The whole curve is
+ * returned even when the prediction diverges (callers test it with the divergence rule).
+ */
 export function linearisedLoss(
   method: MethodSpec,
   params: ParamValues,
@@ -54,36 +54,8 @@ export function linearisedLoss(
   epochs: number,
 ): Float64Array {
   const { lambda, coef, lossScale } = modes;
-  const stepper = compileMethod(method, params).stepper(Float64Array.from(coef));
-  const oracle = (z: Float64Array, out: Float64Array): void => {
-    for (let i = 0; i < z.length; i++) out[i] = lambda[i] * z[i];
-  };
-  const ggn = diagonalGgnOracle(lambda);
-  const loss = new Float64Array(epochs + 1);
-  const sq = (z: Float64Array): number => {
-    let s = 0;
-    for (let i = 0; i < z.length; i++) s += z[i] * z[i];
-    return lossScale * s;
-  };
-  loss[0] = sq(stepper.x);
-  for (let k = 1; k <= epochs; k++) {
-    stepper.step(oracle, ggn);
-    loss[k] = sq(stepper.x);
-  }
-  return loss;
-}
-
-/** Loss of the single slowest mode λ (unit coefficient): what the λ0 theory predicts for the tail. */
-export function slowestModeLoss(
-  method: MethodSpec,
-  params: ParamValues,
-  lambda0: number,
-  epochs: number,
-): Float64Array {
-  return linearisedLoss(
-    method,
-    params,
-    { lambda: Float64Array.of(lambda0), coef: Float64Array.of(1), lossScale: 1 },
-    epochs,
-  );
+  const run = runLinearized(method, params, { diagonal: lambda }, Float64Array.from(coef), epochs, {
+    stopAtDivergence: false,
+  });
+  return run.sqNorm.map((s) => lossScale * s);
 }
