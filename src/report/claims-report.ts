@@ -137,7 +137,8 @@ export async function verifyReport(
   if (format === 'md') return text;
   // HTML: the same content, tables and headings converted minimally, the $$ … $$ blocks typeset
   // by KaTeX on the server (its CSS and fonts inlined: the file opens offline), plots scaled to the
-  // page width (the SVGs keep their viewBox; CSS sets width 100%, height auto).
+  // page width when the page is narrower than they are (they keep their viewBox; CSS sets
+  // max-width 100%, height auto).
   const html: string[] = [
     '<!doctype html><html lang="en"><head><meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -193,10 +194,10 @@ const REPORT_CSS = [
   'h2{margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}',
   '.table{overflow-x:auto;margin:1em 0}',
   'table{border-collapse:collapse;font-size:13px}',
-  'td,th{border:1px solid #ccc;padding:2px 6px;vertical-align:top;overflow-wrap:anywhere}',
-  'th{background:#f4f4f4}',
+  'td,th{border:1px solid #ccc;padding:2px 6px;vertical-align:top;overflow-wrap:break-word}',
+  'th{background:#f4f4f4;white-space:nowrap}',
   '.math{overflow-x:auto;overflow-y:hidden;margin:1em 0}',
   'figure.plot{margin:1em 0}',
-  'figure.plot svg{display:block;width:100%;max-width:100%;height:auto}',
+  'figure.plot svg{display:block;max-width:100%;height:auto}',
   'li{margin:.2em 0}',
 ].join('\n');

@@ -65,7 +65,7 @@ describe('verify report (HTML)', () => {
   it('plots sit in figures scaled to the page; a long subtitle is wrapped, not widening the chart', async () => {
     const html = await verifyReport([result], 'html', { seed: 1, runs: null });
     expect(html).toMatch(/<figure class="plot"><svg/);
-    expect(html).toMatch(/figure\.plot svg\{[^}]*width:100%[^}]*height:auto/);
+    expect(html).toMatch(/figure\.plot svg\{[^}]*max-width:100%[^}]*height:auto/);
     const svg = await lineChartSvg({ ...result.plots[0], series: result.plots[0].series });
     const width = Number(/<svg[^>]*width="(\d+)"/.exec(svg)?.[1]);
     expect(width).toBeGreaterThan(400);
