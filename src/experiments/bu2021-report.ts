@@ -5,7 +5,6 @@
 import { join } from 'node:path';
 import { lineChartSvg, type Series } from '../report/plot.ts';
 import type { Bu2021Result, EpochPanel, FigureReport, WidthPanel } from './bu2021.ts';
-import { isWidthFigure } from './bu2021.ts';
 import { pct } from './bu2021-analysis.ts';
 import { formatHuman } from '../util/format.ts';
 import { makeOutputDir, writeOutput } from '../util/io.ts';
@@ -233,5 +232,3 @@ export async function writeBu2021(result: Bu2021Result, outDir: string, command:
   files.push('summary.md');
   return files;
 }
-
-export { isWidthFigure };

@@ -125,16 +125,3 @@ export const TINY_SIZES: Bu2021Sizes = {
     seeds: 1,
   },
 };
-
-/** One line describing the sizes of one model's runs, for plot subtitles. */
-export function standardSizeLine(s: StandardSizes, kind: 'epoch' | 'width'): string {
-  return kind === 'epoch'
-    ? `authors' model, ${s.digits} MNIST digits, width ${s.width}, lr ${s.lr}, ${s.epochs} epochs`
-    : `authors' model, ${s.digits} MNIST digits, lr ${s.widthLr}, loss at epoch ${s.widthEpochs}, ${s.seeds} seed(s)`;
-}
-
-export function ntkSizeLine(s: NtkSizes, kind: 'epoch' | 'width'): string {
-  return kind === 'epoch'
-    ? `NTK parameterisation, ${s.data} (unit rows), width ${s.width}, η = ${s.etaTimesLambdaMax}/λmax(H∞), ${s.steps} steps`
-    : `NTK parameterisation, ${s.data} (unit rows), η = ${s.etaTimesLambdaMax}/λmax(H∞), loss at step ${s.widthSteps}, ${s.seeds} seed(s)`;
-}

@@ -193,14 +193,3 @@ export function logS(a: Series, cap: number): Series {
   }
   return withCap(sum, Math.min(cap, a.prec));
 }
-
-/** The polynomial Σ coefs[i] h^i for i < n as one coefficient string with h replaced by hText. */
-export function toPolynomialText(s: Series, upTo: number, hText: string): Coef {
-  let out: Coef = C.ZERO;
-  for (let n = Math.min(s.val, 0); n < upTo; n++) {
-    const c = coefAt(s, n);
-    if (C.isZero(c)) continue;
-    out = C.add(out, n === 0 ? c : C.mul(c, C.canon(`(${hText})^(${n})`)));
-  }
-  return out;
-}
