@@ -2,6 +2,7 @@
  * `dynview train`: train the wide two-layer ReLU net with a method (built-in name or spec .json file)
  * and report the loss, its measured rate, the NTK spectrum along the run and the drift.
  */
+import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { UsageError } from './errors.ts';
 import {
@@ -129,7 +130,6 @@ async function runTrainCommand(opts: TrainOpts): Promise<void> {
   );
   let bar: { start(total: number, v: number): void; update(v: number): void; stop(): void } | null = null;
   if (process.stderr.isTTY) {
-    const { default: cliProgress } = await import('cli-progress');
     bar = new cliProgress.SingleBar(
       {
         stream: process.stderr,
@@ -193,7 +193,9 @@ function summary(
     out.push(`status:        ok, ${t.steps} steps in ${formatHuman(t.seconds, 3)} s`);
   }
   const lastFinite = t.status === 'diverged' ? Math.max(0, t.steps - 1) : t.steps;
-  out.push(`loss:          ${formatHuman(t.loss[0])} at step 0 → ${formatHuman(t.loss[lastFinite])} at step ${lastFinite}`);
+  out.push(
+    `loss:          ${formatHuman(t.loss[0])} at step 0 → ${formatHuman(t.loss[lastFinite])} at step ${lastFinite}`,
+  );
   if (t.rate) {
     const [a, b] = t.rate.window;
     const verb = t.rate.perStep <= 0 ? 'falls' : 'grows';

@@ -4,7 +4,11 @@
  * progress bar per claim on a TTY and a final table; exit 1 if a claim is refuted or a false twin is
  * not, 3 if something is inconclusive, 0 otherwise.
  */
+import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import * as vr from '../claims/verify-run.ts';
+import { runProof } from '../claims/proof.ts';
+import { verifyReport, verifyTable, type VerifyJson } from '../report/claims-report.ts';
 import { UsageError } from './errors.ts';
 import { parseInteger } from './options.ts';
 import { planOutputs, withoutTimings, writeOutput } from '../util/io.ts';
@@ -68,8 +72,6 @@ export function registerVerify(program: Command): Command {
         ],
         targets,
       );
-      const vr = await import('../claims/verify-run.ts');
-      const { verifyTable, verifyReport } = await import('../report/claims-report.ts');
       const wrap = async <T>(f: () => Promise<T> | T): Promise<T> => {
         try {
           return await f();
@@ -79,17 +81,16 @@ export function registerVerify(program: Command): Command {
         }
       };
       const started = performance.now();
-      let json: import('../report/claims-report.ts').VerifyJson;
+      let json: VerifyJson;
       if (opts.merge) {
         if (targets.length === 0) throw new UsageError('--merge needs the shard JSON files');
         json = await wrap(() => vr.mergeVerifyJson(targets));
       } else {
         const shard = opts.shard === undefined ? null : await wrap(() => vr.parseShard(opts.shard!));
         const proofs = vr.shardTargets(await wrap(() => vr.resolveTargets(targets)), shard);
-        const { runProof } = await import('../claims/proof.ts');
         const results = [];
         const tty = process.stderr.isTTY === true;
-        const { SingleBar, Presets } = await import('cli-progress');
+        const { SingleBar, Presets } = cliProgress;
         for (const p of proofs) {
           const bar = tty
             ? new SingleBar(
