@@ -21,6 +21,7 @@ export class ClaimError extends Error {
 export const DATA_KINDS = ['sphere', 'paper-synthetic'] as const;
 export const REGIMES: Regime[] = ['ode', 'discrete', 'network'];
 const CLAIM_FIELDS = new Set([
+  '$schema',
   'id',
   'statement',
   'latex',
@@ -112,13 +113,16 @@ function parseAssert(raw: unknown, allowedSymbols: Set<string>): Assertion {
       if (!fields.includes(k))
         throw new ClaimError(`assert: unknown field '${k}' for kind '${String(kind)}'`);
   };
+  const form = raw.form ?? 'asymptotic';
+  if (form !== 'asymptotic' && form !== 'bound')
+    throw new ClaimError(`assert.form must be 'asymptotic' or 'bound', got '${String(form)}'`);
   if (kind === 'linear') {
-    only(['kind', 'rate', 'tolerance']);
-    return { kind, rate: checkExpr('rate', raw.rate), tolerance };
+    only(['kind', 'rate', 'tolerance', 'form']);
+    return { kind, rate: checkExpr('rate', raw.rate), tolerance, form };
   }
   if (kind === 'sublinear') {
-    only(['kind', 'exponent', 'tolerance']);
-    return { kind, exponent: checkExpr('exponent', raw.exponent), tolerance };
+    only(['kind', 'exponent', 'tolerance', 'form']);
+    return { kind, exponent: checkExpr('exponent', raw.exponent), tolerance, form };
   }
   if (kind === 'ode') {
     only(['kind', 'terms', 'resolution', 'space']);
@@ -259,6 +263,31 @@ export function parseClaim(raw: unknown): Claim {
     const steps = instances.horizon && 'steps' in instances.horizon ? instances.horizon.steps : 0;
     checkTraining(instances.n[1], instances.d[1], regime === 'network' ? instances.width[1] : 1, steps);
   }
+  // Every field is used or rejected (docs/claims.md, "Claims mean one thing").
+  const rawInstances = isObject(raw.instances) ? raw.instances : {};
+  if (assert.kind === 'ode') {
+    if (raw.regime !== undefined && raw.regime !== 'ode')
+      throw new ClaimError(
+        `an 'ode' (terms) claim is about the derived ODE: 'regime' must be 'ode' or absent`,
+      );
+    if (raw.instances !== undefined)
+      throw new ClaimError(`an 'ode' (terms) claim is symbolic: 'instances' is not used (remove it)`);
+  } else if (regime !== 'network') {
+    if (rawInstances.horizon !== undefined)
+      throw new ClaimError(
+        `instances.horizon: a ${regime}-regime claim is decided exactly for all time (an asymptotic statement); a finite horizon is only meaningful in the network regime`,
+      );
+    if (rawInstances.width !== undefined)
+      throw new ClaimError(`instances.width is only used in the network regime (this claim is '${regime}')`);
+  }
+  if (raw.driftBound !== undefined && regime !== 'network')
+    throw new ClaimError(`'driftBound' is only used in the network regime (this claim is '${regime}')`);
+  {
+    const spec = resolveMethod(method).spec;
+    const stepName = spec.step;
+    if (stepName in params && rawInstances.eta !== undefined)
+      throw new ClaimError(`the step '${stepName}' is set twice: in params and in instances.eta (keep one)`);
+  }
   const num = (f: 'driftBound' | 'lambda0Min', dflt: number): number => {
     const v = raw[f];
     if (v === undefined) return dflt;
@@ -277,6 +306,7 @@ export function parseClaim(raw: unknown): Claim {
     instances,
     driftBound: num('driftBound', 0.25),
     lambda0Min: num('lambda0Min', 1e-6),
+    raw: raw as Record<string, unknown>,
   };
 }
 

@@ -6,10 +6,13 @@
 import fc from 'fast-check';
 import { parse } from 'mathjs';
 import { resolveMethod, stepSymbol } from '../spec/compile.ts';
+import { isStepDependent } from '../dynamics/discrete.ts';
 import { instanceArbitrary } from './arbitraries.ts';
 import { buildInstance } from './instance.ts';
 import { classifyDecay } from './rate-fit.ts';
 import { defaultEta, discreteRegime, networkRegime, odeRegime, type RegimeTrajectory } from './regimes.ts';
+import { certifyInstance } from './certified.ts';
+import type { Certificate } from '../certify/types.ts';
 import { checkOdeTerms } from './symbolic.ts';
 import type {
   Claim,
@@ -38,6 +41,8 @@ export interface RunOptions {
 }
 
 export interface ClaimRun extends ClaimResult {
+  /** ode/discrete regimes: one certificate per decided instance (the counterexample's first). */
+  certificates?: Certificate[];
   /** Trajectories of the first instances, when asked for (not serialised). */
   trajectories?: Array<{ instance: Instance; t: Float64Array; loss: Float64Array }>;
 }
@@ -84,13 +89,20 @@ export async function evaluateInstance(
       trajectory: null,
     };
   }
-  const eta = inst.eta ?? defaultEta(lambdaMax);
   const stepName = stepSymbol(resolveMethod(claim.method).spec);
+  // A step set in params wins (it is evaluated below); else instances.eta, else the default.
+  const stepInParams = stepName !== null && stepName in claim.params;
+  let eta = inst.eta ?? defaultEta(lambdaMax);
   const scope: Record<string, number> = { lambda0, lambdaMax, n: inst.n, d: data.data.d, eta, m: inst.width };
   if (stepName) scope[stepName] = eta;
   let params: Record<string, number>;
   try {
     params = instanceParams(claim, inst, scope);
+    if (stepInParams && stepName) {
+      eta = params[stepName];
+      scope.eta = eta;
+      scope[stepName] = eta;
+    }
   } catch (err) {
     return {
       outcome: {
@@ -246,8 +258,35 @@ export async function runClaim(claim: Claim, opts: RunOptions = {}): Promise<Cla
   const trajectories: Array<{ instance: Instance; t: Float64Array; loss: Float64Array }> = [];
   let mainPhase = true;
   let done = 0;
+  // ode / discrete regimes: decided exactly per instance (certified); network: measured.
+  const certified = claim.regime !== 'network';
+  const certificates = new Map<string, Certificate>();
+  const keyOf = (i: Instance) => JSON.stringify([i.data, i.n, i.d, i.seed, i.eta]);
+  const evaluate = async (
+    inst: Instance,
+  ): Promise<{ outcome: InstanceOutcome; trajectory: RegimeTrajectory | null }> => {
+    if (!certified) return evaluateInstanceSafely(claim, inst);
+    try {
+      const r = certifyInstance(claim, claim.raw ?? {}, inst);
+      if (r.certificate) certificates.set(keyOf(inst), r.certificate);
+      return { outcome: r.outcome, trajectory: null };
+    } catch (err) {
+      return {
+        outcome: {
+          instance: inst,
+          lambda0: Number.NaN,
+          lambdaMax: Number.NaN,
+          status: 'inconclusive',
+          reason: `error: ${(err as Error).message.split('\n')[0]}`,
+          regimeNote: claim.regime,
+          numbers: {},
+        },
+        trajectory: null,
+      };
+    }
+  };
   const prop = fc.asyncProperty(instanceArbitrary(claim), async (inst) => {
-    const { outcome, trajectory } = await evaluateInstanceSafely(claim, inst);
+    const { outcome, trajectory } = await evaluate(inst);
     if (mainPhase) {
       outcomes.push(outcome);
       if (trajectory && trajectories.length < (opts.keepTrajectories ?? 0))
@@ -262,7 +301,7 @@ export async function runClaim(claim: Claim, opts: RunOptions = {}): Promise<Cla
   let counterexample: Counterexample | null = null;
   if (details.failed && details.counterexample) {
     const inst = details.counterexample[0] as Instance;
-    const replayed = await evaluateInstanceSafely(claim, inst);
+    const replayed = await evaluate(inst);
     const path = details.counterexamplePath ?? '';
     counterexample = {
       instance: inst,
@@ -287,8 +326,8 @@ export async function runClaim(claim: Claim, opts: RunOptions = {}): Promise<Cla
     .sort((x, y) => x - y);
   const claimedVals = outcomes.filter((o) => o.claimed !== undefined).map((o) => o.claimed!);
   const numeric: ObligationResult = {
-    name: `${a.kind} decay in the ${claim.regime} regime (${a.kind === 'linear' ? `rate ≥ ${a.rate}` : `exponent ≥ ${a.exponent}`}, tolerance ${a.tolerance})`,
-    kind: 'numeric',
+    name: `${a.kind} decay in the ${claim.regime} regime (${a.kind === 'linear' ? `rate ≥ ${a.rate}` : `exponent ≥ ${a.exponent}`}, tolerance ${a.tolerance}, ${a.form})`,
+    kind: certified ? 'certified' : 'numeric',
     status: counterexample ? 'fail' : inconclusive.length > 0 ? 'inconclusive' : 'pass',
     detail: counterexample
       ? `counterexample (${describeInstance(counterexample.instance!)}): ${counterexample.reason}`
@@ -307,11 +346,7 @@ export async function runClaim(claim: Claim, opts: RunOptions = {}): Promise<Cla
     .sort((x, y) => x - y);
   // A crossover is reported for methods with step-dependent coefficients (NAG-C's (k−1)/(k+r−1)):
   // their fixed-step runs leave a polynomial regime; for the others p/c only measures mode mixing.
-  const stepDependent = resolveMethod(claim.method).equations.some(
-    (eq) =>
-      eq.terms.some((t) => /\bk\b/.test(t.coef)) ||
-      eq.grads.some((g) => g.arg.some((t) => /\bk\b/.test(t.coef))),
-  );
+  const stepDependent = isStepDependent(claim.method);
   if (
     claim.regime !== 'ode' &&
     stepDependent &&
@@ -342,5 +377,20 @@ export async function runClaim(claim: Claim, opts: RunOptions = {}): Promise<Cla
     },
     seconds: (performance.now() - started) / 1000,
     trajectories: opts.keepTrajectories ? trajectories : undefined,
+    certificates: certified
+      ? orderedCertificates(certificates, counterexample?.instance ?? null, keyOf)
+      : undefined,
   };
+}
+
+/** The counterexample's certificate first, then the others in instance order. */
+function orderedCertificates(
+  all: Map<string, Certificate>,
+  cex: Instance | null,
+  keyOf: (i: Instance) => string,
+): Certificate[] {
+  const out = [...all.values()];
+  if (!cex) return out;
+  const c = all.get(keyOf(cex));
+  return c ? [c, ...out.filter((x) => x !== c)] : out;
 }

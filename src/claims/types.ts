@@ -30,9 +30,15 @@ export interface InstanceRanges {
   horizon: Horizon | null;
 }
 
+/**
+ * `form`: 'asymptotic' (default) asserts the asymptotic rate (lim sup (1/t) ln L ≤ −rate; a double root
+ * at exactly that rate still satisfies it); 'bound' asserts L(t) ≤ C·exp(−rate·t) with a finite C.
+ */
+export type RateForm = 'asymptotic' | 'bound';
+
 export type Assertion =
-  | { kind: 'linear'; rate: string; tolerance: number }
-  | { kind: 'sublinear'; exponent: string; tolerance: number }
+  | { kind: 'linear'; rate: string; tolerance: number; form: RateForm }
+  | { kind: 'sublinear'; exponent: string; tolerance: number; form: RateForm }
   | { kind: 'ode'; terms: Record<string, string>; resolution: 'low' | 'high'; space: 'weight' | 'output' };
 
 export interface Claim {
@@ -53,6 +59,8 @@ export interface Claim {
   driftBound: number;
   /** Smallest λ0 the claim accepts (hypothesis λ0 > 0, default 1e-6). */
   lambda0Min: number;
+  /** The claim as written (JSON), carried into certificates. */
+  raw?: Record<string, unknown>;
 }
 
 /** One sampled instance (what fast-check generates; printed with the counterexample). */
@@ -99,7 +107,8 @@ export interface Counterexample {
 
 export interface ObligationResult {
   name: string;
-  kind: 'symbolic' | 'numeric';
+  /** symbolic: exact identity; certified: decided exactly with a certificate; numeric: measured. */
+  kind: 'symbolic' | 'certified' | 'numeric';
   status: 'pass' | 'fail' | 'inconclusive';
   detail: string;
   /** Computed value next to the theory value, when there are numbers to show. */

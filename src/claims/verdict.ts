@@ -92,7 +92,7 @@ export function judgeDecay(assert: Assertion, decay: DecayClassification, claime
 export function combineVerdict(obligations: ObligationResult[]): Verdict {
   if (obligations.some((o) => o.status === 'fail')) return 'refuted';
   if (obligations.length === 0 || obligations.some((o) => o.status === 'inconclusive')) return 'inconclusive';
-  return obligations.every((o) => o.kind === 'symbolic') ? 'proved' : 'supported';
+  return obligations.every((o) => o.kind === 'symbolic' || o.kind === 'certified') ? 'proved' : 'supported';
 }
 
 /** Exit code of `dynview check` for a verdict. */

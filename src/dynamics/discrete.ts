@@ -64,13 +64,20 @@ export function stateLayout(parsed: ParsedSpec): StateEntry[] {
   return out;
 }
 
-/** True when some update coefficient depends on the iteration counter k. */
-export function isStepDependent(method: MethodRef, params: ParamValues): boolean {
-  const compiled = compileMethod(toParsed(method), params);
-  return compiled.equations.some(
-    (eq) =>
-      eq.terms.some((t) => t.constant === null) ||
-      eq.grads.some((g) => g.arg.some((t) => t.constant === null)),
+/**
+ * True when some update coefficient depends on the iteration counter k (the one detector of step
+ * dependence: a coefficient whose expression mentions the symbol k). Parameter values do not matter.
+ */
+export function isStepDependent(method: MethodRef, _params?: ParamValues): boolean {
+  const usesK = (coef: string): boolean => {
+    let found = false;
+    parse(coef).traverse((n) => {
+      if (n.type === 'SymbolNode' && (n as unknown as { name: string }).name === 'k') found = true;
+    });
+    return found;
+  };
+  return toParsed(method).equations.some(
+    (eq) => eq.terms.some((t) => usesK(t.coef)) || eq.grads.some((g) => g.arg.some((t) => usesK(t.coef))),
   );
 }
 

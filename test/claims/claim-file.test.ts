@@ -20,13 +20,36 @@ describe('parseClaim', () => {
         data: 'sphere',
         n: [4, 30],
         d: [2, 12],
-        width: [2000, 50000],
         runs: 50,
-        horizon: { t: 400 },
       },
     });
     expect(issue.instances.n).toEqual([4, 30]);
-    expect(issue.instances.horizon).toEqual({ t: 400 });
+    expect(issue.assert).toMatchObject({ form: 'asymptotic' });
+  });
+
+  it('rejects fields a claim would not use (exit 2): horizon and width outside the network regime, a step set twice, instances of an ode-terms claim', () => {
+    const lin = { kind: 'linear', rate: 'lambda0' };
+    expect(() => parseClaim({ ...base, assert: lin, instances: { horizon: { t: 400 } } })).toThrow(/horizon/);
+    expect(() =>
+      parseClaim({ ...base, assert: lin, regime: 'discrete', instances: { width: [10, 20] } }),
+    ).toThrow(/width/);
+    expect(() =>
+      parseClaim({
+        ...base,
+        assert: lin,
+        regime: 'discrete',
+        params: { eta: 0.1 },
+        instances: { eta: [0.1, 0.2] },
+      }),
+    ).toThrow(/set twice/);
+    expect(() =>
+      parseClaim({ ...base, assert: { kind: 'ode', terms: { "X'": '1' } }, instances: { n: [4, 5] } }),
+    ).toThrow(/instances/);
+    expect(() => parseClaim({ ...base, assert: lin, driftBound: 0.2 })).toThrow(/driftBound/);
+    expect(
+      parseClaim({ ...base, assert: lin, regime: 'network', instances: { horizon: { steps: 100 } } })
+        .instances.horizon,
+    ).toEqual({ steps: 100 });
   });
 
   it('accepts parameter ranges and expressions, and an inline method spec', () => {
@@ -61,7 +84,7 @@ describe('parseClaim', () => {
     ['unknown param', { ...base, params: { beta: 0.5 } }, /no parameter 'beta'/],
     ['bad regime', { ...base, regime: 'sde' }, /regime/],
     ['bad kind', { ...base, assert: { kind: 'quadratic' } }, /assert.kind/],
-    ['bad horizon', { ...base, instances: { horizon: { t: -1 } } }, /horizon/],
+    ['bad horizon', { ...base, regime: 'network', instances: { horizon: { t: -1 } } }, /horizon/],
     ['bad data', { ...base, instances: { data: 'cifar' } }, /instances.data/],
     ['bad ode term', { ...base, assert: { kind: 'ode', terms: { foo: '1' } } }, /unknown term/],
   ];

@@ -21,8 +21,13 @@ describe('verdict semantics', () => {
     quality: null,
     reason: '',
   });
-  const linear = { kind: 'linear' as const, rate: 'x', tolerance: 0.05 };
-  const sublinear = { kind: 'sublinear' as const, exponent: 'x', tolerance: 0.05 };
+  const linear = { kind: 'linear' as const, rate: 'x', tolerance: 0.05, form: 'asymptotic' as const };
+  const sublinear = {
+    kind: 'sublinear' as const,
+    exponent: 'x',
+    tolerance: 0.05,
+    form: 'asymptotic' as const,
+  };
   it('a linear claim is an upper bound: measured ≥ claimed within the tolerance', () => {
     expect(judgeDecay(linear, lin(1), 1.04).status).toBe('pass');
     expect(judgeDecay(linear, lin(1), 2).status).toBe('fail');
@@ -52,12 +57,12 @@ describe('verdict semantics', () => {
 });
 
 describe('runClaim', () => {
-  it('supports true claims and refutes their false twins (ODE regime)', async () => {
+  it('proves true claims and refutes their false twins (ODE regime, certified)', async () => {
     const t = (assert: object, extra: object = {}) =>
       runClaim(parseClaim({ id: 'c', method: 'gd', regime: 'ode', assert, instances: SMALL, ...extra }), {
         seed: 3,
       });
-    expect((await t({ kind: 'linear', rate: '2*lambda0' })).verdict).toBe('supported');
+    expect((await t({ kind: 'linear', rate: '2*lambda0' })).verdict).toBe('proved');
     expect((await t({ kind: 'linear', rate: '3*lambda0' })).verdict).toBe('refuted');
     expect((await t({ kind: 'sublinear', exponent: '1' })).verdict).toBe('refuted');
     const nag = (assert: object) =>
@@ -65,8 +70,8 @@ describe('runClaim', () => {
         parseClaim({ id: 'n', method: 'nag-c', params: { r: 3 }, regime: 'ode', assert, instances: SMALL }),
         { seed: 3 },
       );
-    expect((await nag({ kind: 'sublinear', exponent: '2' })).verdict).toBe('supported');
-    expect((await nag({ kind: 'sublinear', exponent: '3' })).verdict).toBe('supported');
+    expect((await nag({ kind: 'sublinear', exponent: '2' })).verdict).toBe('proved');
+    expect((await nag({ kind: 'sublinear', exponent: '3' })).verdict).toBe('proved');
     expect((await nag({ kind: 'sublinear', exponent: '4' })).verdict).toBe('refuted');
     expect((await nag({ kind: 'linear', rate: '0.5*lambda0' })).verdict).toBe('refuted');
   });
@@ -87,7 +92,7 @@ describe('runClaim', () => {
     expect(again.counterexample!.instance).toEqual(ce.instance);
   });
 
-  it('divergence is inconclusive (η far above 2/λmax), not a pass', async () => {
+  it('a diverging mode refutes a convergence claim (η far above 2/λmax), with the mode as counterexample', async () => {
     const r = await runClaim(
       parseClaim({
         id: 'd',
@@ -98,8 +103,8 @@ describe('runClaim', () => {
       }),
       { seed: 2 },
     );
-    expect(r.verdict).toBe('inconclusive');
-    expect(r.inconclusive.reasons.join(' ')).toMatch(/diverg/);
+    expect(r.verdict).toBe('refuted');
+    expect(r.counterexample!.reason).toMatch(/diverging mode λ = .* grows by a factor/);
   });
 
   it('symbolic ode claims are proved or refuted exactly', async () => {

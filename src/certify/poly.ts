@@ -1,0 +1,135 @@
+/**
+ * Polynomials with interval coefficients (a[j] multiplies z^j) and the two stability tests of the
+ * certificates, both reduced to sign conditions:
+ * - Routh–Hurwitz: every root of p has Re z < 0 ⟺ (lead > 0 after a sign change) every coefficient
+ *   > 0 and the Hurwitz minors Δ_2 … Δ_{n−1} > 0. Conversely a coefficient or a minor < 0 (lead > 0)
+ *   puts a root in Re z > 0 (the closed left half-plane is the closure of the Hurwitz set, on which
+ *   every coefficient and minor is ≥ 0).
+ * - Schur (|z| < 1) through the Möbius map z = (1 + w)/(1 − w): q(w) = Σ a_k (1 + w)^k (1 − w)^(n−k)
+ *   is Hurwitz ⟺ p is Schur stable; a root of q in Re w > 0 is a root of p with |z| > 1.
+ * Rates become these tests on a shifted or scaled polynomial: Re z < −c ⟺ p(w − c) Hurwitz,
+ * |z| < ρ ⟺ p(ρ w) Schur.
+ */
+import { ONE, ZERO, add, div, iv, mul, neg, powInt, sub, type Interval } from './interval.ts';
+
+export type IPoly = Interval[];
+
+export function polyMul(a: IPoly, b: IPoly): IPoly {
+  const out: IPoly = new Array(a.length + b.length - 1).fill(ZERO);
+  for (let i = 0; i < a.length; i++)
+    for (let j = 0; j < b.length; j++) out[i + j] = add(out[i + j], mul(a[i], b[j]));
+  return out;
+}
+
+/** q(w) = p(w − c), by Horner in polynomials: q = (…(a_n (w − c) + a_{n−1})(w − c) + …). */
+export function shiftPoly(p: IPoly, c: Interval): IPoly {
+  const lin: IPoly = [neg(c), ONE];
+  let q: IPoly = [p[p.length - 1]];
+  for (let j = p.length - 2; j >= 0; j--) {
+    q = polyMul(q, lin);
+    q[0] = add(q[0], p[j]);
+  }
+  return q;
+}
+
+/** q(z) = p(s·z). */
+export function scalePoly(p: IPoly, s: Interval): IPoly {
+  return p.map((a, j) => mul(a, powInt(s, j)));
+}
+
+/** Möbius image q(w) = Σ a_k (1 + w)^k (1 − w)^(n−k) (unit disk → left half-plane). */
+export function mobiusPoly(p: IPoly): IPoly {
+  const n = p.length - 1;
+  let out: IPoly = new Array(n + 1).fill(ZERO);
+  for (let k = 0; k <= n; k++) {
+    let term: IPoly = [p[k]];
+    for (let i = 0; i < k; i++) term = polyMul(term, [ONE, ONE]);
+    for (let i = 0; i < n - k; i++) term = polyMul(term, [ONE, iv(-1)]);
+    out = out.map((a, j) => add(a, term[j] ?? ZERO));
+  }
+  return out;
+}
+
+/** Determinant of a small interval matrix by cofactor expansion along the first row. */
+export function detInterval(m: Interval[][]): Interval {
+  const n = m.length;
+  if (n === 0) return ONE;
+  if (n === 1) return m[0][0];
+  if (n === 2) return sub(mul(m[0][0], m[1][1]), mul(m[0][1], m[1][0]));
+  let s = ZERO;
+  for (let j = 0; j < n; j++) {
+    const a = m[0][j];
+    if (a.lo === 0 && a.hi === 0) continue;
+    const minor = m.slice(1).map((row) => row.filter((_, c) => c !== j));
+    const t = mul(a, detInterval(minor));
+    s = j % 2 === 0 ? add(s, t) : sub(s, t);
+  }
+  return s;
+}
+
+/** One sign condition: a named quantity that must be > 0. */
+export interface SignCondition {
+  name: string;
+  value: Interval;
+}
+
+/**
+ * The Routh–Hurwitz conditions of p (ascending coefficients): the leading coefficient, every
+ * coefficient, and the Hurwitz minors Δ_2 … Δ_{n−1}, each as "must be > 0" after multiplying p by
+ * the sign of its leading coefficient (the sign must be certain, else the lead itself is the only
+ * condition returned, undecided).
+ */
+export function hurwitzConditions(p: IPoly): SignCondition[] {
+  let q = p.slice();
+  while (q.length > 1 && q[q.length - 1].lo === 0 && q[q.length - 1].hi === 0) q.pop();
+  const n = q.length - 1;
+  const lead = q[n];
+  if (lead.lo <= 0 && lead.hi >= 0) return [{ name: 'leading coefficient', value: lead }];
+  if (lead.hi < 0) q = q.map(neg);
+  const out: SignCondition[] = [{ name: `a${n} (lead)`, value: q[n] }];
+  for (let j = n - 1; j >= 0; j--) out.push({ name: `a${j}`, value: q[j] });
+  // descending b_0 = a_n, …, b_n = a_0; Hurwitz matrix H_ij = b_{2j−i} (1-based)
+  const b = (k: number): Interval => (k < 0 || k > n ? ZERO : q[n - k]);
+  for (let k = 2; k <= n - 1; k++) {
+    const H: Interval[][] = [];
+    for (let i = 1; i <= k; i++) {
+      const row: Interval[] = [];
+      for (let j = 1; j <= k; j++) row.push(b(2 * j - i));
+      H.push(row);
+    }
+    out.push({ name: `Hurwitz minor Δ${k}`, value: detInterval(H) });
+  }
+  return out;
+}
+
+/** Characteristic polynomial det(zI − T) of an interval matrix (Faddeev–LeVerrier). */
+export function charPoly(T: Interval[][]): IPoly {
+  const n = T.length;
+  if (n === 1) return [neg(T[0][0]), ONE];
+  if (n === 2) {
+    const tr = add(T[0][0], T[1][1]);
+    const det = sub(mul(T[0][0], T[1][1]), mul(T[0][1], T[1][0]));
+    return [det, neg(tr), ONE];
+  }
+  const c: Interval[] = new Array(n + 1).fill(ZERO);
+  c[n] = ONE;
+  let M: Interval[][] = T.map((row) => row.map(() => ZERO));
+  for (let k = 1; k <= n; k++) {
+    // M_k = T·M_{k−1} + c_{n−k+1} I
+    const next: Interval[][] = [];
+    for (let i = 0; i < n; i++) {
+      const row: Interval[] = [];
+      for (let j = 0; j < n; j++) {
+        let s = i === j ? c[n - k + 1] : ZERO;
+        for (let l = 0; l < n; l++) s = add(s, mul(T[i][l], M[l][j]));
+        row.push(s);
+      }
+      next.push(row);
+    }
+    M = next;
+    let tr = ZERO;
+    for (let i = 0; i < n; i++) for (let l = 0; l < n; l++) tr = add(tr, mul(T[i][l], M[l][i]));
+    c[n - k] = neg(div(tr, iv(k)));
+  }
+  return c;
+}
