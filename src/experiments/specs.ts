@@ -3,7 +3,7 @@
  * each; the standard-MLP runs, the NTK runs and the linearised mode iteration all compile these
  * through src/spec/compile.ts.
  *
- * - pytorch-momentum: torch.optim.SGD(momentum=β): v[k] = β v[k−1] + ∇L(x[k]); x[k+1] = x[k] − η v[k].
+ * - torch-momentum (examples/methods/torch-momentum.json): torch.optim.SGD(momentum=β): v[k] = β v[k−1] + ∇L(x[k]); x[k+1] = x[k] − η v[k].
  *   The Stepper's convention (an auxiliary's own earlier value before the start is 0) gives
  *   v[0] = ∇L(x[0]), PyTorch's buffer initialisation. It equals heavy ball x[k+1] = x[k] − η∇L +
  *   β(x[k] − x[k−1]) exactly (hb-fixed), which the tests check.
@@ -19,15 +19,10 @@
  */
 import type { MethodSpec } from '../spec/types.ts';
 import { GD, HM } from '../spec/builtins.ts';
+import torchMomentum from '../../examples/methods/torch-momentum.json' with { type: 'json' };
 
-export const PYTORCH_MOMENTUM: MethodSpec = {
-  name: 'pytorch-momentum',
-  description: 'torch.optim.SGD with momentum β (buffer initialised to the first gradient).',
-  params: ['eta', 'beta'],
-  step: 'eta',
-  time: 'k*eta',
-  update: ['v[k] = beta*v[k-1] + grad(x[k])', 'x[k+1] = x[k] - eta*v[k]'],
-};
+/** The user-facing example spec is the definition (examples/methods/torch-momentum.json). */
+export const PYTORCH_MOMENTUM: MethodSpec = torchMomentum;
 
 export const PYTORCH_NESTEROV: MethodSpec = {
   name: 'pytorch-nesterov',
