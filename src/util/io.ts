@@ -160,6 +160,8 @@ function checkFile(o: OutputTarget): void {
   try {
     st = statSync(o.path);
   } catch (err) {
+    if (errCode(err) === 'ENOTDIR')
+      throw new OutputError(`${o.flag} ${quote(o.path)}: a parent of it is not a directory`);
     if (errCode(err) !== 'ENOENT') throw new OutputError(`${o.flag} ${quote(o.path)}: ${errCode(err)}`);
   }
   if (st && !st.isFile())
@@ -191,6 +193,8 @@ function checkDir(o: OutputTarget): void {
     try {
       st = statSync(p);
     } catch (err) {
+      if (errCode(err) === 'ENOTDIR')
+        throw new OutputError(`${o.flag} ${quote(o.path)}: a parent of it is not a directory`);
       if (errCode(err) !== 'ENOENT') throw new OutputError(`${o.flag} ${quote(o.path)}: ${errCode(err)}`);
     }
     if (st) {
