@@ -117,11 +117,6 @@ module.exports = {
       known('src/claims/verify-run.ts', 'src/report/claims-report.ts', 'layer-claims-imports-up'),
       // H2: the verify pipeline gets its proofs passed in by the CLI.
       known('src/claims/verify-run.ts', 'proofs/index.ts', 'src-imports-proofs-or-bench'),
-      // H3: the CLI's bench command loads bench/ at run time without a static src → bench edge.
-      known('src/cli/bench.ts', 'bench/run.ts', 'src-imports-proofs-or-bench'),
-      // H1: Probe and Network move below train (structural inputs).
-      known('src/symbolic/output-space.ts', 'src/train/types.ts', 'layer-symbolic-imports-sibling'),
-      known('src/ntk/gram.ts', 'src/train/types.ts', 'layer-ntk-imports-sibling'),
     ],
   },
 };

@@ -10,7 +10,6 @@
  * H(W) is built from activation bitsets: (x_i·x_j) · popcount(A_i & A_j) / m, O(mnd + n²m/32).
  */
 import type { Dataset } from '../data/types.ts';
-import type { Network } from '../train/types.ts';
 import { gramRows } from '../linalg/dense.ts';
 import { extremeEigenvalues } from '../linalg/eigen.ts';
 import { activationBits, coActivationCounts, type ActivationBits } from './activations.ts';
@@ -77,8 +76,16 @@ export function ntkFromBits(bits: ActivationBits, G: Float64Array, out?: Float64
   return H;
 }
 
-/** The empirical NTK H(W) of the network at first-layer weights W (m×d). */
-export function empiricalNtk(net: Network, W: Float64Array, data: Dataset, out?: Float64Array): Float64Array {
+/**
+ * The empirical NTK H(W) of a width-m network at first-layer weights W (m×d). Only the width is read
+ * from `net` (a src/train Network fits; the kernel code does not depend on the trainer's types).
+ */
+export function empiricalNtk(
+  net: { readonly m: number },
+  W: Float64Array,
+  data: Dataset,
+  out?: Float64Array,
+): Float64Array {
   const bits = activationBits(W, net.m, data);
   return ntkFromBits(bits, dataGram(data), out);
 }

@@ -11,7 +11,6 @@
  * exactly what it drops.
  */
 import type { DerivedOde, OutputSpaceOde } from './types.ts';
-import type { Probe } from '../train/types.ts';
 import { parse } from 'mathjs';
 import { derivativeOrder } from './vector-series.ts';
 import { formatLatex, formatOde, orderedKeys } from './format.ts';
@@ -109,6 +108,20 @@ export function toOutputSpace(ode: DerivedOde, opts: OutputSpaceOptions = {}): O
   };
 }
 
+/**
+ * What the estimate reads of one probe of a training run (src/train's Probe has these fields; the
+ * algebra here does not depend on the trainer's types).
+ */
+export interface KernelMotionProbe {
+  step: number;
+  /** λ_min of the empirical NTK H(t). */
+  lambdaMin: number;
+  /** ‖H(t) − H(0)‖₂. */
+  kernelDrift: number;
+  /** ‖(H(t) − H(0)) e(t)‖ / ‖H(0) e(t)‖ when the trainer recorded it. */
+  relativeKernelAction?: number;
+}
+
 /** A number for the neglected part, read from a real trajectory's probes. */
 export interface NeglectedEstimate {
   /** max over probes of ‖(H(t) − H(0)) e(t)‖ / ‖H(0) e(t)‖ (or ‖H(t) − H(0)‖/λ_min(H(t)) when absent). */
@@ -128,7 +141,7 @@ export interface NeglectedEstimate {
  * the trainer records as Probe.relativeKernelAction; without it, ‖H(t) − H(0)‖/λ_min bounds it.
  * Returns null when there is no probe; a NaN in a probe is reported as Infinity (not hidden).
  */
-export function neglectedTermsEstimate(probes: Probe[]): NeglectedEstimate | null {
+export function neglectedTermsEstimate(probes: KernelMotionProbe[]): NeglectedEstimate | null {
   if (probes.length === 0) return null;
   const haveAction = probes.every((p) => p.relativeKernelAction !== undefined);
   const perProbe = probes.map((p) => {
