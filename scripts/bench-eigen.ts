@@ -26,12 +26,14 @@ for (const n of sizes.length ? sizes : [1000, 2000]) {
   const ref = py.status === 0 ? (JSON.parse(py.stdout) as Record<string, number>) : null;
   const parts = [
     `n=${n} d=${d} load=${load0.toFixed(1)}`,
-    `dynview: H∞ ${r.buildSeconds.toFixed(2)} s, extremes ${r.extremesSeconds.toFixed(2)} s (${r.iterations} its, ${r.methods.min}/${r.methods.max})`,
+    `dynview: H∞ ${r.buildSeconds.toFixed(2)} s, extremes ${r.extremesSeconds.toFixed(2)} s (cpu ${r.extremesCpuSeconds.toFixed(2)} s, ${r.iterations} its, ${r.methods.min}/${r.methods.max})`,
   ];
   if (r.enclosureSeconds !== undefined) parts.push(`+ proof ${r.enclosureSeconds.toFixed(2)} s`);
   if (r.denseSeconds !== undefined) parts.push(`all eigenvalues ${r.denseSeconds.toFixed(2)} s`);
   if (ref) {
-    parts.push(`numpy: H∞ ${ref.buildSeconds.toFixed(2)} s, eigvalsh ${ref.eigvalshSeconds.toFixed(2)} s`);
+    parts.push(
+      `numpy: H∞ ${ref.buildSeconds.toFixed(2)} s, eigvalsh ${ref.eigvalshSeconds.toFixed(2)} s (cpu ${ref.eigvalshCpuSeconds.toFixed(2)} s)`,
+    );
     parts.push(`ratio extremes/eigvalsh ${(r.extremesSeconds / ref.eigvalshSeconds).toFixed(2)}`);
     const rel = (a: number, b: number): string => (Math.abs(a - b) / Math.abs(b)).toExponential(1);
     parts.push(

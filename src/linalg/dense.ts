@@ -24,32 +24,47 @@ export function assertSymmetric(A: Float64Array, n: number, who: string): void {
  * two rows per pass at n = 2000).
  */
 export function matVec(A: Float64Array, n: number, x: Float64Array, y: Float64Array): void {
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    const r0 = i * n;
-    const r1 = r0 + n;
-    const r2 = r1 + n;
-    const r3 = r2 + n;
+  matVecRows(A, n, x, y, 0, n);
+}
+
+/**
+ * Rows r0..r1−1 of y = A x (r0 a multiple of 4). Self-contained (no imports, no closures): the
+ * parallel mat-vec ships its source text to worker threads (parallel-matvec.ts).
+ */
+export function matVecRows(
+  A: Float64Array,
+  n: number,
+  x: Float64Array,
+  y: Float64Array,
+  r0: number,
+  r1: number,
+): void {
+  let i = r0;
+  for (; i + 3 < r1; i += 4) {
+    const q0 = i * n;
+    const q1 = q0 + n;
+    const q2 = q1 + n;
+    const q3 = q2 + n;
     let a = 0;
     let b = 0;
     let c = 0;
     let d = 0;
     for (let k = 0; k < n; k++) {
       const xk = x[k];
-      a += A[r0 + k] * xk;
-      b += A[r1 + k] * xk;
-      c += A[r2 + k] * xk;
-      d += A[r3 + k] * xk;
+      a += A[q0 + k] * xk;
+      b += A[q1 + k] * xk;
+      c += A[q2 + k] * xk;
+      d += A[q3 + k] * xk;
     }
     y[i] = a;
     y[i + 1] = b;
     y[i + 2] = c;
     y[i + 3] = d;
   }
-  for (; i < n; i++) {
-    const r = i * n;
+  for (; i < r1; i++) {
+    const q = i * n;
     let s = 0;
-    for (let k = 0; k < n; k++) s += A[r + k] * x[k];
+    for (let k = 0; k < n; k++) s += A[q + k] * x[k];
     y[i] = s;
   }
 }

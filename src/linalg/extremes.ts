@@ -18,6 +18,7 @@
 import { choleskyShifted, choleskySolve } from './cholesky.ts';
 import { dot, matVec } from './dense.ts';
 import { lanczos, lanczosExtremes, type LanczosResult } from './lanczos.ts';
+import { matVecThreads } from './parallel-matvec.ts';
 
 export interface ExtremePair {
   /** Rayleigh quotient yᵀAy/yᵀy of `vector`. */
@@ -56,7 +57,9 @@ export function fastExtremes(
   const which = opts.which ?? 'both';
   const tol = opts.tol ?? 1e-11;
   const k1 = Math.min(n, opts.switchAfter ?? 600);
-  const budget = n / 12 + 40;
+  // The switch costs one factorisation (serial) ≈ n/14 serial mat-vecs; Lanczos mat-vecs run on
+  // matVecThreads() cores when n is large, so the budget in steps scales with the thread count.
+  const budget = (n / 12) * (n >= 1200 ? matVecThreads() : 1) + 40;
   const lz = lanczosExtremes(A, n, { which, tol, seed: opts.seed, maxIter: k1, budget });
   const scale = Math.max(Math.abs(lz.min.value), Math.abs(lz.max.value), Number.MIN_VALUE);
   let work: Float64Array | undefined;

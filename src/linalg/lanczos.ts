@@ -16,6 +16,7 @@
  */
 import { Rng } from '../util/rng.ts';
 import { dot, matVec } from './dense.ts';
+import { ParallelMatVec } from './parallel-matvec.ts';
 import { tridiagonalEigenvalues } from './tridiagonal.ts';
 
 export interface LanczosOptions {
@@ -56,9 +57,17 @@ export interface LanczosResult {
 /** y ← op(x): a symmetric linear operator on R^n. */
 export type SymmetricOperator = (x: Float64Array, y: Float64Array) => void;
 
-/** Lanczos on the dense symmetric n×n row-major A. */
+/**
+ * Lanczos on the dense symmetric n×n row-major A; the mat-vec runs on all cores for large n
+ * (parallel-matvec.ts, same bits as the serial one).
+ */
 export function lanczosExtremes(A: Float64Array, n: number, opts: LanczosOptions = {}): LanczosResult {
-  return lanczos((x, y) => matVec(A, n, x, y), n, opts);
+  const pm = ParallelMatVec.create(A, n);
+  try {
+    return lanczos(pm ? (x, y) => pm.apply(x, y) : (x, y) => matVec(A, n, x, y), n, opts);
+  } finally {
+    pm?.close();
+  }
 }
 
 /** Lanczos with full reorthogonalisation on a symmetric operator. */

@@ -5,7 +5,7 @@
  *   const { result, referenceJob } = benchHinfExtremes({ n: 2000 });
  *   // spawn `python3 bench/eigen_reference.py` with JSON.stringify(referenceJob) on stdin: it builds
  *   // H∞ of the same rows and times np.linalg.eigvalsh (best of `repeat`), printing
- *   // {eigvalshSeconds, buildSeconds, lambdaMin, lambdaMax, numpy, threads}.
+ *   // {eigvalshSeconds, eigvalshCpuSeconds, buildSeconds, lambdaMin, lambdaMax, numpy, threads}.
  *
  * dynview's time is `extremesSeconds` (fastExtremes: Lanczos, shift-and-invert for a slow end);
  * `enclosureSeconds` adds the proof (one Cholesky per side) when `certify` is set.
@@ -22,8 +22,9 @@ export interface HinfExtremesBench {
   seed: number;
   /** Building H∞ (Gram kernel + angles). */
   buildSeconds: number;
-  /** λ_min and λ_max (values). */
+  /** λ_min and λ_max (values): wall-clock, and CPU time of this process (a load-independent proxy). */
   extremesSeconds: number;
+  extremesCpuSeconds: number;
   iterations: number;
   methods: { min: string; max: string };
   lambdaMin: number;
@@ -59,14 +60,18 @@ export function benchHinfExtremes(opts: {
   const H = gramInfinity(data);
   const buildSeconds = (performance.now() - t) / 1000;
   t = performance.now();
+  const cpu0 = process.cpuUsage();
   const ext = fastExtremes(H, n, {}, () => symmetricEigenvalues(H, n));
   const extremesSeconds = (performance.now() - t) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const extremesCpuSeconds = (cpu.user + cpu.system) / 1e6;
   const result: HinfExtremesBench = {
     n,
     d,
     seed,
     buildSeconds,
     extremesSeconds,
+    extremesCpuSeconds,
     iterations: ext.iterations,
     methods: { min: ext.min.method, max: ext.max.method },
     lambdaMin: ext.min.value,

@@ -1,0 +1,61 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { matVec } from '../../src/linalg/dense.ts';
+import { lanczosExtremes } from '../../src/linalg/lanczos.ts';
+import { ParallelMatVec } from '../../src/linalg/parallel-matvec.ts';
+import { Rng } from '../../src/util/rng.ts';
+
+function randomSymmetric(n: number, seed: number): Float64Array {
+  const rng = new Rng(seed);
+  const A = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) {
+      const v = rng.normal();
+      A[i * n + j] = v;
+      A[j * n + i] = v;
+    }
+  return A;
+}
+
+describe('parallel mat-vec (worker threads, shared memory)', () => {
+  const saved = process.env.DYNVIEW_THREADS;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.DYNVIEW_THREADS;
+    else process.env.DYNVIEW_THREADS = saved;
+  });
+
+  it('gives the same bits as the serial matVec for 2 and 3 threads (n = 1203, not a multiple of 4)', () => {
+    const n = 1203;
+    const A = randomSymmetric(n, 4);
+    const x = new Rng(5).fillNormal(new Float64Array(n));
+    const serial = new Float64Array(n);
+    matVec(A, n, x, serial);
+    for (const threads of [2, 3]) {
+      const pm = ParallelMatVec.create(A, n, threads)!;
+      expect(pm).not.toBeNull();
+      const y = new Float64Array(n);
+      for (let rep = 0; rep < 3; rep++) {
+        pm.apply(x, y);
+        expect(Array.from(y)).toEqual(Array.from(serial));
+      }
+      expect(pm.workerCount).toBe(threads - 1);
+      pm.close();
+    }
+  });
+
+  it('Lanczos gives the same bits with DYNVIEW_THREADS=1 and 2', () => {
+    const n = 1300;
+    const A = randomSymmetric(n, 6);
+    process.env.DYNVIEW_THREADS = '1';
+    const one = lanczosExtremes(A, n, { maxIter: 40 });
+    process.env.DYNVIEW_THREADS = '2';
+    const two = lanczosExtremes(A, n, { maxIter: 40 });
+    expect(two.min.value).toBe(one.min.value);
+    expect(two.max.value).toBe(one.max.value);
+    expect(Array.from(two.min.vector)).toEqual(Array.from(one.min.vector));
+  });
+
+  it('is not used for small n or one thread', () => {
+    expect(ParallelMatVec.create(new Float64Array(100), 10, 2)).toBeNull();
+    expect(ParallelMatVec.create(new Float64Array(1300 * 1300), 1300, 1)).toBeNull();
+  });
+});
