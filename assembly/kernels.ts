@@ -525,6 +525,8 @@ export function matmulRows(A: usize, B: usize, out: usize, n: i32, d: i32, lo: i
     const ao = A + <usize>(r * n) * 8;
     for (let i = 0; i < n; i++) {
       const cs = load<f64>(ao + <usize>i * 8);
+      // An exact zero adds ±0 to every entry: skipping it leaves the sums' bits unchanged.
+      if (cs == 0) continue;
       const c = f64x2.splat(cs);
       const bo = B + <usize>(i * d) * 8;
       let j = 0;
@@ -583,6 +585,63 @@ export function matmulCsrRows(
         const p = oo + <usize>load<i32>(xc + <usize>q * 4) * 8;
         store<f64>(p, load<f64>(p) + c * load<f64>(xv + <usize>q * 8));
       }
+    }
+  }
+}
+
+/**
+ * Blocks [lo, hi) of eight rows of out (m×d) = A (m×n) · X for X in compressed rows: the eight rows
+ * are accumulated column-interleaved in this thread's scratch (d×8 doubles at S + tid·8·d·8), each
+ * entry summed over i in order, then over the row's non-zeros (matmulCsrRows's order, in SIMD).
+ */
+export function matmulCsrBlocks(
+  A: usize,
+  xp: usize,
+  xc: usize,
+  xv: usize,
+  out: usize,
+  S0: usize,
+  m: i32,
+  n: i32,
+  d: i32,
+  lo: i32,
+  hi: i32,
+  tid: i32,
+): void {
+  const S = S0 + <usize>tid * <usize>(d * 64);
+  for (let b = lo; b < hi; b++) {
+    const r = b * 8;
+    const lim = min(8, m - r);
+    memory.fill(S, 0, <usize>d * 64);
+    for (let i = 0; i < n; i++) {
+      let a0 = f64x2.splat(0);
+      let a1 = f64x2.splat(0);
+      let a2 = f64x2.splat(0);
+      let a3 = f64x2.splat(0);
+      for (let k = 0; k < lim; k++) {
+        const v = load<f64>(A + <usize>((r + k) * n + i) * 8);
+        if (k == 0) a0 = f64x2.replace_lane(a0, 0, v);
+        else if (k == 1) a0 = f64x2.replace_lane(a0, 1, v);
+        else if (k == 2) a1 = f64x2.replace_lane(a1, 0, v);
+        else if (k == 3) a1 = f64x2.replace_lane(a1, 1, v);
+        else if (k == 4) a2 = f64x2.replace_lane(a2, 0, v);
+        else if (k == 5) a2 = f64x2.replace_lane(a2, 1, v);
+        else if (k == 6) a3 = f64x2.replace_lane(a3, 0, v);
+        else a3 = f64x2.replace_lane(a3, 1, v);
+      }
+      const q1 = load<i32>(xp + <usize>(i + 1) * 4);
+      for (let q = load<i32>(xp + <usize>i * 4); q < q1; q++) {
+        const x = f64x2.splat(load<f64>(xv + <usize>q * 8));
+        const p = S + <usize>load<i32>(xc + <usize>q * 4) * 64;
+        v128.store(p, f64x2.add(v128.load(p), f64x2.mul(a0, x)));
+        v128.store(p, f64x2.add(v128.load(p, 16), f64x2.mul(a1, x)), 16);
+        v128.store(p, f64x2.add(v128.load(p, 32), f64x2.mul(a2, x)), 32);
+        v128.store(p, f64x2.add(v128.load(p, 48), f64x2.mul(a3, x)), 48);
+      }
+    }
+    for (let k = 0; k < lim; k++) {
+      const oo = out + <usize>((r + k) * d) * 8;
+      for (let j = 0; j < d; j++) store<f64>(oo + <usize>j * 8, load<f64>(S + <usize>(j * 64 + k * 8)));
     }
   }
 }

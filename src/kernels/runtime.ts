@@ -38,6 +38,7 @@ const KERNELS = [
   'maskedCoefficients',
   'matmulRows',
   'matmulCsrRows',
+  'matmulCsrBlocks',
   'coActivation',
 ] as const;
 export type KernelName = (typeof KERNELS)[number];

@@ -185,8 +185,15 @@ export class SpanKernels {
     try {
       const pAv = rt.putF64(v.subarray(0, m * n), m * n);
       const pOut = rt.alloc(m * d * 8);
-      if (this.csr) rt.run('matmulCsrRows', [pAv, this.pXp, this.pXc, this.pXv, pOut, n, d], m, m * n * 20);
-      else rt.run('matmulRows', [pAv, this.pX, pOut, n, d], m, m * n * d);
+      if (this.csr) {
+        const pS = rt.alloc(d * 64 * rt.nThreads);
+        rt.run(
+          'matmulCsrBlocks',
+          [pAv, this.pXp, this.pXc, this.pXv, pOut, pS, m, n, d],
+          Math.ceil(m / 8),
+          m * n * 20,
+        );
+      } else rt.run('matmulRows', [pAv, this.pX, pOut, n, d], m, m * n * d);
       out.set(rt.f64(pOut, m * d));
     } finally {
       rt.release(mark);

@@ -200,3 +200,23 @@ export function coActivationKernel(
     rt.release(base);
   }
 }
+
+/**
+ * The Gram matrix G = X Xᵀ (n×n) of n×d rows: G_il = Σ_j x_ij x_lj summed over j in order (exact
+ * zeros skipped, which leaves the bits unchanged), on both cores.
+ */
+export function gramKernel(X: Float64Array, n: number, d: number): Float64Array {
+  const rt = kernels();
+  const base = rt.mark();
+  try {
+    const pX = rt.putF64(X, n * d);
+    const pXt = rt.alloc(n * d * 8);
+    const xt = rt.f64(pXt, n * d);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) xt[j * n + i] = X[i * d + j];
+    const pG = rt.alloc(n * n * 8);
+    rt.run('matmulRows', [pX, pXt, pG, d, n], n, n * n * d);
+    return Float64Array.from(rt.f64(pG, n * n));
+  } finally {
+    rt.release(base);
+  }
+}

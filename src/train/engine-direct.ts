@@ -12,7 +12,7 @@ import { compileMethod, type CompiledMethod } from '../spec/compile.ts';
 import type { Network, TrainConfig, Trajectory, Probe } from './types.ts';
 import { initNetwork, errorAndLoss } from './network.ts';
 import { chooseRepresentation, createRepresentation, type Representation } from './representation.ts';
-import { createProbeContext, probe } from './probes.ts';
+import { createProbeContext, probe, type ProbeContext } from './probes.ts';
 import { assembleTrajectory } from './trajectory.ts';
 import { isDiverged } from '../util/divergence.ts';
 import { ntkSpectrum } from '../ntk/gram.ts';
@@ -69,7 +69,8 @@ function directLoop(
   const stepper = compiled.stepper(rep.initial());
   const reuse = gradientAtIterate(compiled.parsed);
   const spectrum = ntkSpectrum(data);
-  const ctx = createProbeContext(net, data);
+  let ctx: ProbeContext | null = null;
+  let lastW: { k: number; W: Float64Array } | null = null;
 
   const u = new Float64Array(n);
   const e = new Float64Array(n);
@@ -122,7 +123,13 @@ function directLoop(
         done = k;
         break;
       }
-      if (wantProbe) probes.push(probe(ctx, k, rep.weights(stepper.x), e, rep.mask));
+      if (wantProbe) {
+        // The context at step 0 takes the masks of W0 from the forward pass just made.
+        ctx ??= createProbeContext(net, data, net.W0, k === 0 ? rep.mask : undefined);
+        // W(x[k]) once per step (the last step's is also the run's final weights).
+        lastW = { k, W: k === 0 ? Float64Array.from(net.W0) : rep.weights(stepper.x) };
+        probes.push(probe(ctx, k, lastW.W, e, rep.mask));
+      }
     }
     if (k === steps) break;
     stepper.step(oracle);
@@ -151,7 +158,7 @@ function directLoop(
     params: compiled.params,
     width: m,
     seed,
-    finalW: rep.weights(stepper.x),
+    finalW: lastW?.k === done ? lastW.W : rep.weights(stepper.x),
     representation: rep.name,
   });
 }

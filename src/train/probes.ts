@@ -7,7 +7,8 @@
 import type { Dataset } from '../data/types.ts';
 import type { Network, Probe } from './types.ts';
 import { activationBits, bitsFromMask, flipCount, type ActivationBits } from '../ntk/activations.ts';
-import { dataGram, ntkFromBits } from '../ntk/gram.ts';
+import { ntkFromBits } from '../ntk/gram.ts';
+import { gramKernel } from '../kernels/training.ts';
 import { extremeEigenvalues, spectralNormSymmetric } from '../linalg/eigen.ts';
 
 export interface ProbeContext {
@@ -27,9 +28,15 @@ export interface ProbeContext {
 }
 
 /** Build the t = 0 state once: H(0) and the activation pattern of W0 (default net.W0). */
-export function createProbeContext(net: Network, data: Dataset, W0: Float64Array = net.W0): ProbeContext {
-  const G = dataGram(data);
-  const bits0 = activationBits(W0, net.m, data);
+export function createProbeContext(
+  net: Network,
+  data: Dataset,
+  W0: Float64Array = net.W0,
+  mask0?: Uint8Array,
+): ProbeContext {
+  const G = gramKernel(data.X, data.n, data.d);
+  // mask0: the activation pattern of W0 when the caller has it (saves an O(mnd) pass).
+  const bits0 = mask0 ? bitsFromMask(mask0, net.m, data.n) : activationBits(W0, net.m, data);
   const H0 = ntkFromBits(bits0, G);
   const n = data.n;
   return {
