@@ -188,7 +188,29 @@ test('train() returns the --json object', async () => {
   );
   if (failures.length > 0) process.stdout.write(out);
 
-  // 4. the command
+  // 4. the command: verify runs a user's proof (JavaScript as is; TypeScript needs tsx, an optional peer)
+  writeFileSync(
+    join(app, 'js-proof.mjs'),
+    `export const proof = {
+  id: 'js-proof', title: 'GD flow rate', statement: 'loss decays at 2 lambda0', latex: '\\dot e = -He',
+  method: 'gd', guarantee: 'upper bound', reference: '-', hypotheses: [], defaultRuns: 2,
+  claims: [{ id: 'rate', method: 'gd', regime: 'ode', assert: { kind: 'linear', rate: '2*lambda0' } }],
+  twins: [{ id: 'too-fast', method: 'gd', regime: 'ode', assert: { kind: 'linear', rate: '3*lambda0' } }],
+};
+`,
+  );
+  const js = run('npx', ['--no-install', 'dynview', 'verify', 'js-proof.mjs'], app, { allowFail: true });
+  expectThat(
+    js.code === 0 && /js-proof\s+(proved|supported)\s+1\/1 refuted/.test(js.out),
+    'dynview verify runs a JavaScript proof file',
+  );
+  const ts = run('npx', ['--no-install', 'dynview', 'verify', 'my-proof.ts'], app, { allowFail: true });
+  expectThat(
+    ts.code === 2 && /install the optional loader tsx/.test(ts.out),
+    'dynview verify my-proof.ts without tsx: one line telling what to install, exit 2',
+  );
+
+  // 5. start-up time
   // npx itself (npm's own start-up) costs about half a second before it starts the bin; the bin
   // is measured directly (node_modules/.bin/dynview, what npm scripts and npx run), npx beside it.
   const best = (f) => Math.min(...[0, 1, 2].map(f));

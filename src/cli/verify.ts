@@ -10,6 +10,7 @@ import * as vr from '../claims/verify-run.ts';
 import { runProof } from '../claims/proof.ts';
 import { verifyReport, verifyTable, type VerifyJson } from '../report/claims-report.ts';
 import { UsageError } from './errors.ts';
+import { ensureTypeScriptLoader } from './ts-loader.ts';
 import { parseInteger } from './options.ts';
 import { planOutputs, withoutTimings, writeOutput } from '../util/io.ts';
 import { checkCount } from '../util/limits.ts';
@@ -87,6 +88,7 @@ export function registerVerify(program: Command): Command {
         json = await wrap(() => vr.mergeVerifyJson(targets));
       } else {
         const shard = opts.shard === undefined ? null : await wrap(() => vr.parseShard(opts.shard!));
+        await ensureTypeScriptLoader(targets);
         const proofs = vr.shardTargets(await wrap(() => vr.resolveTargets(targets)), shard);
         const results = [];
         const tty = process.stderr.isTTY === true;
