@@ -8,14 +8,27 @@
  * H2 owns the verify results: a new field of ProofResult goes here too.
  */
 import { z } from 'zod';
+import type { ObligationResult, Verdict } from './types.ts';
 
-const verdict = z.enum(['proved', 'supported', 'refuted', 'inconclusive']);
+/** Kept equal to the TypeScript types by the compile-time checks below (tsc fails when they drift). */
+const VERDICTS = ['proved', 'supported', 'refuted', 'inconclusive'] as const;
+const OBLIGATION_KINDS = ['symbolic', 'certified', 'numeric'] as const;
+const OBLIGATION_STATUSES = ['pass', 'fail', 'inconclusive'] as const;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const typesAgree: [
+  Same<(typeof VERDICTS)[number], Verdict>,
+  Same<(typeof OBLIGATION_KINDS)[number], ObligationResult['kind']>,
+  Same<(typeof OBLIGATION_STATUSES)[number], ObligationResult['status']>,
+] = [true, true, true];
+void typesAgree;
+
+const verdict = z.enum(VERDICTS);
 const text = z.string().max(1_000_000);
 
 const obligation = z.looseObject({
   name: text,
-  kind: z.enum(['symbolic', 'numeric']),
-  status: z.enum(['pass', 'fail', 'inconclusive']),
+  kind: z.enum(OBLIGATION_KINDS),
+  status: z.enum(OBLIGATION_STATUSES),
   detail: text,
 });
 

@@ -114,11 +114,12 @@ export function mergeVerifyJson(files: string[]): VerifyJson {
   const seen = new Map<string, number>();
   files.forEach((f, i) => {
     // Bounded read, JSON, then the shard schema (shard-schema.ts): one line, exit 2.
+    const text = readInputText(f, 'shard'); // InputFileError / LimitError: exit 2
     let raw: unknown;
     try {
-      raw = JSON.parse(readInputText(f, 'shard')) as unknown;
+      raw = JSON.parse(text) as unknown;
     } catch (err) {
-      throw new VerifyInputError(`cannot read shard ${quote(f, 60)}: ${quote((err as Error).message, 100)}`);
+      throw new VerifyInputError(`shard ${quote(f, 60)} is not JSON: ${quote((err as Error).message, 100)}`);
     }
     const shape = verifyShardSchema.safeParse(raw);
     if (!shape.success)

@@ -22,11 +22,11 @@ export async function runCli(args: string[]): Promise<CliResult> {
   process.stdout.write = ((chunk: string | Uint8Array) => {
     out += String(chunk);
     return true;
-  }) as typeof process.stdout.write;
+  });
   process.stderr.write = ((chunk: string | Uint8Array) => {
     err += String(chunk);
     return true;
-  }) as typeof process.stderr.write;
+  });
   const before = process.exitCode;
   process.exitCode = 0;
   try {
