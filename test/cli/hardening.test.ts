@@ -248,6 +248,7 @@ describe('hostile input: exit 2, one line, no stack trace, inputs unchanged', ()
   it('terminal control characters from a CSV cell are escaped in the error line', async () => {
     const r = await runCli(['ntk', '--data', `file:${p('ctrl.csv')}`]);
     expectBadInput(r, /not a number/);
+    // eslint-disable-next-line no-control-regex -- the test looks for raw control characters
     expect(r.err).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
     expect(r.err).toContain('\\x1b');
   });
