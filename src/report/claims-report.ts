@@ -68,6 +68,13 @@ function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** Markdown inline → HTML: escaped text, **bold**, `code`. */
+function inline(s: string): string {
+  return esc(s)
+    .replace(/\*\*(.+?)\*\*/g, '<b>$1</b>')
+    .replace(/`([^`]+)`/g, '<code>$1</code>');
+}
+
 function mdCell(s: unknown): string {
   const text =
     s === null || s === undefined
@@ -147,6 +154,7 @@ export async function verifyReport(
     `<style>${REPORT_CSS}</style></head><body>`,
   ];
   let inTable = false;
+  let inList = false;
   let tex: string[] | null = null;
   for (const line of text.split('\n')) {
     if (tex !== null) {
@@ -161,7 +169,7 @@ export async function verifyReport(
       const cells = line
         .slice(1, -1)
         .split(/(?<!\\)\|/)
-        .map((c) => esc(c.trim().replace(/\\\|/g, '|')).replace(/\*\*(.+?)\*\*/g, '<b>$1</b>'));
+        .map((c) => inline(c.trim().replace(/\\\|/g, '|')));
       if (!inTable) {
         html.push('<div class="table"><table>');
         inTable = true;
@@ -175,15 +183,22 @@ export async function verifyReport(
       html.push('</table></div>');
       inTable = false;
     }
+    if (inList && !line.startsWith('- ')) {
+      html.push('</ul>');
+      inList = false;
+    }
     if (line === '$$') tex = [];
     else if (line.startsWith('<svg')) html.push(`<figure class="plot">${line}</figure>`);
     else if (line.startsWith('# ')) html.push(`<h1>${esc(line.slice(2))}</h1>`);
     else if (line.startsWith('## ')) html.push(`<h2>${esc(line.slice(3))}</h2>`);
-    else if (line.startsWith('- '))
-      html.push(`<li>${esc(line.slice(2)).replace(/\*\*(.+?)\*\*/g, '<b>$1</b>')}</li>`);
-    else if (line.trim() !== '') html.push(`<p>${esc(line).replace(/\*\*(.+?)\*\*/g, '<b>$1</b>')}</p>`);
+    else if (line.startsWith('- ')) {
+      if (!inList) html.push('<ul>');
+      inList = true;
+      html.push(`<li>${inline(line.slice(2))}</li>`);
+    } else if (line.trim() !== '') html.push(`<p>${inline(line)}</p>`);
   }
   if (inTable) html.push('</table></div>');
+  if (inList) html.push('</ul>');
   html.push('</body></html>');
   return html.join('\n');
 }
@@ -200,4 +215,5 @@ const REPORT_CSS = [
   'figure.plot{margin:1em 0}',
   'figure.plot svg{display:block;max-width:100%;height:auto}',
   'li{margin:.2em 0}',
+  'code{font-size:90%;background:#f4f4f4;padding:0 .2em;border-radius:3px}',
 ].join('\n');
