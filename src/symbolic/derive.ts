@@ -330,32 +330,64 @@ function internalText(text: string, naming: Naming): string {
     .toString();
 }
 
-function attempt(
-  parsed: ParsedSpec,
-  resolution: 'low' | 'high',
-  R: number,
-  cap: number,
-  withSteps: boolean,
-): DerivedOdeWithTrace | null {
-  const spec = parsed.spec;
-  const naming = makeNaming(spec);
-  const ts = analyseTime(parsed);
+/** What one derivation attempt (one truncation order `cap`) shares between its steps. */
+interface Attempt {
+  parsed: ParsedSpec;
+  naming: Naming;
+  ts: TimeScale;
+  /** Series are truncated at h^cap. */
+  cap: number;
+  /** Readable intermediate steps (only filled when the caller asked for them). */
+  steps: Array<{ what: string; value: string }>;
+  record: (what: string, value: () => string) => void;
+  sText: (x: Series, upTo: number) => string;
+  vText: (x: VectorSeries, upTo: number) => string;
+}
 
-  const steps: Array<{ what: string; value: string }> = [];
+function newAttempt(parsed: ParsedSpec, cap: number, withSteps: boolean): Attempt {
+  const naming = makeNaming(parsed.spec);
   const hNaming: Naming = { ...naming, toSpec: new Map([...naming.toSpec, ['h', 'h']]) };
-  const sText = (x: Series, upTo: number): string =>
-    withSteps ? seriesText(x, upTo, (c) => toSpecText(c, hNaming, 2)) : '';
-  const vText = (x: VectorSeries, upTo: number): string =>
-    withSteps ? vectorText(x, upTo, (c) => toSpecText(c, hNaming, 2)) : '';
-  const record = (what: string, value: () => string): void => {
-    if (withSteps) steps.push({ what, value: value() });
+  const steps: Array<{ what: string; value: string }> = [];
+  return {
+    parsed,
+    naming,
+    ts: analyseTime(parsed),
+    cap,
+    steps,
+    record: (what, value) => {
+      if (withSteps) steps.push({ what, value: value() });
+    },
+    sText: (x, upTo) => (withSteps ? seriesText(x, upTo, (c) => toSpecText(c, hNaming, 2)) : ''),
+    vText: (x, upTo) => (withSteps ? vectorText(x, upTo, (c) => toSpecText(c, hNaming, 2)) : ''),
   };
+}
+
+/** Steps 1 and 4: the time scale as series in h, and every coefficient (let laws substituted) in powers of h. */
+interface CoefficientSeries {
+  /** The step parameter as a series: step = (h/c)^n. */
+  stepSeries: Series;
+  /** k = (t − t0)/h. */
+  kSeries: Series;
+  /** The coefficient text `coef` of an equation, at iteration k − lag, as a series in h. */
+  coefSeries: (coef: string, lag: number, where: string) => Series;
+}
+
+function coefficientSeries(a: Attempt): CoefficientSeries {
+  const { parsed, naming, ts, cap, record, sText } = a;
+  const spec = parsed.spec;
   const letSeries = new Map<string, Series>();
   const letBusy = new Set<string>();
   // step = c·h^n  ⇒  with h = c·step^(1/n): step = (h/c)^n
   const cInternal = C.canon(internalText(ts.stepCoefText, naming));
   const stepSeries = monomial(C.canon(`(${cInternal})^(-${ts.stepPower})`), ts.stepPower);
-
+  const expandWhere = (node: MathNode, env: SeriesEnv, where: string): Series => {
+    try {
+      return expandScalar(node, env, cap);
+    } catch (err) {
+      if (err instanceof SeriesError) throw specError(parsed, `${where}: ${err.message}`);
+      throw err;
+    }
+  };
   /** Series of each symbol; let laws may use k, so they are expanded per shift of k (lagKey). */
   const envWith = (kSeries: Series | null, lagKey: string): SeriesEnv => {
     const env: SeriesEnv = (name: string): Series | null => {
@@ -383,14 +415,6 @@ function attempt(
     return env;
   };
   const baseEnv = envWith(null, 'base');
-  const expandWhere = (node: MathNode, env: SeriesEnv, where: string): Series => {
-    try {
-      return expandScalar(node, env, cap);
-    } catch (err) {
-      if (err instanceof SeriesError) throw specError(parsed, `${where}: ${err.message}`);
-      throw err;
-    }
-  };
   const t0Series = expandWhere(parse(ts.t0Text), baseEnv, `time(0) = ${ts.t0Text}`);
   const hSeries = monomial('1', 1);
   // k = (t − t0)/h
@@ -404,7 +428,6 @@ function attempt(
     }
     return env;
   };
-
   const coefCache = new Map<string, Series>();
   const coefSeries = (coef: string, lag: number, where: string): Series => {
     const key = `${lag}|${coef}`;
@@ -417,18 +440,36 @@ function attempt(
     }
     return s;
   };
+  return { stepSeries, kSeries, coefSeries };
+}
 
-  const eqByTarget = new Map<string, ParsedEquation>();
-  for (const eq of parsed.equations) if (eq.shift === 0) eqByTarget.set(eq.target, eq);
-  const xEq = parsed.equations[parsed.equations.length - 1];
+/** A self-recursive auxiliary v eliminated through x[k+1] = (terms free of v) + c·v[k]. */
+interface Inversion {
+  name: string;
+  coef: string;
+  others: LinearTerm[];
+}
 
-  // A self-recursive auxiliary (v[k] = β v[k−1] + grad(x[k]), PyTorch's momentum buffer) cannot be
-  // unrolled by substitution; when x[k+1] = (terms free of v) + c·v[k], it is eliminated the other way:
-  // v[k−j] = (x[k+1−j] − (terms free of v)(k−j)) / c(k−j), and v's own equation is expanded instead.
-  const refersTo = (eq: ParsedEquation, name: string): boolean =>
+function refersTo(eq: ParsedEquation, name: string): boolean {
+  return (
     eq.terms.some((t) => t.ref.kind === 'seq' && t.ref.seq.name === name) ||
-    eq.grads.some((g) => g.arg.some((t) => t.ref.kind === 'seq' && t.ref.seq.name === name));
+    eq.grads.some((g) => g.arg.some((t) => t.ref.kind === 'seq' && t.ref.seq.name === name))
+  );
+}
+
+/**
+ * Step 2, the case substitution cannot handle. A self-recursive auxiliary (v[k] = β v[k−1] +
+ * grad(x[k]), PyTorch's momentum buffer) cannot be unrolled by substitution; when x[k+1] = (terms
+ * free of v) + c·v[k], it is eliminated the other way: v[k−j] = (x[k+1−j] − (terms free of v)(k−j)) /
+ * c(k−j), and v's own equation is expanded instead. Null when no auxiliary refers to itself.
+ */
+function selfRecursiveInversion(
+  parsed: ParsedSpec,
+  eqByTarget: Map<string, ParsedEquation>,
+  xEq: ParsedEquation,
+): Inversion | null {
   const recursive = parsed.auxiliaries.filter((a) => refersTo(eqByTarget.get(a)!, a));
+  if (recursive.length === 0) return null;
   const dependsOn = (name: string, target: string, seen = new Set<string>()): boolean => {
     if (name === target) return true;
     if (name === 'x' || seen.has(name)) return false;
@@ -439,35 +480,50 @@ function attempt(
       .map((t) => (t.ref as { seq: { name: string } }).seq.name);
     return refs.some((r) => r !== name && dependsOn(r, target, seen));
   };
-  let inverted: { name: string; coef: string; others: LinearTerm[] } | null = null;
-  if (recursive.length > 0) {
-    const v = recursive[0];
-    const vEq = eqByTarget.get(v)!;
-    const cannot = (why: string): SpecError =>
-      specError(
-        parsed,
-        `equation ${vEq.index + 1} '${vEq.text}': auxiliary '${v}' refers to its own earlier values, and ${why}`,
-      );
-    if (recursive.length > 1)
-      throw cannot(`so does '${recursive[1]}': only one self-recursive auxiliary can be eliminated`);
-    const vTerms = xEq.terms.filter((t) => t.ref.kind === 'seq' && t.ref.seq.name === v);
-    if (vTerms.length !== 1 || (vTerms[0].ref.kind === 'seq' && vTerms[0].ref.seq.lag !== 0)) {
-      throw cannot(`x[k+1] does not use it exactly once, as ${v}[k], so it cannot be solved for`);
-    }
-    const others = xEq.terms.filter((t) => t !== vTerms[0]);
-    const otherDeps = [...others, ...xEq.grads.flatMap((g) => g.arg)].some(
-      (t) => t.ref.kind === 'seq' && dependsOn(t.ref.seq.name, v),
+  const v = recursive[0];
+  const vEq = eqByTarget.get(v)!;
+  const cannot = (why: string): SpecError =>
+    specError(
+      parsed,
+      `equation ${vEq.index + 1} '${vEq.text}': auxiliary '${v}' refers to its own earlier values, and ${why}`,
     );
-    if (otherDeps || xEq.grads.some((g) => g.arg.some((t) => t.ref.kind === 'seq' && t.ref.seq.name === v))) {
-      throw cannot(`the rest of the x[k+1] equation depends on it too, so it cannot be solved for`);
-    }
-    for (const eq of parsed.equations) {
-      if (eq !== vEq && eq !== xEq && refersTo(eq, v))
-        throw cannot(`equation ${eq.index + 1} uses it as well (not supported)`);
-    }
-    inverted = { name: v, coef: vTerms[0].coef, others };
+  if (recursive.length > 1)
+    throw cannot(`so does '${recursive[1]}': only one self-recursive auxiliary can be eliminated`);
+  const vTerms = xEq.terms.filter((t) => t.ref.kind === 'seq' && t.ref.seq.name === v);
+  if (vTerms.length !== 1 || (vTerms[0].ref.kind === 'seq' && vTerms[0].ref.seq.lag !== 0)) {
+    throw cannot(`x[k+1] does not use it exactly once, as ${v}[k], so it cannot be solved for`);
   }
+  const others = xEq.terms.filter((t) => t !== vTerms[0]);
+  const otherDeps = [...others, ...xEq.grads.flatMap((g) => g.arg)].some(
+    (t) => t.ref.kind === 'seq' && dependsOn(t.ref.seq.name, v),
+  );
+  if (otherDeps || xEq.grads.some((g) => g.arg.some((t) => t.ref.kind === 'seq' && t.ref.seq.name === v))) {
+    throw cannot(`the rest of the x[k+1] equation depends on it too, so it cannot be solved for`);
+  }
+  for (const eq of parsed.equations) {
+    if (eq !== vEq && eq !== xEq && refersTo(eq, v))
+      throw cannot(`equation ${eq.index + 1} uses it as well (not supported)`);
+  }
+  return { name: v, coef: vTerms[0].coef, others };
+}
 
+/**
+ * Steps 2 and 3: every sequence value as a vector series in h — x[k+j] as the Taylor series of
+ * X(t + jh), auxiliaries by substituting their (shifted) definitions, grad(X + δ) expanded around X.
+ * Returns the right-hand side of an equation at iteration k − lag.
+ */
+function sequenceSeries(
+  a: Attempt,
+  coefs: CoefficientSeries,
+  eqByTarget: Map<string, ParsedEquation>,
+  xEq: ParsedEquation,
+  inverted: Inversion | null,
+): {
+  seqValue: (name: string, lag: number) => VectorSeries;
+  rhsValue: (eq: ParsedEquation, lag: number) => VectorSeries;
+} {
+  const { parsed, cap, record, vText } = a;
+  const { coefSeries } = coefs;
   const valueCache = new Map<string, VectorSeries>();
   const busy = new Set<string>();
   /** The vector name[k − lag] as a series (x: Taylor; auxiliaries: their shifted definition). */
@@ -526,17 +582,18 @@ function attempt(
     }
     return acc;
   };
+  return { seqValue, rhsValue };
+}
 
-  // E = x[k+1] − RHS (or v[k] − RHS_v for an eliminated self-recursive auxiliary v)
-  const mainEq = inverted ? eqByTarget.get(inverted.name)! : xEq;
-  const lhs = inverted ? seqValue(inverted.name, 0) : taylorShift(1, cap);
-  const E = addV(lhs, negV(rhsValue(mainEq, 0)), cap);
+/**
+ * Step 5a: the leading order of E = Σ_n h^n E_n, the lowest n whose E_n holds a derivative of X.
+ * Null when the computed orders do not reach it (the caller raises the cap); throws SpecError for an
+ * update that is inconsistent or on the wrong time scale.
+ */
+function leadingOrder(a: Attempt, E: VectorSeries, keys: string[], R: number, where: string): number | null {
+  const { parsed, naming, cap } = a;
+  const spec = parsed.spec;
   const prec = precisionV(E);
-  record(inverted ? `${inverted.name}[k] − RHS` : 'x[k+1] − RHS', () => vText(E, 4));
-  const where = `equation ${mainEq.index + 1} '${mainEq.text}'`;
-
-  // Leading order: the lowest power with a derivative term.
-  const keys = [...E.terms.keys()].filter((k) => !isZeroSeries(E.terms.get(k)!));
   let lowest = Infinity;
   for (const k of keys) lowest = Math.min(lowest, E.terms.get(k)!.val);
   let lead: number | null = null;
@@ -572,6 +629,22 @@ function attempt(
       `${where}: at the leading order h^${lead} only ${d} appears, so X does not move on this time scale (the gradient enters at a higher order): the time increments of time '${spec.time}' are too large for this update (try a higher power of the step, e.g. k*${spec.step})`,
     );
   }
+  return lead;
+}
+
+/**
+ * Step 5b: the ODE's terms from E_lead (and E_(lead+1) at high resolution), normalised so that the
+ * highest derivative has coefficient 1 (dividing by its full coefficient and re-truncating).
+ */
+function normalisedTerms(
+  a: Attempt,
+  E: VectorSeries,
+  keys: string[],
+  lead: number,
+  R: number,
+): { terms: Record<string, string>; order: number } {
+  const { naming, ts } = a;
+  const leadTerms = keys.filter((k) => !C.isZero(coefAt(E.terms.get(k)!, lead)));
   // X(t) itself at the next order spoils the high-resolution ODE as well (reported as a term "X").
   const top = Math.max(...leadTerms.map((k) => derivativeOrder(k) ?? -1));
   const topKey = derivativeKey(top);
@@ -624,6 +697,21 @@ function attempt(
     const j = derivativeOrder(k);
     if (j !== null && coef !== '0') order = Math.max(order, j);
   }
+  return { terms, order };
+}
+
+/** The trace of a successful attempt: time scale, leading orders E_lead, E_(lead+1), steps. */
+function derivationTrace(
+  a: Attempt,
+  coefs: CoefficientSeries,
+  E: VectorSeries,
+  keys: string[],
+  lead: number,
+  withSteps: boolean,
+): DerivationTrace {
+  const { naming, ts } = a;
+  const prec = precisionV(E);
+  const hNaming: Naming = { ...naming, toSpec: new Map([...naming.toSpec, ['h', 'h']]) };
   const orders: DerivationTrace['orders'] = [];
   for (let i = 0; i <= 1 && lead + i < prec; i++) {
     const rec: Record<string, string> = {};
@@ -634,34 +722,65 @@ function attempt(
     orders.push({ power: lead + i, terms: rec });
   }
   const kText = toSpecText(
-    C.add(C.mul(coefAt(kSeries, -1), 'h^(-1)'), coefAt(kSeries, 0)),
-    { ...naming, toSpec: new Map([...naming.toSpec, ['h', 'h']]) },
+    C.add(C.mul(coefAt(coefs.kSeries, -1), 'h^(-1)'), coefAt(coefs.kSeries, 0)),
+    hNaming,
     0,
   );
   return {
+    h: ts.hText,
+    t0: ts.t0Text,
+    stepInH: [
+      ts.stepParam,
+      toSpecText(C.mul(coefAt(coefs.stepSeries, ts.stepPower), `h^${ts.stepPower}`), hNaming, 0),
+    ],
+    k: kText,
+    lead,
+    orders,
+    steps: a.steps,
+  };
+}
+
+/**
+ * One derivation with series truncated at h^cap, along the five steps of the module comment. Null
+ * when the truncation is too short to see the leading order (deriveOdeWithTrace retries with a
+ * larger cap).
+ */
+function attempt(
+  parsed: ParsedSpec,
+  resolution: 'low' | 'high',
+  R: number,
+  cap: number,
+  withSteps: boolean,
+): DerivedOdeWithTrace | null {
+  const spec = parsed.spec;
+  // 1. time scale (h, t0, the step as a power of h) and 4. coefficients as series in h
+  const a = newAttempt(parsed, cap, withSteps);
+  const coefs = coefficientSeries(a);
+  // 2–3. x[k+j] as Taylor series, auxiliaries substituted (or inverted), gradients expanded
+  const eqByTarget = new Map<string, ParsedEquation>();
+  for (const eq of parsed.equations) if (eq.shift === 0) eqByTarget.set(eq.target, eq);
+  const xEq = parsed.equations[parsed.equations.length - 1];
+  const inverted = selfRecursiveInversion(parsed, eqByTarget, xEq);
+  const { seqValue, rhsValue } = sequenceSeries(a, coefs, eqByTarget, xEq, inverted);
+  // 5. E = x[k+1] − RHS (or v[k] − RHS_v for an eliminated self-recursive auxiliary v) = Σ_n h^n E_n
+  const mainEq = inverted ? eqByTarget.get(inverted.name)! : xEq;
+  const lhs = inverted ? seqValue(inverted.name, 0) : taylorShift(1, cap);
+  const E = addV(lhs, negV(rhsValue(mainEq, 0)), cap);
+  a.record(inverted ? `${inverted.name}[k] − RHS` : 'x[k+1] − RHS', () => a.vText(E, 4));
+  const where = `equation ${mainEq.index + 1} '${mainEq.text}'`;
+  const keys = [...E.terms.keys()].filter((k) => !isZeroSeries(E.terms.get(k)!));
+  const lead = leadingOrder(a, E, keys, R, where);
+  if (lead === null) return null;
+  const { terms, order } = normalisedTerms(a, E, keys, lead, R);
+  return {
     method: spec.name,
     time: spec.time,
-    h: ts.hText,
+    h: a.ts.hText,
     resolution,
     terms,
     ode: formatOde(terms, 'X'),
     latex: formatLatex(terms, 'X'),
     order,
-    trace: {
-      h: ts.hText,
-      t0: ts.t0Text,
-      stepInH: [
-        ts.stepParam,
-        toSpecText(
-          C.mul(coefAt(stepSeries, ts.stepPower), `h^${ts.stepPower}`),
-          { ...naming, toSpec: new Map([...naming.toSpec, ['h', 'h']]) },
-          0,
-        ),
-      ],
-      k: kText,
-      lead,
-      orders,
-      steps,
-    },
+    trace: derivationTrace(a, coefs, E, keys, lead, withSteps),
   };
 }
