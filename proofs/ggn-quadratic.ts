@@ -54,7 +54,7 @@ export const proof: Proof = {
       `FALSE TWIN: GD (η = 1/λmax) is quadratic, ‖e_{k+1}‖ ≤ ${C}‖e_k‖²`,
       'gd',
       (_l0, lmax) => ({ eta: 1 / lmax }),
-      { C, steps: 3000, width: 2000 },
+      { C, steps: 1500, width: 1000 },
     ),
     quadraticProperty(
       `FALSE TWIN: GGN with η = 0.5 is quadratic (C = ${C})`,

@@ -7,6 +7,9 @@ import { proof as nagCSublinear } from './nag-c-sublinear.ts';
 import { proof as widthDrift } from './width-drift.ts';
 import { proof as hmFlow } from './hm-flow.ts';
 import { proof as nagSc } from './nag-sc.ts';
+import { proof as bothLayers } from './both-layers.ts';
+import { proof as ggnLinear } from './ggn-linear.ts';
+import { proof as ggnQuadratic } from './ggn-quadratic.ts';
 
 export const BUILTIN_PROOFS: Proof[] = [
   ntkInit,
@@ -16,4 +19,7 @@ export const BUILTIN_PROOFS: Proof[] = [
   widthDrift,
   hmFlow,
   nagSc,
+  bothLayers,
+  ggnLinear,
+  ggnQuadratic,
 ];

@@ -155,7 +155,10 @@ export function companionExpressions(parsed: ParsedSpec): { layout: string[]; ma
           if (a.ref.kind !== 'seq') throw new ModelError('nested gradient calls are not linear');
           arg = addForm(arg, scaleForm(valueOf(a.ref.seq.name, a.ref.seq.lag), a.coef));
         }
-        f = addForm(f, scaleForm(scaleForm(arg, 'lambda'), t.coef));
+        // ggn(z, ε) (Gram–Gauss–Newton) acts on mode λ as λ/(λ + ε): exactly 1 at ε = 0.
+        const mult =
+          g.op === 'ggn' ? ((g.damping ?? '0') === '0' ? '1' : `lambda/(lambda + (${g.damping}))`) : 'lambda';
+        f = addForm(f, scaleForm(scaleForm(arg, mult), t.coef));
       }
     }
     if (eq.shift === 1) xNext = f;

@@ -201,7 +201,7 @@ export function bothLayersRateProperty(
           const spec0 = opts.etaFromFirstLayer !== undefined ? first : both;
           const rho0 = worstDiscreteRate(method, params, spec0.lambda0, spec0.lambdaMax).rate;
           // ‖e‖ falls by e^25 (the slowest mode dominates the late half), short of the float64 floor.
-          const steps = Math.min(3000, Math.max(20, Math.ceil(25 / -Math.log(Math.min(rho0, 0.999)))));
+          const steps = Math.min(2000, Math.max(20, Math.ceil(25 / -Math.log(Math.min(rho0, 0.999)))));
           const traj = train({
             data,
             width,
