@@ -10,6 +10,7 @@
  * that cannot be split further (relative width 1e-13) are tight: the claimed rate equals the exact
  * rate within the enclosure (tolerance-0 equality claims end there, compared by enclosure).
  */
+import { parse, simplify } from 'mathjs';
 import { maxRealPart, polyRoots } from '../dynamics/poly-roots.ts';
 import {
   IntervalDomainError,
@@ -65,23 +66,93 @@ function pair(a: Interval): Pair {
   return toPair(a);
 }
 
-function classify(conds: SignCondition[]): 'holds' | 'fails' | 'undecided' {
+/**
+ * 'holds' when every condition is > 0 — or, for degree ≤ 2 (where "every coefficient ≥ 0" is exactly
+ * "every root in the closed half-plane"), when the lead is > 0 and the others ≥ 0 (for a bound with a
+ * constant, not two of them touching 0: that is a double root on the boundary).
+ */
+function classify(conds: SignCondition[], form: 'asymptotic' | 'bound'): 'holds' | 'fails' | 'undecided' {
   if (conds.every((c) => c.value.lo > 0)) return 'holds';
   if (conds[0].value.lo > 0 && conds.some((c) => c.value.hi < 0)) return 'fails';
+  const degree = conds.length - 1; // lead + one condition per lower coefficient (no minors below degree 3)
+  if (degree <= 2 && conds[0].value.lo > 0 && conds.every((c) => c.value.lo >= 0)) {
+    const touching = conds.slice(1).filter((c) => !(c.value.lo > 0)).length;
+    if (form === 'asymptotic' || touching < 2) return 'holds';
+  }
   return 'undecided';
+}
+
+/** Substitute definitions into an expression (repeatedly, so later definitions may use earlier ones). */
+export function inlineDefinitions(expr: string, defs: Array<[string, string]>): string {
+  const map = new Map(defs);
+  let node = parse(expr);
+  for (let pass = 0; pass < 8; pass++) {
+    let changed = false;
+    node = node.transform((n) => {
+      if (n.type === 'SymbolNode') {
+        const e = map.get((n as unknown as { name: string }).name);
+        if (e !== undefined) {
+          changed = true;
+          return parse(`(${e})`);
+        }
+      }
+      return n;
+    });
+    if (!changed) break;
+  }
+  return node.toString();
+}
+
+function binomial(n: number, k: number): number {
+  let r = 1;
+  for (let i = 1; i <= k; i++) r = (r * (n - i + 1)) / i;
+  return r;
+}
+
+/**
+ * The coefficients of p(w − c/2) as expressions, definitions inlined and simplified symbolically
+ * (mathjs), so that exact cancellations (γ − 2·√λ0 with γ = 2√λ0) are exact before any interval is
+ * formed. Used for ODE polynomial models; the checker derives the same expressions itself.
+ */
+export function shiftedExpressions(
+  coefs: string[],
+  threshold: string,
+  defs: Array<[string, string]>,
+): string[] {
+  const n = coefs.length - 1;
+  const out: string[] = [];
+  for (let j = 0; j <= n; j++) {
+    const parts: string[] = [];
+    for (let k = j; k <= n; k++) {
+      if (coefs[k] === '0') continue;
+      const b = binomial(k, j);
+      parts.push(k === j ? `(${coefs[k]})` : `${b}*(${coefs[k]})*(-(${threshold})/2)^${k - j}`);
+    }
+    const text = inlineDefinitions(parts.length ? parts.join(' + ') : '0', defs);
+    let simplified = text;
+    try {
+      simplified = simplify(text).toString();
+      parseExpression(simplified);
+    } catch {
+      simplified = text;
+    }
+    out.push(simplified);
+  }
+  return out;
 }
 
 function recordConditions(conds: SignCondition[]): Condition[] {
   return conds.map((c) => ({
     name: c.name,
     value: pair(c.value),
-    sign: c.value.lo > 0 ? '>0' : c.value.hi < 0 ? '<0' : '~0',
+    sign: c.value.lo > 0 ? '>0' : c.value.hi < 0 ? '<0' : c.value.lo >= 0 ? '>=0' : '~0',
   }));
 }
 
 class Prover {
   readonly thresholdText: string;
   readonly dims: string[];
+  readonly shifted: string[] | null;
   leaves = 0;
   constructor(
     readonly input: ProveInput,
@@ -89,6 +160,10 @@ class Prover {
   ) {
     this.thresholdText = threshold;
     this.dims = ['lambda', ...Object.keys(input.box)];
+    this.shifted =
+      input.model.kind === 'polynomial'
+        ? shiftedExpressions(input.model.coefficients, threshold, input.definitions)
+        : null;
   }
 
   scope(box: Record<string, Interval>): IntervalScope {
@@ -105,12 +180,9 @@ class Prover {
   /** Sign conditions of "every mode in the box has loss rate > threshold". */
   conditions(box: Record<string, Interval>): SignCondition[] {
     const s = this.scope(box);
-    const c = evalInterval(this.thresholdText, s);
     const m = this.input.model;
-    if (m.kind === 'polynomial') {
-      const p = m.coefficients.map((e) => evalInterval(e, s));
-      return hurwitzConditions(shiftPoly(p, div(c, iv(2))));
-    }
+    if (m.kind === 'polynomial') return hurwitzConditions(this.shifted!.map((e) => evalInterval(e, s)));
+    const c = evalInterval(this.thresholdText, s);
     if (m.kind === 'companion') {
       const T = m.matrix.map((row) => row.map((e) => evalInterval(e, s)));
       const h = evalInterval(m.timeStep, s);
@@ -122,7 +194,7 @@ class Prover {
 
   status(box: Record<string, Interval>): { status: Status; conds: SignCondition[] } {
     const conds = this.conditions(box);
-    return { status: classify(conds), conds };
+    return { status: classify(conds, this.input.assert.form), conds };
   }
 
   /** Split the relatively widest dimension; null when every dimension is at the minimum width. */
@@ -695,7 +767,6 @@ export function simplifyDifference(a: string, b: string): string {
   }
 }
 
-import { simplify } from 'mathjs';
 function simplifyText(text: string): string {
   const s = simplify(text).toString();
   parseExpression(s);

@@ -9,7 +9,7 @@ import { checkRun, type ClaimJson } from '../api/check.ts';
 import { ClaimError, parseClaimText } from '../claims/claim-file.ts';
 import { claimResultJson, formatClaimResult } from '../claims/format.ts';
 import { verdictExitCode } from '../claims/verdict.ts';
-import { readInputText, withoutTimings } from '../util/io.ts';
+import { planOutputs, readInputText, withoutTimings, writeOutput } from '../util/io.ts';
 import { checkCount } from '../util/limits.ts';
 import { quote } from '../util/quote.ts';
 
@@ -21,6 +21,7 @@ export function registerCheck(program: Command): Command {
     )
     .argument('<claim>', 'claim file (JSON; see docs/claims.md)')
     .option('--json', 'print one JSON object instead of the human report')
+    .option('--certificate <file>', 'write the certificates of a proved/refuted ode/discrete claim (JSON)')
     .option('--timings', 'include wall-clock seconds in --json (off: same seed, same bytes)')
     .option('--runs <n>', "sampled instances (default: the claim's instances.runs)")
     .option('--seed <s>', 'fast-check seed (default 1)')
@@ -40,6 +41,7 @@ export function registerCheck(program: Command): Command {
           seed?: string;
           path?: string;
           param?: string[];
+          certificate?: string;
         },
       ) => {
         const runs = opts.runs === undefined ? undefined : parseInteger('--runs', opts.runs, 1);
@@ -48,6 +50,8 @@ export function registerCheck(program: Command): Command {
         if (opts.path !== undefined && !/^\d+(:\d+)*$/.test(opts.path))
           throw new UsageError(`--path must look like 0:1:2, got '${opts.path}'`);
         const params = parseParamFlags(opts.param);
+        if (opts.certificate !== undefined)
+          planOutputs([{ flag: '--certificate', path: opts.certificate }], [file]);
         const text = readInputText(file, 'claim file'); // bounded (DYNVIEW_MAX_INPUT_MB)
         let result;
         try {
@@ -62,6 +66,18 @@ export function registerCheck(program: Command): Command {
         } catch (err) {
           if (err instanceof ClaimError) throw new UsageError(`${quote(file, 60)}: ${err.message}`);
           throw err;
+        }
+        if (opts.certificate !== undefined) {
+          const certificates = result.certificates ?? [];
+          if (certificates.length === 0)
+            process.stderr.write(
+              `dynview: no certificate (the claim is not decided exactly: ${result.verdict})\n`,
+            );
+          writeOutput(
+            '--certificate',
+            opts.certificate,
+            `${JSON.stringify({ dynview: 'certificates', claim: result.id, verdict: result.verdict, certificates })}\n`,
+          );
         }
         if (opts.json) {
           const json = claimResultJson(result);

@@ -27,6 +27,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./check.ts')).registerCheck,
   },
   {
+    name: 'certificate',
+    summary: 're-check proof certificates with the independent checker (exit 0 accepted, 1 rejected)',
+    load: async () => (await import('./certificate.ts')).registerCertificate,
+  },
+  {
     name: 'train',
     summary:
       'train a wide two-layer ReLU net (first layer only) and report loss, rate, NTK spectrum and drift',
