@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""numpy reference for the extreme eigenvalues of H∞ (issue 11: λ0 and λmax of H∞ at n = 2000 within 2×
+"""numpy reference for the extreme eigenvalues of H∞ (the bench target: λ0 and λmax of H∞ at n = 2000 within 2×
 numpy eigvalsh), for `dynview bench` and scripts/bench-eigen.ts.
 
 Two ways to call it:

@@ -5,7 +5,7 @@
  * allowed at the top. Meaning (known parameters, symbols of expressions, ranges inside domains,
  * sizes inside the resource limits) is checked by parseClaim afterwards.
  *
- * H2 owns claim semantics: a new claim field goes here and in claim-file.ts together.
+ * A new claim field goes here and in claim-file.ts together.
  */
 import { z } from 'zod';
 import { expression, identifier, methodSpecSchema } from '../spec/schema.ts';

@@ -1,5 +1,5 @@
 /**
- * Numeric properties on real training for issue 13 (shared by proofs/ggn-*.ts and
+ * Numeric properties on real training for the Gauss–Newton and both-layer claims (shared by proofs/ggn-*.ts and
  * proofs/both-layers.ts): Gram–Gauss–Newton's κ-independent per-step factor 1 − η, its quadratic
  * convergence at η = 1 (src/claims/quadratic.ts), and GD / heavy ball / NAG-SC with both layers
  * trained, whose rates follow the spectrum of the SUMMED kernel H∞_W + K1 (src/ntk/both-layers.ts).

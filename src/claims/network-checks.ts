@@ -1,7 +1,7 @@
 /**
  * Numeric properties measured on real training runs (src/train), shared by proof files:
  * - the measured per-step loss rate of GD against −2 ln(1 − η λ_min(H(t))) read from the probes;
- * - the size of the terms the output-space ODE neglects, ‖(H(t) − H(0))e‖/‖H(0)e‖ (H3's estimate).
+ * - the size of the terms the output-space ODE neglects, ‖(H(t) − H(0))e‖/‖H(0)e‖ (neglectedTermsEstimate, src/symbolic/output-space.ts).
  */
 import fc from 'fast-check';
 import { loadData } from '../data/load.ts';

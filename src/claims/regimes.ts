@@ -27,7 +27,7 @@ export interface RegimeTrajectory {
   reason?: string;
   regimeNote: string;
   numbers: Record<string, number>;
-  /** The theory's rate for the ODE regime (H4's odeRate), when it has one. */
+  /** The theory's rate for the ODE regime (odeRate, src/dynamics/modes.ts), when it has one. */
   theory?: OdeRateResult;
   /** Relative loss under which points are numerical noise (the rate fit's floor). */
   floor: number;

@@ -5,7 +5,7 @@
  * the top level and in each proof result; the report content inside (obligations, evidence, plots)
  * is checked for the fields the table and the report read.
  *
- * H2 owns the verify results: a new field of ProofResult goes here too.
+ * A new field of ProofResult goes here too (the type and its schema change together).
  */
 import { z } from 'zod';
 import type { ObligationResult, Verdict } from './types.ts';

@@ -1,6 +1,6 @@
 /**
  * Judging one measured trajectory against a rate claim, and combining instance outcomes and
- * obligations into a verdict. Semantics (fixed by the issue, docs/claims.md):
+ * obligations into a verdict. Semantics (docs/claims.md):
  * - `linear` (loss ≤ C·exp(−rate·t)): holds when the decay is classified linear with a measured
  *   asymptotic rate ≥ (1 − tolerance)·claimed rate. Polynomial decay or a stalled loss refutes it.
  * - `sublinear` (loss decays like t^(−exponent), polynomially): holds when the decay is classified

@@ -36,7 +36,7 @@ export interface BenchCase {
   quickSteps: number;
 }
 
-/** The four cases of issue 11 and the README's own. */
+/** The benchmark cases of docs/performance.md and the README's own. */
 export const BENCH_CASES: BenchCase[] = [
   {
     id: 'sphere-hb',

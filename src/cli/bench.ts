@@ -19,7 +19,7 @@ export function registerBench(program: Command): Command {
   return program
     .command('bench')
     .description(
-      'seconds of the trainer beside a numpy reference loop (the cases of issue 11 and the README), and λ0/λmax of H∞ beside numpy eigvalsh',
+      'seconds of the trainer beside a numpy reference loop (the cases of docs/performance.md and the README), and λ0/λmax of H∞ beside numpy eigvalsh',
     )
     .option('--quick', 'fewer steps per case (and n=500 for the spectra)')
     .option(

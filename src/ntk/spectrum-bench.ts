@@ -1,5 +1,5 @@
 /**
- * The spectra case of `dynview bench` (issue 11): λ0 = λ_min(H∞) and λ_max of H∞ for unit-norm
+ * The spectra case of `dynview bench`: λ0 = λ_min(H∞) and λ_max of H∞ for unit-norm
  * Gaussian rows (sphere:n=…,d=…,seed=…), timed in dynview and handed to numpy for comparison.
  *
  *   const { result, referenceJob } = benchHinfExtremes({ n: 2000 });

@@ -4,12 +4,12 @@ import { ClaimError, parseClaim } from '../../src/claims/claim-file.ts';
 const base = { id: 'x', method: 'gd', assert: { kind: 'linear', rate: '2*lambda0' } };
 
 describe('parseClaim', () => {
-  it('fills defaults and accepts the issue example', () => {
+  it('fills defaults and accepts the documented example', () => {
     const c = parseClaim(base);
     expect(c.regime).toBe('ode');
     expect(c.instances.runs).toBeGreaterThan(0);
     expect(c.assert).toMatchObject({ kind: 'linear', tolerance: 0.05 });
-    const issue = parseClaim({
+    const example = parseClaim({
       id: 'nag-c-is-linear',
       statement: 'NAG-C converges linearly in the ODE limit',
       method: 'nag-c',
@@ -23,8 +23,8 @@ describe('parseClaim', () => {
         runs: 50,
       },
     });
-    expect(issue.instances.n).toEqual([4, 30]);
-    expect(issue.assert).toMatchObject({ form: 'asymptotic' });
+    expect(example.instances.n).toEqual([4, 30]);
+    expect(example.assert).toMatchObject({ form: 'asymptotic' });
   });
 
   it('rejects fields a claim would not use (exit 2): horizon and width outside the network regime, a step set twice, instances of an ode-terms claim', () => {

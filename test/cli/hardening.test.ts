@@ -1,5 +1,5 @@
 /**
- * Hostile and careless input (issue 14): every case ends with its documented exit code within
+ * Hostile and careless input: every case ends with its documented exit code within
  * seconds, one line on stderr, no stack trace, and every input file unchanged. Most cases run
  * in-process through the same code path as src/cli/main.ts (test/cli/harness.ts); a few are
  * spawned to check the real process (exit status, stderr).

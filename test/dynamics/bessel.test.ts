@@ -28,7 +28,7 @@ describe('besselJ against scipy.special.jv', () => {
     expect(worstAbs).toBeLessThan(1e-14);
   });
 
-  it('covers the orders the brief asks for, including half-integers', () => {
+  it('covers the orders the checks use, including half-integers', () => {
     const orders = new Set(golden.besselJ.map((r) => r[0]));
     for (const nu of [0, 0.5, 1, 1.5, 2.5, 3.5]) expect(orders.has(nu)).toBe(true);
   });

@@ -150,7 +150,7 @@ describe('probes', () => {
   });
 });
 
-describe('done-when, cheaper: gd on sphere:n=20,d=5,seed=0 at η = 0.5', () => {
+describe('the documented example run, cheaper: gd on sphere:n=20,d=5,seed=0 at η = 0.5', () => {
   const data = loadData('sphere:n=20,d=5,seed=0');
   let wide: Trajectory;
   let narrow: Trajectory;
