@@ -4,7 +4,7 @@ import { registerCheck } from '../../src/cli/check.ts';
 import { runCommand } from './run-inprocess.ts';
 
 describe('dynview check', () => {
-  it("refutes the nag-c-is-linear example (exit 1) with a replayable counterexample in JSON", async () => {
+  it('refutes the nag-c-is-linear example (exit 1) with a replayable counterexample in JSON', async () => {
     const r = await runCommand(registerCheck, [
       'check',
       'examples/claims/nag-c-is-linear.json',
