@@ -52,9 +52,17 @@ export class TrainingKernels {
 
   /**
    * X: n×d row-major inputs; csr: its compressed rows when the sparse loops are to be used (null:
-   * dense); a: second layer (m).
+   * dense); a: second layer (m). Gradients use coef_r = a_r·scale.
    */
-  constructor(X: Float64Array, n: number, d: number, csr: CsrRows | null, a: Float64Array) {
+  constructor(
+    X: Float64Array,
+    n: number,
+    d: number,
+    csr: CsrRows | null,
+    a: Float64Array,
+    /** Output scale (default 1/√m for m = a.length; a subset of a wider net passes the net's). */
+    scale?: number,
+  ) {
     const rt = kernels();
     this.rt = rt;
     this.base = rt.mark();
@@ -65,7 +73,7 @@ export class TrainingKernels {
     this.mp = Math.ceil(m / 8) * 8;
     this.chunks = Math.max(1, Math.ceil(m / CHUNK));
     this.sparse = csr !== null;
-    this.invSqrtM = 1 / Math.sqrt(m);
+    this.invSqrtM = scale ?? 1 / Math.sqrt(m);
     const mp = this.mp;
     this.pA = rt.alloc(mp * 8);
     this.pCoef = rt.alloc(mp * 8);
@@ -125,6 +133,41 @@ export class TrainingKernels {
       );
     }
     this.sumChunks(u);
+  }
+
+  /**
+   * Pre-activations Z = W Xᵀ (m×n, Z[r·n + i], each summed as the plain dot product), with the
+   * masks of forward() kept.
+   */
+  preactivations(W: Float64Array, Z: Float64Array = new Float64Array(this.m * this.n)): Float64Array {
+    this.check();
+    const { rt, m, n, d, mp } = this;
+    const mark = rt.mark();
+    try {
+      const pZ = rt.alloc(m * n * 8);
+      rt.f64(this.pW, m * d).set(W.length === m * d ? W : W.subarray(0, m * d));
+      const work = m * n * d;
+      if (this.sparse) {
+        rt.run('transposeRows', [this.pW, this.pWt, d, mp], m, m * d);
+        rt.run(
+          'forwardCsr',
+          [this.pWt, this.pXp, this.pXc, this.pXv, this.pA, this.pMask, this.pUpart, pZ, m, mp, n, CHUNK],
+          this.chunks,
+          work,
+        );
+      } else {
+        rt.run(
+          'forwardDense',
+          [this.pW, this.pXt, this.pA, this.pMask, this.pUpart, pZ, m, n, d, CHUNK],
+          this.chunks,
+          work,
+        );
+      }
+      Z.set(rt.f64(pZ, m * n));
+      return Z;
+    } finally {
+      rt.release(mark);
+    }
   }
 
   /** u_i = (1/√m) Σ_chunks upart[c, i], chunks in order. */

@@ -1,25 +1,49 @@
 /**
  * A dual frame of the fast engine: exact coordinates in which one gradient evaluation of the wide
- * two-layer ReLU net costs O(n²) plus O(n·d) per row near an activation flip.
+ * two-layer ReLU net f(x) = (1/√m) Σ_r a_r relu(w_r·x) costs O(n²) for all rows that cannot flip,
+ * plus a direct forward/backward pass for the few rows that might.
  *
- * Only W is trained and a is fixed. Take a base point Q (an iterate) and its activation masks
- * M_r = 1{w_r(Q)·x_i ≥ 0}. A vector of the frame is z = [c (S) | s (n) | near rows (|N|·d)] and
- * stands for the weight matrix
- *   far row r:  w_r(z) = Σ_j c_j ρ_{j,r} + (a_r/√m) Xᵀ(M_r ∘ s)
- *   near row r: w_r(z) = its explicit block.
- * ρ_0 = W(Q) and ρ_j (j ≥ 1) are the other vectors the stepper held when the frame was built
- * (minus their affine weight times W(Q)), so c_0 is the affine weight of z (1 for iterates, 0 for
- * gradients) and the c_j stay small. The map z ↦ W(z) is linear, so the update rules of any method
- * act on z unchanged. At a point z where every far row keeps its mask M_r:
- *   u(z) = Σ_j c_j P_j + H_far s + u_near(z),  P_j = (1/√m) Σ_far a_r M_r ∘ (X ρ_{j,r}),
- *   H_far = (1/m) Σ_far (M_r M_rᵀ) ∘ (X Xᵀ),
- * and the gradient of a far row is (a_r/√m) Xᵀ(M_r ∘ e), i.e. the vector [0 | e | explicit near
- * gradients]. That the far masks hold is certified, not assumed: ‖w_r(z) − w_r(Q)‖ ≤
- * |c_0 − 1| R_0 + Σ_{j≥1} |c_j| R_j + ‖X‖₂ ‖s‖/√m =: bound(z) (R_j = max over far rows of ‖ρ_{j,r}‖),
- * and a far row with margin min_i |w_r(Q)·x_i|/‖x_i‖ > bound(z) cannot flip. Near rows are the rows
- * with the smallest margins; they are computed exactly with their own masks.
+ * WHY IT WORKS. Only W is trained; a is fixed. While row r keeps its activation mask M_r (M_ri =
+ * 1{w_r·x_i ≥ 0}), every gradient it receives is (a_r/√m) Xᵀ(M_r ∘ e): the same n numbers e for
+ * every such row, spread through the row's own mask. So all these rows move together by one shared
+ * n-vector s, and their outputs move by H_far·s with one n×n matrix.
+ *
+ * THE COORDINATES. Take a base point Q (an iterate) and its masks. A frame vector is
+ *
+ *     z = [ c_0 … c_{S−1} | s_1 … s_n | w_{near[0]} (d numbers) | w_{near[1]} | … ]
+ *           slots (S)       offS = S     offNear = S + n, one explicit block per near row
+ *
+ * and stands for the weights (the map z ↦ W(z) is linear, so every method's update rules, which
+ * only form linear combinations, act on z unchanged):
+ *
+ *     far row r:   w_r(z) = Σ_j c_j ρ_{j,r} + (a_r/√m) Xᵀ(M_r ∘ s)
+ *     near row r:  w_r(z) = its explicit block.
+ *
+ * ρ_0 = W(Q) and ρ_j (j ≥ 1) are the other vectors the stepper held when the frame was built, minus
+ * their affine weight times W(Q); so c_0 is the affine weight of z (1 for iterates, 0 for gradients)
+ * and the other c_j stay small.
+ *
+ * OUTPUTS AND GRADIENT (valid while every far row keeps its mask):
+ *
+ *     u(z) = Σ_j c_j P_j + H_far s + u_near(z),   P_j = (1/√m) Σ_far a_r M_r ∘ (X ρ_{j,r}),
+ *                                                 H_far = (1/m) Σ_far (M_r M_rᵀ) ∘ (X Xᵀ);
+ *     gradient(z) = [ 0 | e | the near rows' gradients ]      (e = u − y)
+ *
+ * THE CERTIFICATE. That the far masks hold is proved, not assumed: between two frame points,
+ *
+ *     ‖w_r(z) − w_r(z′)‖ ≤ Σ_j |c_j − c′_j| R_j + ‖X‖₂ ‖s − s′‖/√m =: bound(z − z′)
+ *
+ * (R_j = max over far rows of ‖ρ_{j,r}‖; per point the s-part is also at most Σ_j |G_ij||Δs_j|/√m
+ * and the smaller is used), and a far row whose margin μ_r = min_i |w_r·x_i|/‖x_i‖ at z′ exceeds
+ * bound(z − z′) cannot have flipped at z. The margins live in src/train/fast-margins.ts.
+ *
+ * WHERE THE REST IS. Building a frame (masks, near set, ρ_j, P_j, H_far): fast-frame-build.ts. The
+ * near rows' forward and backward passes (WebAssembly kernels): fast-near.ts. The loop that
+ * certifies every evaluation, refreshes rows, undoes and redoes uncertified steps and rebuilds
+ * frames: fast-loop.ts. Data-side constants (Gram matrix, ‖X‖₂ bound, CSR rows): fast-problem.ts.
  */
 import type { FastProblem } from './fast-problem.ts';
+import type { NearRows } from './fast-near.ts';
 
 /** What the engine tells the frame builder to choose the near set. */
 export interface FramePolicy {
@@ -65,6 +89,8 @@ export class DualFrame {
   private readonly dsScratch: Float64Array;
   /** Number of frames built before this one with incremental H_far updates. */
   readonly generation: number;
+  /** Forward passes and gradients of the near rows (WebAssembly kernels, shared by a run's frames). */
+  private readonly nearRows: NearRows;
 
   constructor(fields: {
     p: FastProblem;
@@ -79,6 +105,7 @@ export class DualFrame {
     allNear: boolean;
     rowScale: number;
     generation: number;
+    nearRows: NearRows;
   }) {
     this.p = fields.p;
     this.rho = fields.rho;
@@ -94,6 +121,7 @@ export class DualFrame {
     this.allNear = fields.allNear;
     this.rowScale = fields.rowScale;
     this.generation = fields.generation;
+    this.nearRows = fields.nearRows;
     this.offS = this.slots;
     this.offNear = this.slots + this.p.n;
     this.dim = this.offNear + this.near.length * this.p.d;
@@ -231,8 +259,7 @@ export class DualFrame {
       const Pj = this.P[j];
       for (let i = 0; i < n; i++) u[i] += c * Pj[i];
     }
-    if (this.p.dense) nearForwardDense(this.p, z, this.offNear, this.near, u, this.nearMask);
-    else nearForwardSparse(this.p, z, this.offNear, this.near, u, this.nearMask);
+    this.nearRows.forward(z, this.offNear, this.near, u, this.nearMask);
   }
 
   /** Gradient in frame coordinates at a point with error e = u − y and near-row masks nm (from outputs()). */
@@ -241,8 +268,7 @@ export class DualFrame {
     for (let j = 0; j < this.slots; j++) out[j] = 0;
     const o = this.offS;
     for (let i = 0; i < n; i++) out[o + i] = e[i];
-    if (this.p.dense) nearBackwardDense(this.p, e, out, this.offNear, this.near, nm);
-    else nearBackwardSparse(this.p, e, out, this.offNear, this.near, nm);
+    this.nearRows.backward(e, out, this.offNear, this.near, nm);
   }
 
   /** Row r of W(z) into out (offset oo). Exact for any z (the map is linear; no mask is assumed). */
@@ -297,325 +323,4 @@ export class DualFrame {
     for (let r = 0; r < m; r++) this.rowOf(z, r, W, r * d);
     return W;
   }
-}
-
-/** Near rows' outputs: u_i += (a_r/√m) relu(w_r·x_i), masks into nm (dense X). */
-function nearForwardDense(
-  p: FastProblem,
-  z: Float64Array,
-  offNear: number,
-  near: Int32Array,
-  u: Float64Array,
-  nm: Uint8Array,
-): void {
-  const { n, d, a, invSqrtM, X } = p;
-  for (let q = 0; q < near.length; q++) {
-    const wo = offNear + q * d;
-    const ca = a[near[q]] * invSqrtM;
-    const mo = q * n;
-    for (let i = 0; i < n; i++) {
-      const xo = i * d;
-      // One accumulator, left to right (the direct loop's sum, bit for bit), unrolled by 4.
-      let b = 0;
-      let t = 0;
-      for (; t + 3 < d; t += 4) {
-        b += z[wo + t] * X[xo + t];
-        b += z[wo + t + 1] * X[xo + t + 1];
-        b += z[wo + t + 2] * X[xo + t + 2];
-        b += z[wo + t + 3] * X[xo + t + 3];
-      }
-      for (; t < d; t++) b += z[wo + t] * X[xo + t];
-      if (b >= 0) {
-        u[i] += ca * b;
-        nm[mo + i] = 1;
-      } else nm[mo + i] = 0;
-    }
-  }
-}
-
-/** As nearForwardDense over the non-zeros of X (same sums: the skipped terms are ±0). */
-function nearForwardSparse(
-  p: FastProblem,
-  z: Float64Array,
-  offNear: number,
-  near: Int32Array,
-  u: Float64Array,
-  nm: Uint8Array,
-): void {
-  const { n, d, a, invSqrtM } = p;
-  const { xp, xc, xv } = p.csr;
-  for (let q = 0; q < near.length; q++) {
-    const wo = offNear + q * d;
-    const ca = a[near[q]] * invSqrtM;
-    const mo = q * n;
-    for (let i = 0; i < n; i++) {
-      let b = 0;
-      for (let h = xp[i], he = xp[i + 1]; h < he; h++) b += z[wo + xc[h]] * xv[h];
-      if (b >= 0) {
-        u[i] += ca * b;
-        nm[mo + i] = 1;
-      } else nm[mo + i] = 0;
-    }
-  }
-}
-
-/** Near rows' gradients g_r = (a_r/√m) Σ_i e_i nm_ri x_i into their blocks of out (dense X). */
-function nearBackwardDense(
-  p: FastProblem,
-  e: Float64Array,
-  out: Float64Array,
-  offNear: number,
-  near: Int32Array,
-  nm: Uint8Array,
-): void {
-  const { n, d, a, invSqrtM, X } = p;
-  for (let q = 0; q < near.length; q++) {
-    const go = offNear + q * d;
-    for (let t = 0; t < d; t++) out[go + t] = 0;
-    const ca = a[near[q]] * invSqrtM;
-    const mo = q * n;
-    for (let i = 0; i < n; i++) {
-      if (nm[mo + i] === 0) continue;
-      const ce = ca * e[i];
-      const xo = i * d;
-      for (let t = 0; t < d; t++) out[go + t] += ce * X[xo + t];
-    }
-  }
-}
-
-function nearBackwardSparse(
-  p: FastProblem,
-  e: Float64Array,
-  out: Float64Array,
-  offNear: number,
-  near: Int32Array,
-  nm: Uint8Array,
-): void {
-  const { n, d, a, invSqrtM } = p;
-  const { xp, xc, xv } = p.csr;
-  for (let q = 0; q < near.length; q++) {
-    const go = offNear + q * d;
-    for (let t = 0; t < d; t++) out[go + t] = 0;
-    const ca = a[near[q]] * invSqrtM;
-    const mo = q * n;
-    for (let i = 0; i < n; i++) {
-      if (nm[mo + i] === 0) continue;
-      const ce = ca * e[i];
-      for (let h = xp[i], he = xp[i + 1]; h < he; h++) out[go + xc[h]] += ce * xv[h];
-    }
-  }
-}
-
-/** A held vector, materialised, with its affine weight (c_0 in the old frame). */
-export interface HeldWeights {
-  W: Float64Array;
-  kappa: number;
-}
-
-/**
- * Build a frame at base W_Q (materialised, affine weight kappaQ) with the other held vectors as
- * residual directions. `prev` (if any) lets H_far be updated only for rows that changed.
- * Returns the frame and an encoder from the held vectors' materialised weights to coordinates.
- */
-export function buildFrame(
-  p: FastProblem,
-  base: HeldWeights,
-  others: HeldWeights[],
-  policyOf: FramePolicy | ((uBase: Float64Array) => FramePolicy),
-  prev: DualFrame | null,
-): { frame: DualFrame; encode: (index: number) => Float64Array } {
-  const { n, d, m, a, invSqrtM, invXNorm, gram } = p;
-  const { xp, xc, xv } = p.csr;
-  const WQ = base.W;
-  // Pre-activations at Q, masks and margins.
-  const mask = new Uint8Array(m * n);
-  const margin = new Float64Array(m);
-  // Σ over all rows of a_r relu(w_r(Q)·x_i); near rows are taken out once the near set is known.
-  const P0all = new Float64Array(n);
-  let rowScale = 0;
-  for (let r = 0; r < m; r++) {
-    const wo = r * d;
-    let mu = Infinity;
-    let nrm = 0;
-    for (let t = 0; t < d; t++) nrm += WQ[wo + t] * WQ[wo + t];
-    if (nrm > rowScale) rowScale = nrm;
-    for (let i = 0; i < n; i++) {
-      let b = 0;
-      for (let h = xp[i], he = xp[i + 1]; h < he; h++) b += WQ[wo + xc[h]] * xv[h];
-      if (b >= 0) {
-        mask[r * n + i] = 1;
-        P0all[i] += a[r] * b;
-      }
-      const ix = invXNorm[i];
-      if (ix > 0) {
-        const v = Math.abs(b) * ix;
-        if (v < mu) mu = v;
-      }
-    }
-    margin[r] = mu;
-  }
-  rowScale = Math.sqrt(rowScale);
-
-  // Near set: rows with a margin below policy.nearTau (all rows for an all-near frame). The
-  // policy may depend on the outputs at the base (the first frame's drift estimate does).
-  const policy = typeof policyOf === 'function' ? policyOf(P0all.map((v) => v * invSqrtM)) : policyOf;
-  const slots = 1 + others.length;
-  let nearCount = 0;
-  for (let r = 0; r < m; r++) if (!(margin[r] >= policy.nearTau)) nearCount++;
-  // With most rows near, the dual part does not pay for itself: keep every row explicit.
-  const allNear = policy.allNear || nearCount > 0.6 * m;
-  const nearIndex = new Int32Array(m).fill(-1);
-  const nearList: number[] = [];
-  for (let r = 0; r < m; r++) if (allNear || !(margin[r] >= policy.nearTau)) nearList.push(r);
-  if (process.env.DYNVIEW_FAST_DEBUG) {
-    const sorted = Float64Array.from(margin).sort();
-    const q = (f: number): string => sorted[Math.min(m - 1, Math.floor(f * m))].toExponential(2);
-    console.error(
-      `frame: nearTau ${policy.nearTau.toExponential(2)} near ${nearList.length}/${m}${allNear ? ' (all near)' : ''}; margins q10% ${q(0.1)} q50% ${q(0.5)} q90% ${q(0.9)}`,
-    );
-  }
-  const near = Int32Array.from(nearList);
-  near.forEach((r, q) => {
-    nearIndex[r] = q;
-  });
-
-  // Residual directions ρ_j = W_j − λ_j W_Q on far rows, λ_j = κ_j/κ_Q.
-  const rho: Float64Array[] = [WQ];
-  const lambdas: number[] = [];
-  const rhoBound = new Float64Array(slots);
-  for (const o of others) {
-    const lam = Math.abs(base.kappa) > 1e-300 ? o.kappa / base.kappa : 0;
-    lambdas.push(lam);
-    const R = new Float64Array(m * d);
-    for (let r = 0; r < m; r++) {
-      if (nearIndex[r] >= 0) continue;
-      const ro = r * d;
-      for (let t = 0; t < d; t++) R[ro + t] = o.W[ro + t] - lam * WQ[ro + t];
-    }
-    rho.push(R);
-  }
-  for (let j = 0; j < slots; j++) {
-    let best = 0;
-    const R = rho[j];
-    for (let r = 0; r < m; r++) {
-      if (nearIndex[r] >= 0) continue;
-      const ro = r * d;
-      let s = 0;
-      for (let t = 0; t < d; t++) s += R[ro + t] * R[ro + t];
-      if (s > best) best = s;
-    }
-    rhoBound[j] = Math.sqrt(best) * (1 + 1e-12);
-  }
-
-  // P_j = (1/√m) Σ_far a_r M_r ∘ (X ρ_{j,r}).
-  const P: Float64Array[] = [];
-  {
-    const P0 = Float64Array.from(P0all);
-    for (const r of near) {
-      const wo = r * d;
-      for (let i = 0; i < n; i++) {
-        if (mask[r * n + i] === 0) continue;
-        let b = 0;
-        for (let h = xp[i], he = xp[i + 1]; h < he; h++) b += WQ[wo + xc[h]] * xv[h];
-        P0[i] -= a[r] * b;
-      }
-    }
-    for (let i = 0; i < n; i++) P0[i] *= invSqrtM;
-    P.push(P0);
-  }
-  for (let j = 1; j < slots; j++) {
-    const Pj = new Float64Array(n);
-    P.push(Pj);
-    if (rhoBound[j] === 0) continue;
-    const R = rho[j];
-    for (let r = 0; r < m; r++) {
-      if (nearIndex[r] >= 0) continue;
-      const ro = r * d;
-      const mo = r * n;
-      const ca = a[r];
-      for (let i = 0; i < n; i++) {
-        if (mask[mo + i] === 0) continue;
-        let b = 0;
-        for (let h = xp[i], he = xp[i + 1]; h < he; h++) b += R[ro + xc[h]] * xv[h];
-        Pj[i] += ca * b;
-      }
-    }
-    for (let i = 0; i < n; i++) Pj[i] *= invSqrtM;
-  }
-
-  // H_far, incrementally from the previous frame when there is one (recomputed every 32 frames).
-  const invM = 1 / m;
-  const active = new Int32Array(n);
-  const addRow = (H: Float64Array, M: Uint8Array, r: number, sign: number): void => {
-    let cnt = 0;
-    const mo = r * n;
-    for (let i = 0; i < n; i++) if (M[mo + i] !== 0) active[cnt++] = i;
-    const c = sign * invM;
-    for (let u = 0; u < cnt; u++) {
-      const i = active[u];
-      const ho = i * n;
-      for (let v = 0; v < cnt; v++) {
-        const jj = active[v];
-        H[ho + jj] += c * gram[ho + jj];
-      }
-    }
-  };
-  let hFar: Float64Array;
-  let generation = 0;
-  if (prev && prev.generation < 32) {
-    generation = prev.generation + 1;
-    hFar = Float64Array.from(prev.hFar);
-    for (let r = 0; r < m; r++) {
-      const wasFar = prev.nearIndex[r] < 0;
-      const isFar = nearIndex[r] < 0;
-      if (wasFar && isFar) {
-        let same = true;
-        const mo = r * n;
-        for (let i = 0; i < n; i++)
-          if (prev.mask[mo + i] !== mask[mo + i]) {
-            same = false;
-            break;
-          }
-        if (same) continue;
-      }
-      if (wasFar) addRow(hFar, prev.mask, r, -1);
-      if (isFar) addRow(hFar, mask, r, 1);
-    }
-  } else {
-    hFar = new Float64Array(n * n);
-    for (let r = 0; r < m; r++) if (nearIndex[r] < 0) addRow(hFar, mask, r, 1);
-  }
-
-  const frame = new DualFrame({
-    p,
-    rho,
-    rhoBound,
-    P,
-    mask,
-    margin,
-    nearIndex,
-    near,
-    hFar,
-    allNear,
-    rowScale,
-    generation,
-  });
-
-  // Coordinates of the held vectors: base → e_0; other j → λ_j e_0 + e_j; near blocks explicit.
-  const encode = (index: number): Float64Array => {
-    const z = new Float64Array(frame.dim);
-    const W = index === 0 ? WQ : others[index - 1].W;
-    if (index === 0) z[0] = 1;
-    else {
-      z[0] = lambdas[index - 1];
-      z[index] = 1;
-    }
-    for (let q = 0; q < near.length; q++) {
-      const ro = near[q] * d;
-      const zo = frame.offNear + q * d;
-      for (let t = 0; t < d; t++) z[zo + t] = W[ro + t];
-    }
-    return z;
-  };
-  return { frame, encode };
 }

@@ -13,7 +13,9 @@ import type { ParamValues } from '../spec/compile.ts';
 import { initNetwork } from './network.ts';
 import type { Network } from './types.ts';
 import { fastProblem, type FastProblem } from './fast-problem.ts';
-import { buildFrame, type DualFrame, type FramePolicy, type HeldWeights } from './fast-frame.ts';
+import type { DualFrame, FramePolicy } from './fast-frame.ts';
+import { buildFrame, type HeldWeights } from './fast-frame-build.ts';
+import { NearRows } from './fast-near.ts';
 import { MarginLedger } from './fast-margins.ts';
 import { isDiverged } from '../util/divergence.ts';
 
@@ -69,10 +71,21 @@ export interface FastLoopResult {
 }
 
 export function runFastLoop(opts: FastLoopOptions): FastLoopResult {
-  const { data, width: m, steps } = opts;
-  const method: CompiledMethod = opts.compiled ?? compileMethod(opts.method, opts.params);
+  const { data, width: m } = opts;
   const net = opts.net ?? initNetwork(data.d, m, opts.seed, opts.initScale ?? 1);
   const p: FastProblem = fastProblem(net, data);
+  // The near rows' kernels hold WebAssembly memory for the run.
+  const nearRows = new NearRows(p);
+  try {
+    return fastLoop(opts, net, p, nearRows);
+  } finally {
+    nearRows.dispose();
+  }
+}
+
+function fastLoop(opts: FastLoopOptions, net: Network, p: FastProblem, nearRows: NearRows): FastLoopResult {
+  const { width: m, steps } = opts;
+  const method: CompiledMethod = opts.compiled ?? compileMethod(opts.method, opts.params);
   const { n, d } = p;
   const diverged = opts.diverged ?? isDiverged;
   const maxFrameSteps = opts.maxFrameSteps ?? 2000;
@@ -121,7 +134,7 @@ export function runFastLoop(opts: FastLoopOptions): FastLoopResult {
       if (first) firstDrift(uBase);
       return { nearTau: 3 * drift, allNear };
     };
-    const built = buildFrame(p, base, others, policy, frame ?? null);
+    const built = buildFrame(p, base, others, policy, frame ?? null, nearRows);
     frame = built.frame;
     ledger = new MarginLedger(frame);
     if (!frame.allNear) {
