@@ -10,7 +10,7 @@ import type { Dataset } from '../data/types.ts';
 import type { MethodSpec } from '../spec/types.ts';
 import type { ParamValues } from '../spec/compile.ts';
 import { BU2021_METHODS, type Bu2021Method } from './specs.ts';
-import { runStandard } from './standard-run.ts';
+import { runStandard } from '../train/standard-run.ts';
 import { kernelModes, linearisedLoss, type KernelModes } from './linearised.ts';
 import { train } from '../train/trainer.ts';
 import { initNetwork, forward } from '../train/network.ts';

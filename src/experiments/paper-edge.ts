@@ -6,7 +6,7 @@
  */
 import { loadData } from '../data/load.ts';
 import { StandardMlp, initStandardMlp } from '../train/mlp-standard.ts';
-import { standardTangentKernel } from './standard-run.ts';
+import { standardTangentKernel } from '../train/standard-run.ts';
 import { extremeEigenvalues } from '../linalg/eigen.ts';
 import { linearisedLoss } from './linearised.ts';
 import type { MethodSpec } from '../spec/types.ts';

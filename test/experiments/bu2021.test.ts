@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadData } from '../../src/data/load.ts';
-import { runStandard } from '../../src/experiments/standard-run.ts';
+import { runStandard } from '../../src/train/standard-run.ts';
 import { timeRatio, timeToLevel, windowRate } from '../../src/experiments/bu2021-analysis.ts';
 import { kernelModes, linearisedLoss } from '../../src/experiments/linearised.ts';
 import { PYTORCH_MOMENTUM, PYTORCH_NESTEROV } from '../../src/experiments/specs.ts';

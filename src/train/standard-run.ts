@@ -1,16 +1,19 @@
 /**
- * Runs of the authors' model (src/train/mlp-standard.ts) with a method spec compiled through
- * src/spec/compile.ts, and its empirical tangent kernel.
+ * Training runs of the authors' standard-parameterisation model (src/train/mlp-standard.ts; the
+ * bu2021 experiments use it beside the NTK trainer of trainer.ts) with a method spec compiled through
+ * src/spec/compile.ts — the same Stepper and divergence rule as every other run — and its empirical
+ * tangent kernel.
  *
  * Loss curve: L(x[k]) for k = 0..epochs (the mean squared error the notebook prints). Every method
  * of the paper evaluates exactly one gradient per epoch, at x[k], so L(x[k]) is read off the
  * gradient call; the last value takes one extra forward pass. Divergence (a non-finite loss or a
- * loss above 10⁶ × L(x[0]), the one rule of src/util/divergence.ts) stops the run with status 'diverged'; its curve ends there.
+ * loss above 10⁶ × L(x[0]), the one rule of src/util/divergence.ts) stops the run with status
+ * 'diverged'; its curve ends there.
  */
 import { compileMethod, type ParamValues } from '../spec/compile.ts';
 import type { MethodSpec } from '../spec/types.ts';
 import type { Dataset } from '../data/types.ts';
-import { StandardMlp, initStandardMlp, type BiasInit } from '../train/mlp-standard.ts';
+import { StandardMlp, initStandardMlp, type BiasInit } from './mlp-standard.ts';
 import { spectralNormSymmetric } from '../linalg/eigen.ts';
 import { isDiverged } from '../util/divergence.ts';
 
