@@ -17,8 +17,6 @@
 import { fastExtremes } from './extremes.ts';
 import { tridiagonalQl } from './tridiagonal.ts';
 
-export { tridiagonalEigenvalues } from './tridiagonal.ts';
-
 /** Ascending eigenvalues of the symmetric matrix A (n×n row-major; A is not modified). */
 export function symmetricEigenvalues(A: Float64Array, n: number): Float64Array {
   if (A.length < n * n)
