@@ -55,6 +55,7 @@ try {
   );
   expectThat(!list.some((f) => f.startsWith('package/src/')), 'the tarball holds no TypeScript sources');
   expectThat(!list.some((f) => f.endsWith('.test.js')), 'the tarball holds no tests');
+  expectThat(list.includes('package/schemas/claim.schema.json'), 'the tarball holds the JSON schemas');
 
   // 2. a new ESM project
   const app = join(scratch, 'app');
@@ -144,8 +145,13 @@ import { claimTest, proofTest, type ClaimJson } from 'dynview/vitest';
 import { train } from 'dynview';
 import { proof } from './my-proof.js';
 
-const small = { data: 'sphere', n: [4, 8], d: [3, 5] };
-const flow: ClaimJson = { id: 'gd-flow', method: 'gd', regime: 'ode', assert: { kind: 'linear', rate: '2*lambda0' }, instances: small };
+const flow: ClaimJson = {
+  id: 'gd-flow',
+  method: 'gd',
+  regime: 'ode',
+  assert: { kind: 'linear', rate: '2*lambda0' },
+  instances: { data: 'sphere', n: [4, 8], d: [3, 5] },
+};
 const tooFast: ClaimJson = { ...flow, id: 'gd-too-fast', assert: { kind: 'linear', rate: '3*lambda0' } };
 
 claimTest(flow, { runs: 2 });
@@ -220,9 +226,11 @@ test('train() returns the --json object', async () => {
   const bin = best(() => run(join(app, 'node_modules', '.bin', 'dynview'), ['--help'], app).seconds);
   const bare = best(() => run(process.execPath, ['-e', '0'], app).seconds);
   expectThat(/Usage: dynview/.test(viaNpx.out), 'npx dynview --help prints the usage');
+  // Under load even `node -e 0` can take longer than 0.3 s: the check is the absolute time, or
+  // dynview's own share (bin − bare node) under 0.2 s when the machine is busy.
   expectThat(
-    bin < 0.3,
-    `dynview --help in ${bin.toFixed(3)} s (< 0.3 s; node alone ${bare.toFixed(3)} s); through npx ${npx.toFixed(2)} s, of which npx's own start-up ${npxAlone.toFixed(2)} s`,
+    bin < 0.3 || bin - bare < 0.2,
+    `dynview --help in ${bin.toFixed(3)} s (node alone ${bare.toFixed(3)} s; goal < 0.3 s); through npx ${npx.toFixed(2)} s, of which npx's own start-up ${npxAlone.toFixed(2)} s`,
   );
   const internal = run(
     process.execPath,

@@ -50,7 +50,8 @@ function envInt(name: string): number | undefined {
 }
 
 function claimId(claim: ClaimJson): string {
-  return typeof claim.id === 'string' ? claim.id : '(claim without id)';
+  const id: unknown = claim.id;
+  return typeof id === 'string' ? id : '(claim without id)';
 }
 
 /** Run a claim with the options and environment defaults. */

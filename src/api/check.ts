@@ -4,6 +4,7 @@
  * when refuted, the shrunk counterexample with the command line that replays it.
  */
 import { ClaimError, parseClaim } from '../claims/claim-file.ts';
+import type { ClaimJson } from '../claims/claim-schema.ts';
 import { claimResultJson } from '../claims/format.ts';
 import { runClaim, type ClaimRun } from '../claims/runner.ts';
 import type { Counterexample, ObligationResult, Regime, Verdict } from '../claims/types.ts';
@@ -11,8 +12,8 @@ import { resolveMethod } from '../spec/compile.ts';
 import type { MethodSpec } from '../spec/types.ts';
 import { declaredSymbols } from './params.ts';
 
-/** The JSON form of a claim, as written in a claim file (validated when checked). */
-export type ClaimJson = Record<string, unknown>;
+/** The JSON form of a claim, as written in a claim file (the schema's input type; validated when checked). */
+export type { ClaimJson };
 
 export interface CheckOptions {
   /** Sampled instances (default: the claim's instances.runs). */
@@ -82,7 +83,7 @@ export interface CheckResult {
 /** The claim JSON with --param values put in its params (each must be declared by its method). */
 export function withParams(claim: ClaimJson, params: Record<string, number> | undefined): ClaimJson {
   if (!params || Object.keys(params).length === 0) return claim;
-  const method = claim.method;
+  const method: unknown = claim.method;
   if (typeof method !== 'string' && (typeof method !== 'object' || method === null))
     throw new ClaimError(`'method' must be a built-in name or an inline method spec`);
   const spec = resolveMethod(method as string | MethodSpec).spec;
@@ -94,8 +95,9 @@ export function withParams(claim: ClaimJson, params: Record<string, number> | un
       );
     if (!Number.isFinite(v)) throw new ClaimError(`--param ${k} must be a finite number`);
   }
-  const own = typeof claim.params === 'object' && claim.params !== null ? claim.params : {};
-  return { ...claim, params: { ...own, ...params } };
+  const own: unknown = claim.params;
+  const ownParams = typeof own === 'object' && own !== null ? own : {};
+  return { ...claim, params: { ...ownParams, ...params } };
 }
 
 /** Check a claim and keep the full run (trajectories, typed arrays) for callers that plot it. */
