@@ -28,12 +28,13 @@ async function violations(baseDir: string, dirs: string[]) {
 }
 
 describe('layer rule', () => {
-  it('fires on an upward import, a wrong-way sibling import and the cycle it makes (fixture)', async () => {
-    const found = await violations(join(root, 'test/architecture/fixtures'), ['src']);
+  it('fires on an upward import, a wrong-way sibling import, the cycle it makes and src → proofs (fixture)', async () => {
+    const found = await violations(join(root, 'test/architecture/fixtures'), ['src', 'proofs']);
     expect(found).toContain('layer-spec-imports-up: src/spec/parse.ts → src/cli/main.ts');
     expect(found).toContain('layer-ntk-imports-sibling: src/ntk/gram.ts → src/train/types.ts');
     expect(found.some((v) => v.startsWith('no-circular: '))).toBe(true);
-    // allowed directions stay silent: cli → util, train → ntk
+    expect(found).toContain('src-imports-proofs-or-bench: src/claims/run.ts → proofs/p.ts');
+    // allowed directions stay silent: cli → util, cli → proofs, train → ntk
     expect(found.filter((v) => v.includes('src/cli/main.ts →'))).toEqual([]);
     expect(found).not.toContain('layer-train-imports-sibling: src/train/types.ts → src/ntk/gram.ts');
   });
