@@ -15,10 +15,11 @@
 import type { ClaimRun } from '../src/claims/runner.ts';
 import { checkOdeTerms } from '../src/claims/symbolic.ts';
 import type { PlotSpec, Proof } from '../src/claims/proof.ts';
+import type { ClaimJson } from '../src/claims/claim-schema.ts';
 import { lossPlot } from '../src/claims/plots.ts';
 import { gdDiscreteRateProperty } from '../src/claims/network-checks.ts';
 
-const SMALL = { data: 'sphere', n: [4, 12], d: [3, 8] };
+const SMALL: ClaimJson['instances'] = { data: 'sphere', n: [4, 12], d: [3, 8] };
 
 export const proof: Proof = {
   id: 'gd-linear',

@@ -15,11 +15,12 @@
  * contracts like GD, by 1 − ηλ0"; "GGN contracts by (1 − η)²".
  */
 import type { Proof } from '../src/claims/proof.ts';
+import type { ClaimJson } from '../src/claims/claim-schema.ts';
 import type { ObligationResult } from '../src/claims/types.ts';
 import { deriveRun } from '../src/api/derive.ts';
 import { GGN_SPEC, ggnRateProperty } from '../src/claims/ggn-checks.ts';
 
-const SMALL = { data: 'sphere', n: [4, 12], d: [3, 8] };
+const SMALL: ClaimJson['instances'] = { data: 'sphere', n: [4, 12], d: [3, 8] };
 
 function symbolic(): ObligationResult[] {
   const g = deriveRun({ method: GGN_SPEC }).result.outputSpace!;

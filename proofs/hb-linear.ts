@@ -9,56 +9,13 @@
  * step, as Polyak's theory says. With a fixed β and small η the limit is instead the rescaled
  * gradient flow Ẋ = −∇L/(1 − β) (method hb-fixed).
  */
-import fc from 'fast-check';
-import { worstDiscreteRate } from '../src/dynamics/discrete.ts';
-import { integerIn, seedArbitrary } from '../src/claims/arbitraries.ts';
-import { buildInstance } from '../src/claims/instance.ts';
-import { defaultEta, discreteRegime } from '../src/claims/regimes.ts';
-import { checkProperty, type NumericProperty, type Proof } from '../src/claims/proof.ts';
+import type { Proof } from '../src/claims/proof.ts';
+import type { ClaimJson } from '../src/claims/claim-schema.ts';
 import { checkOdeTerms } from '../src/claims/symbolic.ts';
 import { lossPlot } from '../src/claims/plots.ts';
 import { neglectedTermsProperty } from '../src/claims/network-checks.ts';
-import { exactDiscreteRateProperty } from '../src/claims/discrete-checks.ts';
 
-const SMALL = { data: 'sphere', n: [4, 12], d: [3, 8] };
-
-/** HB (γ = 2√λ0) against GD at the same η: per-step loss rates of the linearised iteration. */
-function hbBeatsGd(factor: number, name: string): NumericProperty {
-  return {
-    name,
-    check: ({ runs, seed }) =>
-      checkProperty(
-        name,
-        fc.record({ n: integerIn([4, 12]), d: integerIn([3, 8]), seed: seedArbitrary }),
-        async ({ n, d, seed: s }) => {
-          const inst = buildInstance({ data: 'sphere', n, d, seed: s, width: 1000, eta: null, params: {} });
-          const eta = defaultEta(inst.lambdaMax) / 4;
-          const gamma = 2 * Math.sqrt(inst.lambda0);
-          const hb = discreteRegime('hb', { gamma }, inst, eta, { steps: 4000 });
-          const gd = discreteRegime('gd', {}, inst, eta, { steps: 4000 });
-          const perStep = (loss: Float64Array) => {
-            const k = Math.min(loss.length - 1, 3000);
-            return -Math.log(loss[k] / loss[0]) / k;
-          };
-          const rHb = perStep(hb.loss);
-          const rGd = perStep(gd.loss);
-          // theory: exact spectral radii of the companion matrices (loss rate per step = −2 ln ρ)
-          const beta = 1 - gamma * Math.sqrt(eta);
-          const thHb =
-            -2 * Math.log(worstDiscreteRate('hb-fixed', { eta, beta }, inst.lambda0, inst.lambdaMax).rate);
-          const thGd = -2 * Math.log(worstDiscreteRate('gd', { eta }, inst.lambda0, inst.lambdaMax).rate);
-          const ok = rHb >= factor * rGd;
-          return {
-            status: ok ? 'pass' : 'fail',
-            computed: rHb / rGd,
-            theory: thHb / thGd,
-            detail: `per-step loss rate HB ${rHb.toPrecision(3)} vs GD ${rGd.toPrecision(3)} (ratio ${(rHb / rGd).toPrecision(3)}, claimed ≥ ${factor}; exact companion-matrix ratio ${(thHb / thGd).toPrecision(3)})`,
-          };
-        },
-        { runs, seed },
-      ),
-  };
-}
+const SMALL: ClaimJson['instances'] = { data: 'sphere', n: [4, 12], d: [3, 8] };
 
 export const proof: Proof = {
   id: 'hb-linear',
@@ -96,15 +53,18 @@ export const proof: Proof = {
       assert: { kind: 'linear', rate: '2*(gamma/2 - sqrt(gamma^2/4 - lambda0))' },
       instances: SMALL,
     },
+    {
+      id: 'hb-beats-gd',
+      statement:
+        'discrete, η = 1/(8λmax), γ = 2√λ0: HB loses at least 1.5× GD’s per-step loss rate −2 ln(1 − ηλ0) (per unit t = k√η: −3 ln(1 − ηλ0)/√η)',
+      method: 'hb',
+      params: { gamma: '2*sqrt(lambda0)', eta: '1/(8*lambdaMax)' },
+      regime: 'discrete',
+      assert: { kind: 'linear', rate: '-3*log(1-eta*lambda0)/sqrt(eta)' },
+      instances: SMALL,
+    },
   ],
   properties: [
-    hbBeatsGd(1.5, 'HB with γ = 2√λ0 beats GD per step (rate ratio ≥ 1.5)'),
-    exactDiscreteRateProperty(
-      'discrete HB (γ = 2√λ0, η = 1/(8λmax)): measured per-step rate = exact −2 ln ρ(T) within 5%',
-      'hb',
-      (l0) => ({ gamma: 2 * Math.sqrt(l0) }),
-      0.25,
-    ),
     neglectedTermsProperty(
       'output-space ODE: neglected terms ‖(H(t) − H(0))e‖/‖H(0)e‖ ≤ 1/4 on a real HB run (m = 8000)',
       0.25,
@@ -126,14 +86,15 @@ export const proof: Proof = {
       assert: { kind: 'linear', rate: '4*sqrt(lambda0)' },
       instances: SMALL,
     },
-    hbBeatsGd(1e3, 'FALSE TWIN: HB beats GD per step by a factor 1000'),
-    exactDiscreteRateProperty(
-      'FALSE TWIN: discrete HB per-step rate = −3 ln ρ(T)',
-      'hb',
-      (l0) => ({ gamma: 2 * Math.sqrt(l0) }),
-      0.25,
-      1.5,
-    ),
+    {
+      id: 'hb-beats-gd-1000x',
+      statement: 'FALSE: discrete HB beats GD per step by a factor 1000',
+      method: 'hb',
+      params: { gamma: '2*sqrt(lambda0)', eta: '1/(8*lambdaMax)' },
+      regime: 'discrete',
+      assert: { kind: 'linear', rate: '-2000*log(1-eta*lambda0)/sqrt(eta)' },
+      instances: SMALL,
+    },
     neglectedTermsProperty('FALSE TWIN: the neglected terms vanish (≤ 1e-4) at m = 8000', 1e-4),
   ],
   plots: (runs) =>

@@ -7,10 +7,11 @@
  * False twins: a wrong rate constant 2λ0/(1 − β1 − 2β2); a second-order ODE.
  */
 import type { Proof } from '../src/claims/proof.ts';
+import type { ClaimJson } from '../src/claims/claim-schema.ts';
 import { checkOdeTerms } from '../src/claims/symbolic.ts';
 
-const SMALL = { data: 'sphere', n: [4, 12], d: [3, 8] };
-const BETAS = { beta1: [0.1, 0.3], beta2: [0.15, 0.3] };
+const SMALL: ClaimJson['instances'] = { data: 'sphere', n: [4, 12], d: [3, 8] };
+const BETAS: ClaimJson['params'] = { beta1: [0.1, 0.3], beta2: [0.15, 0.3] };
 
 export const proof: Proof = {
   id: 'hm-flow',

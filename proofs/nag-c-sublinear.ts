@@ -10,10 +10,10 @@
  */
 import { checkOdeTerms } from '../src/claims/symbolic.ts';
 import type { Proof } from '../src/claims/proof.ts';
+import type { ClaimJson } from '../src/claims/claim-schema.ts';
 import { lossPlot } from '../src/claims/plots.ts';
-import { nagCrossoverProperty } from '../src/claims/discrete-checks.ts';
 
-const SMALL = { data: 'sphere', n: [4, 12], d: [3, 8] };
+const SMALL: ClaimJson['instances'] = { data: 'sphere', n: [4, 12], d: [3, 8] };
 
 export const proof: Proof = {
   id: 'nag-c-sublinear',
@@ -60,13 +60,7 @@ export const proof: Proof = {
       instances: SMALL,
     },
   ],
-  properties: [
-    nagCrossoverProperty(
-      'fixed s: the run turns linear after the crossover step k* = r/(−ln(1 − sλ0)) (fitted within 25%)',
-    ),
-  ],
   twins: [
-    nagCrossoverProperty('FALSE TWIN: the crossover comes 3× later than k*', 3),
     {
       id: 'nag-c-is-linear',
       statement: 'FALSE: NAG-C converges linearly in the ODE limit',

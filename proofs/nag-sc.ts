@@ -11,9 +11,9 @@
 import { checkIdentity, checkOdeTerms } from '../src/claims/symbolic.ts';
 import { deriveOde } from '../src/symbolic/derive.ts';
 import type { Proof } from '../src/claims/proof.ts';
-import { nagScOverHbProperty } from '../src/claims/discrete-checks.ts';
+import type { ClaimJson } from '../src/claims/claim-schema.ts';
 
-const SMALL = { data: 'sphere', n: [4, 12], d: [3, 8] };
+const SMALL: ClaimJson['instances'] = { data: 'sphere', n: [4, 12], d: [3, 8] };
 
 export const proof: Proof = {
   id: 'nag-sc',
@@ -61,14 +61,16 @@ export const proof: Proof = {
       instances: SMALL,
     },
   ],
-  properties: [
-    nagScOverHbProperty(
-      'discrete: NAG-SC is faster per step than heavy ball with the same s and β (rate ratio > 1)',
-      1.0,
-    ),
-  ],
   twins: [
-    nagScOverHbProperty('FALSE TWIN: discrete NAG-SC is 1.5× faster per step than heavy ball', 1.5),
+    {
+      id: 'nag-sc-discrete-too-fast',
+      statement: 'FALSE: discrete, s = 1/(2λmax), μ = λ0: loss rate ≥ 4√λ0 per unit t',
+      method: 'nag-sc',
+      params: { mu: 'lambda0' },
+      regime: 'discrete',
+      assert: { kind: 'linear', rate: '4*sqrt(lambda0)' },
+      instances: SMALL,
+    },
     {
       id: 'nag-sc-rate-too-fast',
       statement: 'FALSE: loss rate 4√λ0 in the ODE limit',

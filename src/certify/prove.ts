@@ -56,7 +56,7 @@ export interface ProveResult {
 }
 
 /** Most leaves of one subdivision. */
-export const MAX_LEAVES = 6000;
+export const MAX_LEAVES = Number(process.env.DYNVIEW_MAX_LEAVES ?? 6000);
 /** A box dimension narrower than this (relative) is not split further. */
 export const MIN_RELATIVE_WIDTH = 1e-13;
 

@@ -12,6 +12,7 @@ import { integerIn, seedArbitrary } from './arbitraries.ts';
 import { checkProperty, type NumericProperty } from './proof.ts';
 import { fitLine } from '../util/fit.ts';
 import { defaultEta } from './regimes.ts';
+import { train } from '../train/trainer.ts';
 
 /** Real-network properties sample a third of the runs (each is a full training at width 8000). */
 export function realNetRuns(runs: number): number {
@@ -33,7 +34,6 @@ async function trainOn(
   steps: number,
   etaScale = 1,
 ) {
-  const { train } = await import('../train/trainer.ts');
   const data = loadData(`sphere:n=${sample.n},d=${sample.d},seed=${sample.seed}`, { normalize: true });
   const { min: lambda0, max: lambdaMax } = extremeEigenvalues(gramInfinity(data), data.n);
   const eta = defaultEta(lambdaMax) * etaScale;

@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import type { Series } from '../report/plot.ts';
 import { parseClaim } from './claim-file.ts';
+import type { ClaimJson } from './claim-schema.ts';
 import { runClaim, type ClaimRun } from './runner.ts';
 import type { Claim, ObligationResult, Verdict } from './types.ts';
 import { combineVerdict } from './verdict.ts';
@@ -51,12 +52,12 @@ export interface Proof {
   hypotheses: string[];
   /** Symbolic obligations (exact). */
   symbolic?: () => ObligationResult[];
-  /** Numeric obligations given as claims (JSON form, validated by parseClaim). */
-  claims?: unknown[];
+  /** Obligations given as claims (JSON form, validated by parseClaim). */
+  claims?: ClaimJson[];
   /** Custom numeric properties. */
   properties?: NumericProperty[];
   /** False twins: claims (JSON form) or properties the checker must refute. */
-  twins?: Array<unknown | NumericProperty>;
+  twins?: Array<ClaimJson | NumericProperty>;
   /** Default number of sampled instances per numeric obligation (kept small: verify runs all). */
   defaultRuns?: number;
   /** Build plots from the claim runs (trajectories of the first instances). */

@@ -18,6 +18,7 @@ import type { InstanceData } from './instance.ts';
 import { solveMode, type ModeSolver } from './mode-trajectory.ts';
 import type { Horizon } from './types.ts';
 import { isDiverged } from '../util/divergence.ts';
+import { train } from '../train/trainer.ts';
 
 export interface RegimeTrajectory {
   t: Float64Array;
@@ -232,7 +233,6 @@ export async function networkRegime(
   horizon: Horizon | null,
   driftBound: number,
 ): Promise<RegimeTrajectory> {
-  const { train } = await import('../train/trainer.ts');
   const parsed = resolveMethod(method);
   const stepName = stepSymbol(parsed.spec);
   const user = { ...params };

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SerializedProof, VerifyJson } from '../report/claims-report.ts';
 import { ClaimError, parseClaimText } from './claim-file.ts';
+import type { ClaimJson } from './claim-schema.ts';
 import type { Proof, ProofResult } from './proof.ts';
 import { toJsonSafe } from './format.ts';
 import { verifyShardSchema } from './shard-schema.ts';
@@ -34,7 +35,7 @@ export function proofFromClaimFile(file: string): Proof {
     if (err instanceof ClaimError) throw new VerifyInputError(`${file}: ${err.message}`);
     throw err;
   }
-  const raw = JSON.parse(text) as unknown;
+  const raw = JSON.parse(text) as ClaimJson; // validated by parseClaimText above
   return {
     id: claim.id,
     title: claim.statement,
@@ -50,9 +51,11 @@ export function proofFromClaimFile(file: string): Proof {
   };
 }
 
-/** Resolve the command-line targets (none = every built-in proof). */
-export async function resolveTargets(args: string[]): Promise<Proof[]> {
-  const { BUILTIN_PROOFS } = await import('../../proofs/index.ts');
+/**
+ * Resolve the command-line targets (none = every built-in proof). The built-in proofs are passed
+ * in by the caller (the CLI loads proofs/; src/ never imports it).
+ */
+export async function resolveTargets(args: string[], BUILTIN_PROOFS: Proof[]): Promise<Proof[]> {
   if (args.length === 0) return BUILTIN_PROOFS;
   const out: Proof[] = [];
   for (const a of args) {
@@ -104,6 +107,7 @@ export function serializeProof(r: ProofResult): SerializedProof {
       runs: c.runs,
       evidence: { summary: c.evidence.summary, measured: c.evidence.measured },
       counterexample: c.counterexample,
+      certificates: c.certificates,
     })),
   }) as SerializedProof;
 }

@@ -12,6 +12,7 @@ import { defaultEta } from './regimes.ts';
 import { integerIn, seedArbitrary } from './arbitraries.ts';
 import { checkProperty, type NumericProperty, type PlotSpec } from './proof.ts';
 import { fitLine } from '../util/fit.ts';
+import { train } from '../train/trainer.ts';
 
 export type DriftKind = 'init-kernel' | 'kernel-drift' | 'weight-drift';
 
@@ -44,7 +45,6 @@ export async function trainingDrift(
   m: number,
   steps: number,
 ): Promise<{ kernel: number; weight: number }> {
-  const { train } = await import('../train/trainer.ts');
   const data = loadData(`sphere:n=${sample.n},d=${sample.d},seed=${sample.seed}`, { normalize: true });
   const eta = defaultEta(extremeEigenvalues(gramInfinity(data), data.n).max);
   const traj = train({

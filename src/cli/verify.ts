@@ -7,6 +7,7 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import * as vr from '../claims/verify-run.ts';
+import { BUILTIN_PROOFS } from '../../proofs/index.ts';
 import { runProof } from '../claims/proof.ts';
 import { verifyReport, verifyTable, type VerifyJson } from '../report/claims-report.ts';
 import { UsageError } from './errors.ts';
@@ -89,7 +90,7 @@ export function registerVerify(program: Command): Command {
       } else {
         const shard = opts.shard === undefined ? null : await wrap(() => vr.parseShard(opts.shard!));
         await ensureTypeScriptLoader(targets);
-        const proofs = vr.shardTargets(await wrap(() => vr.resolveTargets(targets)), shard);
+        const proofs = vr.shardTargets(await wrap(() => vr.resolveTargets(targets, BUILTIN_PROOFS)), shard);
         const results = [];
         const tty = process.stderr.isTTY === true;
         const { SingleBar, Presets } = cliProgress;
