@@ -84,6 +84,8 @@ export function extremeEigenEnclosure(
     return { lambdaMin: b, lambdaMax: { ...b }, method: 'exact (1×1)', iterations: 0 };
   }
   const fro = frobeniusNormUpper(A, n);
+  if (!Number.isFinite(fro))
+    throw new RangeError('extremeEigenEnclosure: ‖A‖_F overflows double precision; scale the matrix down');
   const gersh = gershgorin(A, n);
   const lz = opts.extremes ?? fastExtremes(A, n, { which, seed: opts.seed, switchAfter: opts.maxIter });
   const work = new Float64Array(n * n); // one factorisation buffer, reused by every shift
@@ -124,6 +126,9 @@ export function extremeEigenEnclosure(
   };
   const lambdaMin = side(1, which !== 'max');
   const lambdaMax = side(-1, which !== 'min');
+  for (const b of [lambdaMin, lambdaMax])
+    if ([b.lo, b.hi, b.value].some(Number.isNaN) || !(b.lo <= b.hi))
+      throw new Error(`extremeEigenEnclosure: internal error, invalid interval [${b.lo}, ${b.hi}]`);
   return {
     lambdaMin,
     lambdaMax,

@@ -111,6 +111,10 @@ export function lanczos(op: SymmetricOperator, n: number, opts: LanczosOptions =
       before = after;
     }
     const b = Math.sqrt(dot(w, w));
+    if (!Number.isFinite(a) || !Number.isFinite(b))
+      throw new RangeError(
+        'lanczos: a non-finite value appeared (matrix entries too large for double precision?)',
+      );
     const last = k + 1 === maxIter;
     maxAbs = Math.max(maxAbs, Math.abs(a), k > 0 ? beta[k - 1] : 0);
     const invariant = b <= 64 * Number.EPSILON * Math.max(maxAbs, Number.MIN_VALUE) || k + 1 === n;

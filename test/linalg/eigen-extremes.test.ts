@@ -138,9 +138,12 @@ describe('enclosure robustness (the certificate does not trust Lanczos)', () => 
     expect(enc.lambdaMax.lo).toBeLessThanOrEqual(1 + (n - 2) / n);
     expect(enc.lambdaMax.hi).toBeGreaterThanOrEqual(1 + (n - 2) / n);
   });
-  it('rejects non-symmetric and non-finite input', () => {
+  it('rejects non-symmetric, non-finite and overflowing input', () => {
     expect(() => extremeEigenEnclosure(Float64Array.of(1, 2, 3, 1), 2)).toThrow(/not symmetric/);
     expect(() => extremeEigenEnclosure(Float64Array.of(1, NaN, NaN, 1), 2)).toThrow(/non-finite/);
+    expect(() => extremeEigenEnclosure(Float64Array.of(1e300, 1e300, 1e300, 1e300), 2)).toThrow(/overflows/);
+    const big = new Float64Array(200 * 200).fill(1e306);
+    expect(() => extremeEigenvalues(big, 200)).toThrow(/non-finite|too large/);
   });
   it('1×1 and 2×2 exact cases', () => {
     const e1 = extremeEigenEnclosure(Float64Array.of(2.5), 1);
