@@ -1,6 +1,6 @@
 /**
  * Output helpers shared by `dynview train` and `dynview ntk`: JSON without non-finite numbers, the
- * trajectory's JSON/CSV forms, and library errors → UsageError. Numbers for humans (never "NaN"):
+ * trajectory's CSV form (its JSON form is built by src/api/train.ts), and library errors → UsageError. Numbers for humans (never "NaN"):
  * formatHuman in src/util/format.ts.
  */
 import type { Trajectory } from '../train/types.ts';
@@ -18,28 +18,6 @@ export function toJson(value: unknown, indent?: number): string {
     },
     indent,
   );
-}
-
-/** The trajectory in the fixed JSON shape of `dynview train --json` (plus extra fields). */
-export function trajectoryJson(t: Trajectory, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    status: t.status,
-    steps: t.steps,
-    divergedAt: t.divergedAt,
-    loss: t.loss,
-    errNorm: t.errNorm,
-    lambda0: t.lambda0,
-    lambdaMax: t.lambdaMax,
-    probes: t.probes,
-    rate: t.rate,
-    seconds: t.seconds,
-    method: t.method,
-    params: t.params,
-    width: t.width,
-    seed: t.seed,
-    engine: t.engine,
-    ...extra,
-  };
 }
 
 const PROBE_COLUMNS = [
