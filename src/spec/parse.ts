@@ -158,9 +158,11 @@ function linearForm(node: MathNode, where: string, _unused: unknown[]): LinearTe
   const terms: LinearTerm[] = [];
   const coefNodes: MathNode[] = [];
   for (const s of syms) {
+    // derivative() would simplify internally and again here: once is enough (and derivative's own
+    // simplify can take seconds on constant powers such as (1e-300)^0.5).
     let c: MathNode;
     try {
-      c = simplify(derivative(node, s));
+      c = simplify(derivative(node, s, { simplify: false }));
     } catch (err) {
       throw new SpecError(
         `${where}: cannot differentiate with respect to a sequence value: ${(err as Error).message}`,
