@@ -4,9 +4,10 @@
 // nothing is compiled at run time.
 //
 // In a source checkout (src/ next to bin/), dist/ can be older than the sources someone just
-// edited. There the compiled code runs only when every .ts file under src/, proofs/ and bench/ is
-// older than the build stamp; otherwise the sources run through tsx (a dev dependency), so the
-// command never runs stale code. Checking ~200 modification times costs about a millisecond.
+// edited. There the compiled code runs only when every .ts file under src/, proofs/ and bench/
+// (and every .wasm kernel) is older than the build stamp; otherwise the sources run through tsx (a
+// dev dependency), so the command never runs stale code. Checking ~200 modification times costs
+// about a millisecond.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
@@ -15,12 +16,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const compiled = join(root, 'dist', 'src', 'cli', 'main.js');
 const stamp = join(root, 'dist', '.build-stamp');
 
-/** Newest modification time (ms) of the .ts files under dir, 0 when dir is absent. */
+/** Newest modification time (ms) of the .ts and .wasm files under dir, 0 when dir is absent. */
 function newestSource(dir) {
   if (!existsSync(dir)) return 0;
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    if (!entry.isFile() || !/\.(ts|wasm)$/.test(entry.name)) continue;
     const t = statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs;
     if (t > newest) newest = t;
   }
