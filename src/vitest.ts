@@ -7,6 +7,7 @@
  *   claimTest({ id: 'gd-flow', method: 'gd', regime: 'ode',
  *               assert: { kind: 'linear', rate: '2*lambda0' } }, { runs: 5 });
  *   claimTest.refuted({ ...the same, id: 'gd-flow-3', assert: { kind: 'linear', rate: '3*lambda0' } });
+ *   claimTest('claims/my-claim.json');     // a claim file (its path goes into the replay line)
  *   proofTest(proof);                       // holds, and every false twin is refuted
  *   await expect(claim).toHold({ runs: 5 }); // the same as a matcher (and .toBeRefuted())
  *
@@ -14,6 +15,8 @@
  * claim's own instances.runs and seed 1. An inconclusive verdict (a hypothesis failed on the
  * sampled instances) fails the test unless `allowInconclusive` is set.
  */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { checkRun, type CheckOptions, type ClaimJson } from './api/check.ts';
@@ -49,20 +52,26 @@ function envInt(name: string): number | undefined {
   return Number.isInteger(v) && v >= 0 ? v : undefined;
 }
 
-function claimId(claim: ClaimJson): string {
+/** A claim given inline, or the path of a claim file (read when the test runs; named in the replay line). */
+export type ClaimSource = ClaimJson | string;
+
+function claimId(claim: ClaimSource): string {
+  if (typeof claim === 'string') return basename(claim).replace(/\.json$/, '');
   const id: unknown = claim.id;
   return typeof id === 'string' ? id : '(claim without id)';
 }
 
 /** Run a claim with the options and environment defaults. */
-async function runFor(claim: ClaimJson, o: ClaimTestOptions): Promise<ClaimRun> {
+async function runFor(source: ClaimSource, o: ClaimTestOptions): Promise<ClaimRun> {
+  const claim = typeof source === 'string' ? (JSON.parse(readFileSync(source, 'utf8')) as ClaimJson) : source;
+  const file = typeof source === 'string' ? source : o.file;
   const params = Object.entries(o.params ?? {}).map(([k, v]) => ` --param ${k}=${v}`);
   return checkRun(claim, {
     runs: o.runs ?? envInt('DYNVIEW_RUNS'),
     seed: o.seed ?? envInt('DYNVIEW_SEED') ?? 1,
     path: o.path,
     params: o.params,
-    replayCommand: `dynview check ${o.file ?? 'CLAIM.json'}${params.join('')}`,
+    replayCommand: `dynview check ${file ?? 'CLAIM.json'}${params.join('')}`,
   });
 }
 
@@ -87,7 +96,7 @@ function holds(r: ClaimRun, allowInconclusive: boolean): boolean {
 type Register = (name: string, fn: () => Promise<void>, timeout?: number) => void;
 
 function makeClaimTest(register: Register) {
-  const holdsTest = (claim: ClaimJson, opts: ClaimTestOptions = {}): void => {
+  const holdsTest = (claim: ClaimSource, opts: ClaimTestOptions = {}): void => {
     register(
       `${claimId(claim)} holds`,
       async () => {
@@ -98,7 +107,7 @@ function makeClaimTest(register: Register) {
       opts.timeout ?? DEFAULT_TIMEOUT,
     );
   };
-  const refutedTest = (claim: ClaimJson, opts: ClaimTestOptions = {}): void => {
+  const refutedTest = (claim: ClaimSource, opts: ClaimTestOptions = {}): void => {
     register(
       `${claimId(claim)} is refuted`,
       async () => {
@@ -175,7 +184,7 @@ declare module 'vitest' {
 /** The matchers, registered on import; also exported for `expect.extend` in other runners. */
 export const dynviewMatchers = {
   async toHold(received: unknown, opts: ClaimTestOptions = {}) {
-    const r = await runFor(received as ClaimJson, opts);
+    const r = await runFor(received as ClaimSource, opts);
     const pass = holds(r, opts.allowInconclusive === true);
     return {
       pass,
@@ -186,7 +195,7 @@ export const dynviewMatchers = {
     };
   },
   async toBeRefuted(received: unknown, opts: ClaimTestOptions = {}) {
-    const r = await runFor(received as ClaimJson, opts);
+    const r = await runFor(received as ClaimSource, opts);
     const pass = r.verdict === 'refuted';
     return {
       pass,
