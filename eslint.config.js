@@ -15,6 +15,7 @@ export default tseslint.config(
     ignores: [
       'node_modules/**',
       'dist/**',
+      'dynview-out/**',
       'docs/**',
       'assembly/**',
       'test/golden/**',
