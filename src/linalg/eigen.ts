@@ -63,15 +63,44 @@ export function symmetricEigen(A: Float64Array, n: number): { values: Float64Arr
     if (h === 0) continue;
     const ri = i * n;
     v.fill(0, 0, i);
-    for (let r = 0; r < i; r++) {
+    // v = uᵀZ (four rows of Z per pass over v), then Z_r −= (u_r/h)·v (four rows per pass).
+    let r = 0;
+    for (; r + 3 < i; r += 4) {
+      const u0 = a[ri + r];
+      const u1 = a[ri + r + 1];
+      const u2 = a[ri + r + 2];
+      const u3 = a[ri + r + 3];
+      const z0 = r * n;
+      const z1 = z0 + n;
+      const z2 = z1 + n;
+      const z3 = z2 + n;
+      for (let c = 0; c < i; c++) v[c] += u0 * Z[z0 + c] + u1 * Z[z1 + c] + u2 * Z[z2 + c] + u3 * Z[z3 + c];
+    }
+    for (; r < i; r++) {
       const ur = a[ri + r];
-      if (ur === 0) continue;
       const zr = r * n;
       for (let c = 0; c < i; c++) v[c] += ur * Z[zr + c];
     }
-    for (let r = 0; r < i; r++) {
+    r = 0;
+    for (; r + 3 < i; r += 4) {
+      const f0 = a[ri + r] / h;
+      const f1 = a[ri + r + 1] / h;
+      const f2 = a[ri + r + 2] / h;
+      const f3 = a[ri + r + 3] / h;
+      const z0 = r * n;
+      const z1 = z0 + n;
+      const z2 = z1 + n;
+      const z3 = z2 + n;
+      for (let c = 0; c < i; c++) {
+        const vc = v[c];
+        Z[z0 + c] -= f0 * vc;
+        Z[z1 + c] -= f1 * vc;
+        Z[z2 + c] -= f2 * vc;
+        Z[z3 + c] -= f3 * vc;
+      }
+    }
+    for (; r < i; r++) {
       const f = a[ri + r] / h;
-      if (f === 0) continue;
       const zr = r * n;
       for (let c = 0; c < i; c++) Z[zr + c] -= f * v[c];
     }
@@ -158,8 +187,30 @@ function tridiagonalize(
         a[ri + l] = f - g;
         if (hs) hs[i] = h;
         // p = A u / h with u = a[i, 0..l], A the leading (l+1)×(l+1) block (lower triangle stored).
+        // Two rows per pass, so each load of u_k and p_k serves both.
         for (let j = 0; j <= l; j++) p[j] = 0;
-        for (let j = 0; j <= l; j++) {
+        let j = 0;
+        for (; j + 1 <= l; j += 2) {
+          const r0 = j * n;
+          const r1 = r0 + n;
+          const u0 = a[ri + j];
+          const u1 = a[ri + j + 1];
+          let s0 = a[r0 + j] * u0;
+          let s1 = a[r1 + j + 1] * u1;
+          for (let k = 0; k < j; k++) {
+            const x0 = a[r0 + k];
+            const x1 = a[r1 + k];
+            const uk = a[ri + k];
+            s0 += x0 * uk;
+            s1 += x1 * uk;
+            p[k] += x0 * u0 + x1 * u1;
+          }
+          const x = a[r1 + j];
+          s1 += x * u0;
+          p[j] += s0 + x * u1;
+          p[j + 1] += s1;
+        }
+        for (; j <= l; j++) {
           const rj = j * n;
           const uj = a[ri + j];
           let s = a[rj + j] * uj;
@@ -179,7 +230,23 @@ function tridiagonalize(
         const hh = f / (h + h);
         for (let j = 0; j <= l; j++) p[j] -= hh * a[ri + j];
         // A ← A − u qᵀ − q uᵀ (lower triangle).
-        for (let j = 0; j <= l; j++) {
+        j = 0;
+        for (; j + 1 <= l; j += 2) {
+          const f0 = a[ri + j];
+          const g0 = p[j];
+          const f1 = a[ri + j + 1];
+          const g1 = p[j + 1];
+          const r0 = j * n;
+          const r1 = r0 + n;
+          for (let k = 0; k <= j; k++) {
+            const pk = p[k];
+            const uk = a[ri + k];
+            a[r0 + k] -= f0 * pk + g0 * uk;
+            a[r1 + k] -= f1 * pk + g1 * uk;
+          }
+          a[r1 + j + 1] -= f1 * p[j + 1] + g1 * a[ri + j + 1];
+        }
+        for (; j <= l; j++) {
           const fj = a[ri + j];
           const gj = p[j];
           const rj = j * n;

@@ -22,6 +22,9 @@ export function tridiagonalEigenvalues(diag: Float64Array, off: Float64Array): F
  */
 export function tridiagonalQl(d: Float64Array, e: Float64Array, n: number, W?: Float64Array): void {
   const EPS = Number.EPSILON;
+  // Rotations of the current sweep, applied to W after the sweep (two at a time, see applyRotations).
+  const cs = W ? new Float64Array(n) : null;
+  const ss = W ? new Float64Array(n) : null;
   for (let l = 0; l < n; l++) {
     let iter = 0;
     for (;;) {
@@ -58,20 +61,63 @@ export function tridiagonalQl(d: Float64Array, e: Float64Array, n: number, W?: F
         p = s * r;
         d[i + 1] = g + p;
         g = c * r - b;
-        if (W) {
-          const w0 = i * n;
-          const w1 = w0 + n;
-          for (let k = 0; k < n; k++) {
-            const t = W[w1 + k];
-            W[w1 + k] = s * W[w0 + k] + c * t;
-            W[w0 + k] = c * W[w0 + k] - s * t;
-          }
+        if (cs && ss) {
+          cs[i] = c;
+          ss[i] = s;
         }
       }
+      // Rotations i = m−1 down to i+1 (deflated) or l were computed; apply them in that order.
+      if (W && cs && ss) applyRotations(W, n, cs, ss, m - 1, i + 1);
       if (deflated) continue;
       d[l] -= p;
       e[l] = g;
       e[m] = 0;
+    }
+  }
+}
+
+/**
+ * Apply the plane rotations (c_i, s_i) of rows (i, i+1), for i = hi down to lo in that order, to the
+ * row-major W (n columns). Two consecutive rotations share row i in one pass over the columns, so
+ * each pass loads three rows instead of four; per element the operations and their order are those
+ * of applying the rotations one by one, so the bits are the same.
+ */
+function applyRotations(
+  W: Float64Array,
+  n: number,
+  cs: Float64Array,
+  ss: Float64Array,
+  hi: number,
+  lo: number,
+): void {
+  let i = hi;
+  for (; i - 1 >= lo; i -= 2) {
+    const c1 = cs[i];
+    const s1 = ss[i];
+    const c2 = cs[i - 1];
+    const s2 = ss[i - 1];
+    const wa = (i - 1) * n; // row i−1
+    const wb = wa + n; // row i
+    const wc = wb + n; // row i+1
+    for (let k = 0; k < n; k++) {
+      const t = W[wc + k];
+      const b = W[wb + k];
+      W[wc + k] = s1 * b + c1 * t;
+      const b1 = c1 * b - s1 * t;
+      const a = W[wa + k];
+      W[wb + k] = s2 * a + c2 * b1;
+      W[wa + k] = c2 * a - s2 * b1;
+    }
+  }
+  if (i >= lo) {
+    const c = cs[i];
+    const s = ss[i];
+    const w0 = i * n;
+    const w1 = w0 + n;
+    for (let k = 0; k < n; k++) {
+      const t = W[w1 + k];
+      W[w1 + k] = s * W[w0 + k] + c * t;
+      W[w0 + k] = c * W[w0 + k] - s * t;
     }
   }
 }
