@@ -104,7 +104,8 @@ describe('--param name=value', () => {
     ]);
     expect(ok.code).toBe(0);
     const first = JSON.parse(ok.out).evidence.instances[0];
-    expect(first.claimed).toBeCloseTo((2 * first.lambda0) / 0.7, 6); // alpha = 0.3 replaced the range
+    // alpha = 0.3 replaced the range [0.1, 0.6]: the ODE limit's loss rate is 2λ0/(1 − 0.3)
+    expect(first.measured).toBeCloseTo((2 * first.lambda0) / 0.7, 6);
     const twin = await runCommand(registerCheck, [
       'check',
       TWIN,
