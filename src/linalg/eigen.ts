@@ -11,7 +11,7 @@
  *   extremeEigenEnclosure proved intervals for λ_min/λ_max: src/linalg/enclosure.ts.
  *
  * Backward stable: each computed eigenvalue is exact for a matrix within ~n·ε‖A‖₂ of A.
- * Timings are in docs/performance.md (bench/eigen_reference.py is the numpy reference).
+ * Methods, guarantees and timings: docs/spectra.md (bench/eigen_reference.py is the numpy reference).
  */
 
 import { fastExtremes } from './extremes.ts';
