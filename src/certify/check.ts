@@ -260,13 +260,20 @@ function run(c: Certificate, claimFile: unknown, stats: { leaves: number; tight:
         `box ${path || 'root'}: recorded as holding, but a condition is not certainly satisfied`,
       );
     else {
-      // tight: the claimed value equals the exact one within the enclosure — only at the finest boxes
-      for (const d of dims) {
-        const x = b[d];
+      // tight: the claimed value equals the exact one within the enclosures — only in narrow boxes
+      // (relative width ≤ 1e-9) whose centre (a point) is itself undecided, or at the finest width
+      const rel = (x: Interval) => (x.hi - x.lo) / Math.max(Math.abs(x.lo), Math.abs(x.hi), 1e-300);
+      const finest = dims.every((d) => rel(b[d]) <= 1e-12);
+      if (!finest) {
         need(
-          x.hi - x.lo <= 1e-12 * Math.max(Math.abs(x.lo), Math.abs(x.hi), 1e-300),
-          `box ${path}: a tight box must be at the finest width`,
+          dims.every((d) => rel(b[d]) <= 1e-9),
+          `box ${path}: a tight box must be narrow (relative width ≤ 1e-9)`,
         );
+        const centre = Object.fromEntries(
+          Object.entries(b).map(([k, x]) => [k, iv(x.lo + (x.hi - x.lo) / 2)]),
+        );
+        const cc = conditionsOf(centre);
+        need(!leafHolds(cc) && !leafFails(cc), `box ${path}: recorded as tight but its centre is decided`);
       }
       need(!fresh.some((x) => x.value.hi < 0), `box ${path}: recorded as tight but a condition is violated`);
       if (form === 'bound' && m.kind !== 'bessel') {

@@ -59,6 +59,8 @@ export interface ProveResult {
 export const MAX_LEAVES = Number(process.env.DYNVIEW_MAX_LEAVES ?? 6000);
 /** A box dimension narrower than this (relative) is not split further. */
 export const MIN_RELATIVE_WIDTH = 1e-13;
+/** A box this narrow (relative) whose centre is itself undecided is a tight leaf. */
+export const TIGHT_RELATIVE_WIDTH = 1e-9;
 
 type Status = 'holds' | 'fails' | 'undecided' | 'tight';
 
@@ -197,6 +199,18 @@ class Prover {
     return { status: classify(conds, this.input.assert.form), conds };
   }
 
+  narrow(box: Record<string, Interval>): boolean {
+    return this.dims.every((d) => {
+      const a = box[d];
+      return a.hi - a.lo <= TIGHT_RELATIVE_WIDTH * Math.max(Math.abs(a.lo), Math.abs(a.hi), 1e-300);
+    });
+  }
+
+  centreTight(box: Record<string, Interval>): boolean {
+    const c = Object.fromEntries(Object.entries(box).map(([k, v]) => [k, iv(mid(v))]));
+    return this.status(c).status === 'undecided';
+  }
+
   /** Split the relatively widest dimension; null when every dimension is at the minimum width. */
   split(box: Record<string, Interval>): { dim: string; at: number } | null {
     let best: string | null = null;
@@ -239,7 +253,10 @@ class Prover {
         fail = b;
         return null;
       }
-      const sp = this.split(b);
+      // Tight: at the box's centre (a point) the conditions still straddle 0, so the claimed rate
+      // equals the exact one within the enclosures of λ0, λmax and the constants; narrower boxes
+      // cannot decide it. Stop at TIGHT_RELATIVE_WIDTH then (else at MIN_RELATIVE_WIDTH).
+      const sp = this.narrow(b) && this.centreTight(b) ? null : this.split(b);
       if (!sp) {
         this.leaves++;
         tight++;

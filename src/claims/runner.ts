@@ -220,7 +220,13 @@ export async function runClaim(claim: Claim, opts: RunOptions = {}): Promise<Cla
   const seed = opts.seed ?? 1;
   const a = claim.assert;
   if (a.kind === 'ode') {
-    const { obligations, derivedOde } = checkOdeTerms(claim.method, a.terms, a.resolution, a.space);
+    const { obligations, derivedOde } = checkOdeTerms(
+      claim.method,
+      a.terms,
+      a.resolution,
+      a.space,
+      claim.params,
+    );
     const verdict = combineVerdict(obligations);
     const failed = obligations.find((o) => o.status === 'fail');
     const counterexample: Counterexample | null = failed
@@ -297,7 +303,8 @@ export async function runClaim(claim: Claim, opts: RunOptions = {}): Promise<Cla
     if (outcome.status === 'fail') mainPhase = false; // shrinking starts after the first failure
     return outcome.status !== 'fail';
   });
-  const details = await fc.check(prop, { seed, numRuns: runs, path: opts.path, endOnFailure: false });
+  // A certified refutation is exact: shrinking the data set would only cost time.
+  const details = await fc.check(prop, { seed, numRuns: runs, path: opts.path, endOnFailure: certified });
   let counterexample: Counterexample | null = null;
   if (details.failed && details.counterexample) {
     const inst = details.counterexample[0] as Instance;

@@ -69,26 +69,69 @@ export function checkIdentity(name: string, claimed: string, derived: string): O
   };
 }
 
+/** Substitute parameter values (numbers or expressions) into an expression. */
+function substitute(expr: string, values: Record<string, number | string>): string {
+  if (Object.keys(values).length === 0) return expr;
+  return parse(expr)
+    .transform((n) => {
+      if (n.type !== 'SymbolNode') return n;
+      const v = values[(n as unknown as { name: string }).name];
+      return v === undefined ? n : parse(`(${String(v)})`);
+    })
+    .toString();
+}
+
 /**
  * The method's derived ODE (weight space, or output space in the NTK regime) against claimed terms
- * (keys X', X'', …, grad, hess*X'; a missing key means coefficient 0).
+ * (keys X', X'', …, grad, hess*X'; a missing key means coefficient 0). The claim's `params` apply:
+ * numbers and expressions are substituted on both sides; a range [lo, hi] must hold identically in
+ * the parameter, else it is refuted at the first end of the range where it fails (named).
  */
 export function checkOdeTerms(
   method: string | MethodSpec,
   claimed: Record<string, string>,
   resolution: 'low' | 'high',
   space: 'weight' | 'output',
+  params: Record<string, number | [number, number] | string> = {},
 ): { obligations: ObligationResult[]; derivedOde: string } {
   const derived = deriveOde(method, { resolution });
   const terms = space === 'output' ? toOutputSpace(derived).terms : derived.terms;
   const keys = [...new Set([...Object.keys(claimed), ...Object.keys(terms)])];
   const label = space === 'output' ? 'output-space' : 'weight-space';
-  const obligations = keys.map((k) =>
-    checkIdentity(
-      `${label} ${resolution}-resolution coefficient of ${k}`,
-      claimed[k] ?? '0',
-      terms[k] ?? '0',
-    ),
-  );
+  const fixed: Record<string, number | string> = {};
+  const ranges: Array<[string, [number, number]]> = [];
+  for (const [k, v] of Object.entries(params)) {
+    if (Array.isArray(v)) ranges.push([k, v]);
+    else fixed[k] = v;
+  }
+  const at = Object.entries(fixed)
+    .map(([k, v]) => `${k} = ${String(v)}`)
+    .join(', ');
+  const obligations = keys.map((k) => {
+    const name = `${label} ${resolution}-resolution coefficient of ${k}${at ? ` at ${at}` : ''}`;
+    const c = substitute(claimed[k] ?? '0', fixed);
+    const d = substitute(terms[k] ?? '0', fixed);
+    const r = checkIdentity(name, c, d);
+    if (r.status === 'pass' || ranges.length === 0) return r;
+    // identity fails in general: find an end of the parameter box where it fails
+    for (const [p, [lo, hi]] of ranges) {
+      for (const end of [lo, hi]) {
+        const ends = Object.fromEntries(ranges.map(([q, rr]) => [q, q === p ? end : rr[0]]));
+        const e = checkIdentity(
+          `${name} at ${Object.entries(ends)
+            .map(([q, v]) => `${q} = ${v}`)
+            .join(', ')}`,
+          substitute(c, ends),
+          substitute(d, ends),
+        );
+        if (e.status === 'fail') return e;
+      }
+    }
+    return {
+      ...r,
+      status: 'inconclusive' as const,
+      detail: `${r.detail}; it holds at the ends of the parameter box but not identically`,
+    };
+  });
   return { obligations, derivedOde: space === 'output' ? toOutputSpace(derived).ode : derived.ode };
 }
