@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The package as a user gets it (issue 12's done-when), run by .ci/run after `npm test`:
+// The package as a user gets it, run by .ci/run after `npm test`:
 //   1. `npm pack` this repository (runs prepare → build: compiled JavaScript and declarations),
 //   2. a new ESM project in a scratch directory installs the tarball (+ typescript, vitest),
 //   3. writes one proof with `dynview/proof` and claims with `dynview/vitest`, type-checks them
