@@ -5,6 +5,7 @@
  * by Weyl, their eigenvalues differ by at most ‖ΔH‖₂ ≤ n·max|ΔH_ij|, allowed as `weyl` below
  * (entries agree to a few ulps: 64·ε·max|H_ij| each).
  */
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/data/types.ts';
@@ -213,3 +214,73 @@ describe('symmetricEigen (full decomposition)', () => {
     }
   });
 });
+
+describe('property: enclosures contain the spectrum of Q·diag(λ)·Qᵀ', () => {
+  it('random spectra (with clusters and sign changes) and Householder rotations, n ≤ 40', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 40 }),
+        fc.array(fc.double({ min: -50, max: 50, noNaN: true }), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.constantFrom(0, 1e-12, 1e-6),
+        (n, raw, seed, clusterGap) => {
+          // Spectrum: the raw values, then a cluster at the bottom and at the top.
+          const lambda = Array.from({ length: n }, (_, i) => raw[i % raw.length] + (i % 3) * 0.37);
+          lambda.sort((a, b) => a - b);
+          lambda[1] = lambda[0] + clusterGap;
+          lambda[n - 2] = lambda[n - 1] - clusterGap;
+          const A = rotatedDiagonal(lambda, seed);
+          const enc = extremeEigenEnclosure(A, n);
+          // The construction rounds: A is within ~n·ε·max|λ| of the exact Q·diag(λ)·Qᵀ (Weyl).
+          const slack = 8 * n * Number.EPSILON * Math.max(1, ...lambda.map(Math.abs));
+          const lo = lambda[0];
+          const hi = lambda[n - 1];
+          return (
+            enc.lambdaMin.lo <= lo + slack &&
+            enc.lambdaMin.hi >= lo - slack &&
+            enc.lambdaMax.lo <= hi + slack &&
+            enc.lambdaMax.hi >= hi - slack &&
+            enc.lambdaMin.hi - enc.lambdaMin.lo <= 1e-6 * Math.max(1, Math.abs(hi), Math.abs(lo))
+          );
+        },
+      ),
+      { numRuns: 150, seed: 11 },
+    );
+  });
+});
+
+/** Q·diag(λ)·Qᵀ with Q a product of three Householder reflections from a seeded generator (exactly symmetrised). */
+function rotatedDiagonal(lambda: number[], seed: number): Float64Array {
+  const n = lambda.length;
+  const rng = new Rng(seed);
+  let A = new Float64Array(n * n);
+  lambda.forEach((l, i) => {
+    A[i * n + i] = l;
+  });
+  for (let r = 0; r < 3; r++) {
+    const v = rng.fillNormal(new Float64Array(n));
+    const norm = Math.hypot(...v);
+    for (let i = 0; i < n; i++) v[i] /= norm;
+    // A ← (I − 2vvᵀ) A (I − 2vvᵀ) = A − 2v(vᵀA) − 2(Av)vᵀ + 4(vᵀAv)vvᵀ
+    const Av = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += A[i * n + k] * v[k];
+      Av[i] = s;
+    }
+    let vAv = 0;
+    for (let i = 0; i < n; i++) vAv += v[i] * Av[i];
+    const B = new Float64Array(n * n);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++)
+        B[i * n + j] = A[i * n + j] - 2 * v[i] * Av[j] - 2 * Av[i] * v[j] + 4 * vAv * v[i] * v[j];
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < i; j++) {
+        const m = (B[i * n + j] + B[j * n + i]) / 2;
+        B[i * n + j] = m;
+        B[j * n + i] = m;
+      }
+    A = B;
+  }
+  return A;
+}
