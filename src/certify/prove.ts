@@ -29,6 +29,7 @@ import {
 } from './interval.ts';
 import { charPoly, hurwitzConditions, mobiusPoly, scalePoly, shiftPoly, type SignCondition } from './poly.ts';
 import type { Box, Cell, Certificate, Condition, ModeModel, Pair } from './types.ts';
+import { sig } from '../util/format.ts';
 
 export interface ProveInput {
   claim: Record<string, unknown>;
@@ -282,10 +283,6 @@ function boxPairs(b: Record<string, Interval>): Box {
   return Object.fromEntries(Object.entries(b).map(([k, v]) => [k, pair(v)]));
 }
 
-function fmt(x: number): string {
-  return Number.isFinite(x) ? Number(x.toPrecision(6)).toString() : String(x);
-}
-
 function boxCenter(b: Record<string, Interval>): Record<string, number> {
   return Object.fromEntries(Object.entries(b).map(([k, v]) => [k, mid(v)]));
 }
@@ -302,7 +299,7 @@ function numericMode(
     const p = m.coefficients.map((e) => mid(evalInterval(e, s)));
     const roots = polyRoots(p);
     const re = maxRealPart(roots);
-    return { lossRate: -2 * re, growth: Math.exp(re), rootsText: `max Re z = ${fmt(re)}` };
+    return { lossRate: -2 * re, growth: Math.exp(re), rootsText: `max Re z = ${sig(re, 6)}` };
   }
   if (m.kind === 'companion') {
     const T = m.matrix.map((row) => row.map((e) => iv(mid(evalInterval(e, s)))));
@@ -313,7 +310,7 @@ function numericMode(
     return {
       lossRate: (-2 * Math.log(rho)) / h,
       growth: rho,
-      rootsText: `spectral radius ρ(T) = ${fmt(rho)}`,
+      rootsText: `spectral radius ρ(T) = ${sig(rho, 6)}`,
     };
   }
   return { lossRate: Number.NaN, growth: Number.NaN, rootsText: '' };
@@ -355,7 +352,7 @@ function findWitness(
   const f = failBox.lambda;
   const lo = Math.max(f.lo, lambda0.hi);
   const hi = Math.min(f.hi, lambdaMax.lo);
-  if (lo <= hi) cands.push({ lam: iv(lo, hi), mode: `λ ∈ [${fmt(lo)}, ${fmt(hi)}] ⊂ [λ0, λmax]` });
+  if (lo <= hi) cands.push({ lam: iv(lo, hi), mode: `λ ∈ [${sig(lo, 6)}, ${sig(hi, 6)}] ⊂ [λ0, λmax]` });
   for (const c of cands) {
     const box = { ...failBox, lambda: c.lam };
     try {
@@ -426,7 +423,7 @@ function rateProof(input: ProveInput, threshold: string, what: string): ProveRes
     if (!w)
       return {
         verdict: 'inconclusive',
-        reason: `a mode slower than claimed lies within the enclosure margin of λ0/λmax only (near λ = ${fmt(center.lambda)}); not decidable at this precision`,
+        reason: `a mode slower than claimed lies within the enclosure margin of λ0/λmax only (near λ = ${sig(center.lambda, 6)}); not decidable at this precision`,
         certificate: null,
       };
     const wc = boxCenter(w.box);
@@ -434,16 +431,16 @@ function rateProof(input: ProveInput, threshold: string, what: string): ProveRes
     const claimedAt = mid(evalInterval(threshold, prover.scope(w.box)));
     const params = Object.entries(wc)
       .filter(([k]) => k !== 'lambda')
-      .map(([k, v]) => `${k} = ${fmt(v)}`)
+      .map(([k, v]) => `${k} = ${sig(v, 6)}`)
       .join(', ');
     const diverges = input.model.kind === 'companion' ? wn.growth > 1 : wn.lossRate < 0;
     const growth =
       input.model.kind === 'companion'
-        ? `${wn.rootsText}: ‖e‖ ${diverges ? 'grows' : 'shrinks'} by a factor ${fmt(wn.growth)} per step (loss rate ${fmt(wn.lossRate)} per unit t)`
-        : `${wn.rootsText}: loss rate ${fmt(wn.lossRate)} per unit t${diverges ? ' (the mode grows: e^{' + fmt(-wn.lossRate / 2) + 't})' : ''}`;
+        ? `${wn.rootsText}: ‖e‖ ${diverges ? 'grows' : 'shrinks'} by a factor ${sig(wn.growth, 6)} per step (loss rate ${sig(wn.lossRate, 6)} per unit t)`
+        : `${wn.rootsText}: loss rate ${sig(wn.lossRate, 6)} per unit t${diverges ? ' (the mode grows: e^{' + sig(-wn.lossRate / 2, 6) + 't})' : ''}`;
     const reason = diverges
       ? `diverging mode ${w.mode}${params ? ` at ${params}` : ''}: ${growth}; a convergence claim is refuted by it`
-      : `mode ${w.mode}${params ? ` at ${params}` : ''} is slower than claimed: ${growth} < ${what} ${fmt(claimedAt)}`;
+      : `mode ${w.mode}${params ? ` at ${params}` : ''} is slower than claimed: ${growth} < ${what} ${sig(claimedAt, 6)}`;
     void nm;
     return {
       verdict: 'refuted',
@@ -473,7 +470,7 @@ function rateProof(input: ProveInput, threshold: string, what: string): ProveRes
     };
   const worst = worstOf(prover, root, built.cell);
   const params = Object.entries(worst.point)
-    .map(([k, v]) => `${k} = ${fmt(v)}`)
+    .map(([k, v]) => `${k} = ${sig(v, 6)}`)
     .join(', ');
   const tight = built.tight > 0;
   const form = input.assert.form;
@@ -505,7 +502,7 @@ function rateProof(input: ProveInput, threshold: string, what: string): ProveRes
   }
   if ('limit' in input.model && input.model.limit && form === 'bound' && tight)
     notes = [...notes, 'limit model: polynomial factors may sit on top of the asymptotic rate'];
-  const summary = `every mode λ ∈ [λ0, λmax]${Object.keys(input.box).length ? ' and every parameter in the box' : ''} has ${what} ≥ threshold${tight ? ' (tight: equal within the enclosure)' : ''}; smallest margin at ${params}: exact ${fmt(worst.exact)} vs threshold ${fmt(worst.claimed)}`;
+  const summary = `every mode λ ∈ [λ0, λmax]${Object.keys(input.box).length ? ' and every parameter in the box' : ''} has ${what} ≥ threshold${tight ? ' (tight: equal within the enclosure)' : ''}; smallest margin at ${params}: exact ${sig(worst.exact, 6)} vs threshold ${sig(worst.claimed, 6)}`;
   return {
     verdict: 'proved',
     reason: summary,
@@ -703,12 +700,12 @@ function besselProof(input: ProveInput): ProveResult {
     const pt = boxCenter(f.box);
     const r = rAt(f.box);
     const params = Object.entries(pt)
-      .map(([k, v]) => `${k} = ${fmt(v)}`)
+      .map(([k, v]) => `${k} = ${sig(v, 6)}`)
       .join(', ');
     const reason =
       a.kind === 'sublinear'
-        ? `the loss envelope decays like t^(−${fmt(r)}) exactly (Bessel), slower than the claimed exponent${params ? ` at ${params}` : ''}`
-        : `every mode decays polynomially (loss ~ t^(−${fmt(r)}), Bessel closed form), not exponentially: no positive rate${params ? ` (at ${params})` : ''}`;
+        ? `the loss envelope decays like t^(−${sig(r, 6)}) exactly (Bessel), slower than the claimed exponent${params ? ` at ${params}` : ''}`
+        : `every mode decays polynomially (loss ~ t^(−${sig(r, 6)}), Bessel closed form), not exponentially: no positive rate${params ? ` (at ${params})` : ''}`;
     return {
       verdict: 'refuted',
       reason,
@@ -749,12 +746,12 @@ function besselProof(input: ProveInput): ProveResult {
     ),
   );
   const params = Object.entries(worstPt)
-    .map(([k, v]) => `${k} = ${fmt(v)}`)
+    .map(([k, v]) => `${k} = ${sig(v, 6)}`)
     .join(', ');
   const summary =
     a.kind === 'sublinear'
-      ? `every mode's loss envelope decays like t^(−r) exactly (Bessel closed form, |J_ν(x)| ~ √(2/(πx))), r ≥ claimed exponent${tight ? ' (tight: equal within the enclosure)' : ''}${params ? `; smallest r at ${params}` : ''}: r = ${fmt(worstR)}`
-      : `the claimed rate is ≤ 0, and every mode decays like t^(−${fmt(worstR)})`;
+      ? `every mode's loss envelope decays like t^(−r) exactly (Bessel closed form, |J_ν(x)| ~ √(2/(πx))), r ≥ claimed exponent${tight ? ' (tight: equal within the enclosure)' : ''}${params ? `; smallest r at ${params}` : ''}: r = ${sig(worstR, 6)}`
+      : `the claimed rate is ≤ 0, and every mode decays like t^(−${sig(worstR, 6)})`;
   return {
     verdict: 'proved',
     reason: summary,
