@@ -459,8 +459,11 @@ export function packMaskBits(mask: usize, bits: usize, n: i32, g: i32, lo: i32, 
  * Column blocks [lo, hi) (8 columns each) of out = diag(coef) · M · Y, M the m×n 0/1 mask given as
  * packed bits (g bytes per row), Y given padded to n8×n8 (n8 = 8g, zero padding). Method of the Four
  * Russians: per block, a table of all 256 subset sums of each group of 8 rows of Y (built with one
- * add per entry), then each output row is g table look-ups. out is m×n (row stride n). T: this
- * thread's table space, g·256·8 doubles at T + tid·tStride bytes.
+ * add per entry), then each output row is g table look-ups, summed over the groups in order. The
+ * groups are taken QC at a time (tables of QC·16 KiB stay in cache; the running sums wait in this
+ * thread's scratch, stored and reloaded exactly, so the sums are the same whatever QC).
+ * out is m×n (row stride n). Scratch of this thread at T0 + tid·tStride: QC·256·64 bytes of tables,
+ * then m·64 bytes of running sums.
  */
 export function maskedGramProduct(
   bits: usize,
@@ -472,64 +475,84 @@ export function maskedGramProduct(
   m: i32,
   n: i32,
   g: i32,
+  QC: i32,
   lo: i32,
   hi: i32,
   tid: i32,
 ): void {
   const T = T0 + <usize>tid * <usize>tStride;
+  const S = T + <usize>(QC * 256) * 64;
   const n8 = g * 8;
   const zero = f64x2.splat(0);
   for (let blk = lo; blk < hi; blk++) {
     const col = blk * 8;
-    // Tables: T[q][p] (8 doubles) = Σ_{k ∈ p} Y[8q + k, col .. col + 8].
-    for (let q = 0; q < g; q++) {
-      const tq = T + <usize>(q * 256) * 64;
-      v128.store(tq, zero);
-      v128.store(tq, zero, 16);
-      v128.store(tq, zero, 32);
-      v128.store(tq, zero, 48);
-      for (let p = 1; p < 256; p++) {
-        const low = p & (p - 1);
-        const k = ctz(p);
-        const src = tq + <usize>low * 64;
-        const y = Y + <usize>((q * 8 + k) * n8 + col) * 8;
-        const dst = tq + <usize>p * 64;
-        v128.store(dst, f64x2.add(v128.load(src), v128.load(y)));
-        v128.store(dst, f64x2.add(v128.load(src, 16), v128.load(y, 16)), 16);
-        v128.store(dst, f64x2.add(v128.load(src, 32), v128.load(y, 32)), 32);
-        v128.store(dst, f64x2.add(v128.load(src, 48), v128.load(y, 48)), 48);
-      }
-    }
     const width = min(8, n - col);
-    for (let r = 0; r < m; r++) {
-      const bo = bits + <usize>(r * g);
-      let s0 = zero,
-        s1 = zero,
-        s2 = zero,
-        s3 = zero;
-      for (let q = 0; q < g; q++) {
-        const t = T + (<usize>(q * 256) + <usize>load<u8>(bo + <usize>q)) * 64;
-        s0 = f64x2.add(s0, v128.load(t));
-        s1 = f64x2.add(s1, v128.load(t, 16));
-        s2 = f64x2.add(s2, v128.load(t, 32));
-        s3 = f64x2.add(s3, v128.load(t, 48));
+    for (let q0 = 0; q0 < g; q0 += QC) {
+      const q1 = min(g, q0 + QC);
+      // Tables: T[q − q0][p] (8 doubles) = Σ_{k ∈ p} Y[8q + k, col .. col + 8].
+      for (let q = q0; q < q1; q++) {
+        const tq = T + <usize>((q - q0) * 256) * 64;
+        v128.store(tq, zero);
+        v128.store(tq, zero, 16);
+        v128.store(tq, zero, 32);
+        v128.store(tq, zero, 48);
+        for (let p = 1; p < 256; p++) {
+          const low = p & (p - 1);
+          const k = ctz(p);
+          const src = tq + <usize>low * 64;
+          const y = Y + <usize>((q * 8 + k) * n8 + col) * 8;
+          const dst = tq + <usize>p * 64;
+          v128.store(dst, f64x2.add(v128.load(src), v128.load(y)));
+          v128.store(dst, f64x2.add(v128.load(src, 16), v128.load(y, 16)), 16);
+          v128.store(dst, f64x2.add(v128.load(src, 32), v128.load(y, 32)), 32);
+          v128.store(dst, f64x2.add(v128.load(src, 48), v128.load(y, 48)), 48);
+        }
       }
-      const c = f64x2.splat(load<f64>(coef + <usize>r * 8));
-      const o = out + <usize>(r * n + col) * 8;
-      if (width == 8) {
-        v128.store(o, f64x2.mul(c, s0));
-        v128.store(o, f64x2.mul(c, s1), 16);
-        v128.store(o, f64x2.mul(c, s2), 32);
-        v128.store(o, f64x2.mul(c, s3), 48);
-      } else {
-        const cs = f64x2.extract_lane(c, 0);
-        for (let k = 0; k < width; k++) {
-          const pair = k >> 1;
-          const v = pair == 0 ? s0 : pair == 1 ? s1 : pair == 2 ? s2 : s3;
-          store<f64>(
-            o + <usize>k * 8,
-            cs * ((k & 1) == 0 ? f64x2.extract_lane(v, 0) : f64x2.extract_lane(v, 1)),
-          );
+      const last = q1 == g;
+      for (let r = 0; r < m; r++) {
+        const bo = bits + <usize>(r * g);
+        const sp = S + <usize>r * 64;
+        let s0 = zero,
+          s1 = zero,
+          s2 = zero,
+          s3 = zero;
+        if (q0 > 0) {
+          s0 = v128.load(sp);
+          s1 = v128.load(sp, 16);
+          s2 = v128.load(sp, 32);
+          s3 = v128.load(sp, 48);
+        }
+        for (let q = q0; q < q1; q++) {
+          const t = T + (<usize>((q - q0) * 256) + <usize>load<u8>(bo + <usize>q)) * 64;
+          s0 = f64x2.add(s0, v128.load(t));
+          s1 = f64x2.add(s1, v128.load(t, 16));
+          s2 = f64x2.add(s2, v128.load(t, 32));
+          s3 = f64x2.add(s3, v128.load(t, 48));
+        }
+        if (!last) {
+          v128.store(sp, s0);
+          v128.store(sp, s1, 16);
+          v128.store(sp, s2, 32);
+          v128.store(sp, s3, 48);
+          continue;
+        }
+        const c = f64x2.splat(load<f64>(coef + <usize>r * 8));
+        const o = out + <usize>(r * n + col) * 8;
+        if (width == 8) {
+          v128.store(o, f64x2.mul(c, s0));
+          v128.store(o, f64x2.mul(c, s1), 16);
+          v128.store(o, f64x2.mul(c, s2), 32);
+          v128.store(o, f64x2.mul(c, s3), 48);
+        } else {
+          const cs = f64x2.extract_lane(c, 0);
+          for (let k = 0; k < width; k++) {
+            const pair = k >> 1;
+            const v = pair == 0 ? s0 : pair == 1 ? s1 : pair == 2 ? s2 : s3;
+            store<f64>(
+              o + <usize>k * 8,
+              cs * ((k & 1) == 0 ? f64x2.extract_lane(v, 0) : f64x2.extract_lane(v, 1)),
+            );
+          }
         }
       }
     }

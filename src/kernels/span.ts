@@ -18,6 +18,9 @@
 import { kernels, type Runtime } from './runtime.ts';
 import { CHUNK, type CsrRows } from './training.ts';
 
+/** Groups of 8 data points whose tables are built at a time (16 × 16 KiB stays in cache). */
+const GROUPS_PER_PASS = 16;
+
 export class SpanKernels {
   readonly m: number;
   readonly n: number;
@@ -101,7 +104,7 @@ export class SpanKernels {
     rt.f64(this.pY, this.n8 * this.n8).fill(0);
     this.pCK = rt.alloc(m * n * 8);
     this.pC = rt.alloc(m * n * 8);
-    this.tStride = this.g * 256 * 64;
+    this.tStride = Math.min(GROUPS_PER_PASS, this.g) * 256 * 64 + m * 64;
     this.pT = rt.alloc(this.tStride * rt.nThreads);
     // Z0 = W0 Xᵀ with the forward kernels (bit-identical to the plain dot products).
     const pW = rt.putF64(W0, m * d);
@@ -167,7 +170,7 @@ export class SpanKernels {
     rt.run('packMaskBits', [this.pMask, this.pBits, n, g], m, m * n);
     rt.run(
       'maskedGramProduct',
-      [this.pBits, this.pY, this.pCoef, this.pCK, this.pT, this.tStride, m, n, g],
+      [this.pBits, this.pY, this.pCoef, this.pCK, this.pT, this.tStride, m, n, g, GROUPS_PER_PASS],
       g,
       (m * n * n) / 8,
     );

@@ -176,9 +176,13 @@ describe('training kernels against the plain loops', () => {
 });
 
 describe('span of the data rows (SpanKernels)', () => {
-  for (const sparse of [false, true]) {
-    it(`${sparse ? 'CSR' : 'dense'}: Z0 bit-identical to W0 Xᵀ; the gradient is [C | C·K | 0] with W(v) = c·W0 + A X (1e-12)`, () => {
-      const { n, d, m } = { n: 11, d: 50, m: 270 };
+  for (const [sparse, n] of [
+    [false, 11],
+    [true, 11],
+    [false, 140], // more than 16 groups of 8 points: the look-up tables are built in passes
+  ] as const) {
+    it(`${sparse ? 'CSR' : 'dense'} n=${n}: Z0 bit-identical to W0 Xᵀ; the gradient is [C | C·K | 0] with W(v) = c·W0 + A X (1e-12)`, () => {
+      const { d, m } = { d: 50, m: 270 };
       const { X, W, a, e } = problem(n, d, m, sparse ? 0.7 : 0, 9);
       const s = new SpanKernels(X, n, d, sparse ? compressRows(X, n, d) : null, a, W);
       try {
