@@ -7,11 +7,21 @@
  * L̂L̂ᵀ = B + ΔB with |ΔB| ≤ γ_{n+1}|L̂||L̂ᵀ| entrywise, whatever the order of the inner products.
  * Hence ‖ΔB‖₂ ≤ γ_{n+1}‖|L̂|‖₂² ≤ γ_{n+1}‖L̂‖_F² and λ_min(B) ≥ −γ_{n+1}‖L̂‖_F².
  *
- * The factor is computed row by row (Crout order, row-major lower triangle, every inner product
- * along two contiguous rows) with a 4×2 register block: four rows of L against two, eight inner
- * products per pass over k, which runs at ~5 GFLOP/s in V8 against ~2 for the plain loop.
+ * Below n = 1200 the factor is computed row by row (Crout order, row-major lower triangle, every
+ * inner product along two contiguous rows) with a 4×2 register block: four rows of L against two,
+ * eight inner products per pass over k, ~5 GFLOP/s in V8 against ~2 for the plain loop. From
+ * n = 1200 on, the right-looking blocked form of cholesky-blocked.ts runs on all cores.
  */
+import { choleskyBlocked, sharedFloat64 } from './cholesky-blocked.ts';
 import { UNIT_ROUNDOFF, gamma, roundUp } from './rounding.ts';
+
+/** From this order on, the blocked factorisation on all cores (cholesky-blocked.ts). */
+const BLOCKED_MIN_N = 1200;
+
+/** An n×n work buffer for choleskyShifted: on shared memory when the blocked, threaded path runs. */
+export function choleskyWorkspace(n: number): Float64Array {
+  return n >= BLOCKED_MIN_N ? sharedFloat64(n * n) : new Float64Array(n * n);
+}
 
 export interface CholeskyResult {
   /** True when every pivot was positive (the factor is in `factor`). */
@@ -33,7 +43,7 @@ export function choleskyShifted(
   sign: 1 | -1,
   work?: Float64Array,
 ): CholeskyResult {
-  const a = work && work.length >= n * n ? work : new Float64Array(n * n);
+  const a = work && work.length >= n * n ? work : choleskyWorkspace(n);
   for (let i = 0; i < n; i++) {
     const ri = i * n;
     if (sign === 1) for (let j = 0; j < i; j++) a[ri + j] = A[ri + j];
@@ -74,6 +84,7 @@ export function choleskyMargin(factor: Float64Array, n: number): number {
  */
 export function choleskyInPlace(a: Float64Array, n: number): number {
   const TINY = 2 ** -960;
+  if (n >= BLOCKED_MIN_N) return choleskyBlocked(a, n, TINY);
   let i = 0;
   for (; i + 3 < n; i += 4) {
     const r0 = i * n;

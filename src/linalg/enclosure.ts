@@ -29,7 +29,7 @@
  * side; ask for `which: 'min'` when only λ_min matters (e.g. "H∞ is positive definite").
  * Assumes IEEE double arithmetic with round-to-nearest and no overflow (entries are checked finite).
  */
-import { choleskyMargin, choleskyShifted, choleskySolve } from './cholesky.ts';
+import { choleskyMargin, choleskyShifted, choleskySolve, choleskyWorkspace } from './cholesky.ts';
 import { assertSymmetric, frobeniusNormUpper, matVec } from './dense.ts';
 import { symmetricEigenvalues } from './eigen.ts';
 import { fastExtremes, type Extremes } from './extremes.ts';
@@ -88,7 +88,7 @@ export function extremeEigenEnclosure(
     throw new RangeError('extremeEigenEnclosure: ‖A‖_F overflows double precision; scale the matrix down');
   const gersh = gershgorin(A, n);
   const lz = opts.extremes ?? fastExtremes(A, n, { which, seed: opts.seed, switchAfter: opts.maxIter });
-  const work = new Float64Array(n * n); // one factorisation buffer, reused by every shift
+  const work = choleskyWorkspace(n); // one factorisation buffer, reused by every shift
   const methods: string[] = [];
   const side = (s: 1 | -1, wanted: boolean): EigenBound => {
     const ritz = s === 1 ? lz.min : lz.max;

@@ -15,7 +15,7 @@
  *    (src/linalg/eigen.ts symmetricEigenvalues) gives the value.
  * The reported value is the Rayleigh quotient of the final Ritz vector with A itself.
  */
-import { choleskyShifted, choleskySolve } from './cholesky.ts';
+import { choleskyShifted, choleskySolve, choleskyWorkspace } from './cholesky.ts';
 import { dot, matVec } from './dense.ts';
 import { lanczos, lanczosExtremes, type LanczosResult } from './lanczos.ts';
 import { matVecThreads } from './parallel-matvec.ts';
@@ -57,8 +57,9 @@ export function fastExtremes(
   const which = opts.which ?? 'both';
   const tol = opts.tol ?? 1e-11;
   const k1 = Math.min(n, opts.switchAfter ?? 600);
-  // The switch costs one factorisation (serial) ≈ n/14 serial mat-vecs; Lanczos mat-vecs run on
-  // matVecThreads() cores when n is large, so the budget in steps scales with the thread count.
+  // The switch costs one factorisation ≈ n/14 mat-vecs (both on all cores for n ≥ 1200); the
+  // budget is set twice that there because the extrapolation from early residuals is pessimistic
+  // and the blocked factorisation runs a little below the mat-vec's efficiency.
   const budget = (n / 12) * (n >= 1200 ? matVecThreads() : 1) + 40;
   const lz = lanczosExtremes(A, n, { which, tol, seed: opts.seed, maxIter: k1, budget });
   const scale = Math.max(Math.abs(lz.min.value), Math.abs(lz.max.value), Number.MIN_VALUE);
@@ -69,7 +70,7 @@ export function fastExtremes(
     const plain = rayleigh(A, n, ritz.vector, 'lanczos');
     if (lz.converged || ritz.residualEstimate <= tol * scale) return plain;
     // Shift-and-invert from just beyond the Ritz value.
-    work ??= new Float64Array(n * n);
+    work ??= choleskyWorkspace(n);
     let gap = 2 * Math.max(plain.residual, ritz.residualEstimate, 1e-12 * scale);
     for (let attempt = 0; attempt < 3; attempt++) {
       const tau = plain.value - s * gap;
