@@ -65,7 +65,10 @@ export interface EnclosureOptions {
   seed?: number;
   /** Plain Lanczos steps before shift-and-invert (src/linalg/extremes.ts; default max(120, n/20)). */
   maxIter?: number;
-  /** fastExtremes(A, n) already computed for this A: its Ritz vectors are re-checked against A, so a bad one costs tightness, never validity. */
+  /**
+   * fastExtremes(A, n) already computed for this A: its Ritz vectors are re-checked against A, so a
+   * bad one costs tightness, never validity.
+   */
   extremes?: Extremes;
 }
 

@@ -2,10 +2,11 @@
  * The direct training loop: the method's compiled stepper (src/spec/compile.ts, the only
  * implementation of update rules) driven by an exact gradient oracle of the two-layer ReLU net,
  * computed by the WebAssembly kernels in the representation chosen per problem by its cost
- * (src/train/representation.ts: the weights, or the span of the data rows when d > n). Every step records the loss ½‖u − y‖² and ‖e‖ at the iterate x[k]; for
- * methods that take the gradient elsewhere (nag-c at y[k]) that costs one extra forward pass, for the
- * others the forward pass of the gradient is reused. Probes at step 0, every probeEvery steps and at
- * the last step. Divergence (src/train/trajectory.ts) stops the run with status 'diverged'.
+ * (src/train/representation.ts: the weights, or the span of the data rows when d > n). Every step
+ * records the loss ½‖u − y‖² and ‖e‖ at the iterate x[k]; for methods that take the gradient
+ * elsewhere (nag-c at y[k]) that costs one extra forward pass, for the others the forward pass of the
+ * gradient is reused. Probes at step 0, every probeEvery steps and at the last step. Divergence (the
+ * rule of src/util/divergence.ts) stops the run with status 'diverged'.
  * Deterministic: the same config gives bit-identical trajectories.
  */
 import { compileMethod, type CompiledMethod } from '../spec/compile.ts';
