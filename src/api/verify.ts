@@ -5,7 +5,7 @@
  */
 import { runProof, type Proof, type ProofRunOptions } from '../claims/proof.ts';
 import { serializeProof, verifyExitCode } from '../claims/verify-run.ts';
-import type { SerializedProof, VerifyJson } from '../report/claims-report.ts';
+import type { SerializedProof, VerifyJson } from '../claims/verify-json.ts';
 
 export type { SerializedProof, VerifyJson };
 

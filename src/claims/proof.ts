@@ -6,7 +6,7 @@
  * with the evidence: each computed value next to the value the theory gives (after PEPit).
  */
 import fc from 'fast-check';
-import type { Series } from '../report/plot.ts';
+import type { Series } from './plot-spec.ts';
 import { parseClaim } from './claim-file.ts';
 import type { ClaimJson } from './claim-schema.ts';
 import { runClaim, type ClaimRun } from './runner.ts';

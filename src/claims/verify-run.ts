@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { SerializedProof, VerifyJson } from '../report/claims-report.ts';
+import type { SerializedProof, VerifyJson } from './verify-json.ts';
 import { ClaimError, parseClaimText } from './claim-file.ts';
 import type { ClaimJson } from './claim-schema.ts';
 import type { Proof, ProofResult } from './proof.ts';

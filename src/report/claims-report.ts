@@ -4,28 +4,12 @@
  * plots rendered by lineChartSvg (vega-lite, headless). Works on serialised results too, so the
  * JSON of several shards can be merged into one report.
  */
-import type { PlotSpec, ProofResult } from '../claims/proof.ts';
+import type { PlotSpec } from '../claims/proof.ts';
+import type { SerializedProof, VerifyJson } from '../claims/verify-json.ts';
 import { mathCss, renderMath } from './math.ts';
 import { lineChartSvg } from './plot.ts';
 
-/** What a verify JSON file holds (ProofResult without trajectories). */
-export interface VerifyJson {
-  dynview: 'verify';
-  seed: number;
-  runs: number | null;
-  shard: string | null;
-  results: SerializedProof[];
-}
-
-export type SerializedProof = Omit<ProofResult, 'claims'> & {
-  claims: Array<{
-    id: string;
-    verdict: string;
-    runs: number;
-    evidence: { summary: string; measured?: { min: number; max: number; median: number } | null };
-    counterexample: unknown;
-  }>;
-};
+export type { SerializedProof, VerifyJson };
 
 function pad(s: string, w: number): string {
   return s.length >= w ? s : s + ' '.repeat(w - s.length);

@@ -8,19 +8,13 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
-export type AxisScale = 'linear' | 'log';
+import type { AxisScale, Series } from '../claims/plot-spec.ts';
+
+export type { AxisScale, Series };
 
 export interface AxisOptions {
   label: string;
   scale?: AxisScale;
-}
-
-export interface Series {
-  name: string;
-  points: Array<[number, number]>;
-  dashed?: boolean;
-  /** Draw points (markers) instead of a line (scatter). */
-  markers?: boolean;
 }
 
 export interface LineChartOptions {
