@@ -10,6 +10,16 @@ import { dirname } from 'node:path';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
+const NO_EXPORT_LET = {
+  selector: 'ExportNamedDeclaration > VariableDeclaration[kind="let"]',
+  message: 'No module-level mutable exports: return the value or pass it in.',
+};
+const NO_FIXED_DYNAMIC_IMPORT = {
+  selector: 'ImportExpression[source.type="Literal"]',
+  message:
+    'Import a fixed module statically: a dynamic import hides the dependency from a reader of the module header (only the lazy command table of src/cli/commands.ts and optional peers load on demand).',
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -70,14 +80,16 @@ export default tseslint.config(
         },
       ],
       // A module-level `export let` is a hidden side channel between modules: return the value instead.
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: 'ExportNamedDeclaration > VariableDeclaration[kind="let"]',
-          message: 'No module-level mutable exports: return the value or pass it in.',
-        },
-      ],
+      'no-restricted-syntax': ['error', NO_EXPORT_LET],
     },
+  },
+  {
+    // Library code imports statically (a dynamic import is an edge readers and tools miss). The
+    // command table loads each command
+    // lazily on purpose (start-up time), and ts-loader loads the optional tsx peer on demand.
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli/commands.ts', 'src/cli/ts-loader.ts'],
+    rules: { 'no-restricted-syntax': ['error', NO_EXPORT_LET, NO_FIXED_DYNAMIC_IMPORT] },
   },
   {
     files: ['**/*.cjs'],
