@@ -30,10 +30,10 @@ async function inProcess(...args: string[]): Promise<{ out: string; error: Error
   registerDerive(program).exitOverride();
   let out = '';
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string) => {
+  process.stdout.write = (chunk: string) => {
     out += chunk;
     return true;
-  }) as typeof process.stdout.write;
+  };
   let error: Error | null = null;
   try {
     await program.parseAsync(['derive', ...args], { from: 'user' });

@@ -11,11 +11,11 @@ export async function runCommand(
   let out = '';
   const write = process.stdout.write.bind(process.stdout);
   const errWrite = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
+  process.stdout.write = (chunk: string | Uint8Array) => {
     out += String(chunk);
     return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = (() => true) as typeof process.stderr.write;
+  };
+  process.stderr.write = () => true;
   const before = process.exitCode;
   process.exitCode = 0;
   try {
