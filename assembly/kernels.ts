@@ -41,7 +41,71 @@ export function forwardDense(
     const up = upart + <usize>(c * n) * 8;
     for (let i = 0; i < n; i++) store<f64>(up + <usize>i * 8, 0);
     const r1 = min(m, (c + 1) * CH);
-    for (let r = c * CH; r < r1; r++) {
+    let r = c * CH;
+    // For long rows, two neurons at a time share the loads of Xᵀ (for short ones the single-row
+    // loop is as fast); each point's output takes row r, then r + 1, as in the single-row loop.
+    for (; d >= 32 && r + 1 < r1; r += 2) {
+      const wa = W + <usize>(r * d) * 8;
+      const wb = wa + <usize>d * 8;
+      const ara = f64x2.splat(load<f64>(a + <usize>r * 8));
+      const arb = f64x2.splat(load<f64>(a + <usize>(r + 1) * 8));
+      let i = 0;
+      for (; i + 7 < n; i += 8) {
+        let z0 = zero,
+          z1 = zero,
+          z2 = zero,
+          z3 = zero,
+          y0 = zero,
+          y1 = zero,
+          y2 = zero,
+          y3 = zero;
+        let xo = Xt + <usize>i * 8;
+        for (let j = 0; j < d; j++) {
+          const w = f64x2.splat(load<f64>(wa + <usize>j * 8));
+          const v = f64x2.splat(load<f64>(wb + <usize>j * 8));
+          const x0 = v128.load(xo);
+          const x1 = v128.load(xo, 16);
+          const x2 = v128.load(xo, 32);
+          const x3 = v128.load(xo, 48);
+          z0 = f64x2.add(z0, f64x2.mul(w, x0));
+          z1 = f64x2.add(z1, f64x2.mul(w, x1));
+          z2 = f64x2.add(z2, f64x2.mul(w, x2));
+          z3 = f64x2.add(z3, f64x2.mul(w, x3));
+          y0 = f64x2.add(y0, f64x2.mul(v, x0));
+          y1 = f64x2.add(y1, f64x2.mul(v, x1));
+          y2 = f64x2.add(y2, f64x2.mul(v, x2));
+          y3 = f64x2.add(y3, f64x2.mul(v, x3));
+          xo += <usize>n * 8;
+        }
+        const u = up + <usize>i * 8;
+        finish8(z0, z1, z2, z3, ara, u, Z != 0 ? Z + <usize>(r * n + i) * 8 : 0, mask + <usize>(r * n + i));
+        finish8(
+          y0,
+          y1,
+          y2,
+          y3,
+          arb,
+          u,
+          Z != 0 ? Z + <usize>((r + 1) * n + i) * 8 : 0,
+          mask + <usize>((r + 1) * n + i),
+        );
+      }
+      for (; i < n; i++) {
+        for (let k = 0; k < 2; k++) {
+          const wo = wa + <usize>(k * d) * 8;
+          let z: f64 = 0;
+          for (let j = 0; j < d; j++)
+            z += load<f64>(wo + <usize>j * 8) * load<f64>(Xt + <usize>(j * n + i) * 8);
+          const on = z >= 0;
+          if (Z != 0) store<f64>(Z + <usize>((r + k) * n + i) * 8, z);
+          store<u8>(mask + <usize>((r + k) * n + i), <u8>on);
+          const u = up + <usize>i * 8;
+          const ak = load<f64>(a + <usize>(r + k) * 8);
+          store<f64>(u, load<f64>(u) + select<f64>(ak * z, 0, on));
+        }
+      }
+    }
+    for (; r < r1; r++) {
       const wo = W + <usize>(r * d) * 8;
       const mo = mask + <usize>(r * n);
       const ar = f64x2.splat(load<f64>(a + <usize>r * 8));
@@ -90,6 +154,26 @@ export function forwardDense(
       }
     }
   }
+}
+
+/** Masks, partial outputs (u += a_r relu(z)) and optionally Z for eight points of one neuron. */
+function finish8(z0: v128, z1: v128, z2: v128, z3: v128, ar: v128, u: usize, zp: usize, mp: usize): void {
+  const zero = f64x2.splat(0);
+  const m0 = f64x2.ge(z0, zero),
+    m1 = f64x2.ge(z1, zero),
+    m2 = f64x2.ge(z2, zero),
+    m3 = f64x2.ge(z3, zero);
+  v128.store(u, f64x2.add(v128.load(u), v128.bitselect(f64x2.mul(ar, z0), zero, m0)));
+  v128.store(u, f64x2.add(v128.load(u, 16), v128.bitselect(f64x2.mul(ar, z1), zero, m1)), 16);
+  v128.store(u, f64x2.add(v128.load(u, 32), v128.bitselect(f64x2.mul(ar, z2), zero, m2)), 32);
+  v128.store(u, f64x2.add(v128.load(u, 48), v128.bitselect(f64x2.mul(ar, z3), zero, m3)), 48);
+  if (zp != 0) {
+    v128.store(zp, z0);
+    v128.store(zp, z1, 16);
+    v128.store(zp, z2, 32);
+    v128.store(zp, z3, 48);
+  }
+  storeMask8(mp, m0, m1, m2, m3);
 }
 
 /** Eight mask bytes from four f64x2 comparison masks (all-ones lanes → 1). */

@@ -54,6 +54,9 @@ export function representationCosts(
   return { weights, span };
 }
 
+/** Largest m·n for the span representation under 'auto' (2·m·n doubles per vector: 400 MB). */
+const SPAN_MAX_ENTRIES = 25_000_000;
+
 /** The cheaper representation for this network and data ('auto'), or the one asked for. */
 export function chooseRepresentation(
   choice: RepresentationChoice,
@@ -64,7 +67,9 @@ export function chooseRepresentation(
   const sp = sparseRows(data);
   const nnz = sp ? sp.val.length : countNonZeros(data.X);
   const c = representationCosts(m, data.n, data.d, nnz, sp !== null);
-  return c.span < c.weights ? 'span' : 'weights';
+  // The span's vectors hold 2·m·n numbers (the method keeps several): only where that fits easily.
+  const fits = m * data.n <= SPAN_MAX_ENTRIES;
+  return fits && c.span < c.weights ? 'span' : 'weights';
 }
 
 class WeightSpace implements Representation {

@@ -81,7 +81,8 @@ const maxRel = (x: Float64Array, y: Float64Array): number => {
 // Shapes with tails in every blocked loop: m not a multiple of 8 or 256, n not of 8, d odd.
 const SHAPES = [
   { n: 13, d: 7, m: 301, zeros: 0 },
-  { n: 9, d: 40, m: 530, zeros: 0.8 },
+  { n: 9, d: 40, m: 531, zeros: 0.8 },
+  { n: 17, d: 33, m: 259, zeros: 0 },
   { n: 24, d: 3, m: 64, zeros: 0 },
 ];
 
