@@ -147,26 +147,40 @@ function proofMessage(r: ProofResult): string {
     .join('\n');
 }
 
-/** `proofTest(proof, options?)`: a describe block with one test: the proof holds and every false twin is refuted. */
-export function proofTest(proof: Proof, opts: ProofTestOptions = {}): void {
-  describe(proof.title, () => {
-    test(
-      `${proof.id}: holds and every false twin is refuted`,
-      async () => {
-        const r = await runProof(proof, {
-          runs: opts.runs ?? envInt('DYNVIEW_RUNS'),
-          seed: opts.seed ?? envInt('DYNVIEW_SEED') ?? 1,
-        });
-        const ok =
-          r.verdict === 'proved' ||
-          r.verdict === 'supported' ||
-          (opts.allowInconclusive === true && r.verdict === 'inconclusive');
-        if (!ok || !r.twinsRefuted) throw new Error(proofMessage(r));
-      },
-      opts.timeout ?? DEFAULT_TIMEOUT,
-    );
-  });
+function makeProofTest(register: Register) {
+  return (proof: Proof, opts: ProofTestOptions = {}): void => {
+    describe(proof.title, () => {
+      register(
+        `${proof.id}: holds and every false twin is refuted`,
+        async () => {
+          const r = await runProof(proof, {
+            runs: opts.runs ?? envInt('DYNVIEW_RUNS'),
+            seed: opts.seed ?? envInt('DYNVIEW_SEED') ?? 1,
+          });
+          const ok =
+            r.verdict === 'proved' ||
+            r.verdict === 'supported' ||
+            (opts.allowInconclusive === true && r.verdict === 'inconclusive');
+          if (!ok || !r.twinsRefuted) throw new Error(proofMessage(r));
+        },
+        opts.timeout ?? DEFAULT_TIMEOUT,
+      );
+    });
+  };
 }
+
+/**
+ * `proofTest(proof, options?)`: a describe block with one test: the proof holds (proved or
+ * supported) and every false twin is refuted; the failure lists what failed with replay lines.
+ * `.skip` and `.only` as in vitest.
+ */
+export const proofTest = Object.assign(
+  makeProofTest((n, f, t) => test(n, f, t)),
+  {
+    skip: makeProofTest((n, f, t) => test.skip(n, f, t)),
+    only: makeProofTest((n, f, t) => test.only(n, f, t)),
+  },
+);
 
 interface DynviewMatchers<R = unknown> {
   /** The claim (JSON form) is proved or supported; the failure message carries the counterexample and replay line. */

@@ -3,7 +3,8 @@
  * the failure message of a claim that does not hold (verdict, counterexample, replay lines).
  */
 import { describe, expect, it } from 'vitest';
-import { claimTest, dynviewMatchers, type ClaimJson } from '../../src/vitest.ts';
+import { claimTest, dynviewMatchers, proofTest, type ClaimJson } from '../../src/vitest.ts';
+import { proof as tinyProof } from './fixtures/tiny-proof.ts';
 
 const tooFast: ClaimJson = {
   id: 'gd-too-fast',
@@ -19,6 +20,9 @@ describe('claimTest', () => {
   claimTest.refuted(tooFast, { runs: 2 });
   claimTest({ ...tooFast, id: 'gd-flow', assert: { kind: 'linear', rate: '2*lambda0' } }, { runs: 2 });
 });
+
+proofTest(tinyProof);
+proofTest.skip(tinyProof);
 
 describe('matchers', () => {
   it('a claim that does not hold: the message has the verdict, the counterexample and both replay lines', async () => {
