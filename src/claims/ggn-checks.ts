@@ -8,12 +8,17 @@
  * real training run (direct model loop, src/train/both-layers.ts).
  */
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
 import { loadData } from '../data/load.ts';
 import type { Dataset } from '../data/types.ts';
 import { worstDiscreteRate } from '../dynamics/discrete.ts';
-import { ntkSpectrumModel } from '../ntk/both-layers.ts';
-import { parseSpec } from '../spec/parse.ts';
+import {
+  augmentBias,
+  empiricalNtkModel,
+  gramInfinityModel,
+  ntkSpectrumModel,
+  relativeFrobenius,
+} from '../ntk/both-layers.ts';
+import { initNetwork } from '../train/network.ts';
 import type { MethodSpec } from '../spec/types.ts';
 import { train } from '../train/trainer.ts';
 import { integerIn, seedArbitrary } from './arbitraries.ts';
@@ -32,11 +37,6 @@ export const GGN_SPEC: MethodSpec = {
   time: 'k*eta',
   update: ['x[k+1] = x[k] - eta*ggn(x[k])'],
 };
-
-/** A method spec from a JSON file (for the example specs). */
-export function readSpec(url: URL): MethodSpec {
-  return parseSpec(JSON.parse(readFileSync(url, 'utf8'))).spec;
-}
 
 export interface NetSample {
   n: number;
@@ -266,9 +266,6 @@ export function bothLayersKernelProperty(
         name,
         netSample,
         async (s) => {
-          const { augmentBias, empiricalNtkModel, gramInfinityModel, relativeFrobenius } =
-            await import('../ntk/both-layers.ts');
-          const { initNetwork } = await import('../train/network.ts');
           const data = sampleData(s);
           const seen = opts.bias ? augmentBias(data) : data;
           const net = initNetwork(seen.d, opts.width, s.seed + 1);

@@ -32,8 +32,6 @@ export interface ModelOptions {
   bias: boolean;
 }
 
-export const DEFAULT_MODEL: ModelOptions = { train: 'first', bias: false };
-
 /** The data with a constant last coordinate `c` appended (x̃ = (x, c)); the bias as an input. */
 export function augmentBias(data: Dataset, c = 1): Dataset {
   const { n, d, X } = data;
