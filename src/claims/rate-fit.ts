@@ -47,20 +47,37 @@ export interface DecayQuality {
   windowLogSlope: number;
 }
 
-export interface DecayClassification {
-  kind: DecayKind;
-  /** Asymptotic loss rate c in L ≈ C e^{−ct} (kind 'linear'). */
-  rate?: number;
-  /** Loss exponent p in L ≈ C t^{−p} (kind 'sublinear'). */
-  exponent?: number;
+interface DecayBase {
   /** The fit window [t_from, t_to]. */
   window: [number, number];
-  quality: DecayQuality | null;
   /** Where the polynomial factor of L ≈ C e^{−ct} t^{−p} stops dominating: t* = p/c. */
   crossover?: number;
   /** One human sentence on why the kind was chosen. */
   reason: string;
 }
+
+/** The classification, by kind: a rate only when linear, an exponent only when sublinear. */
+export type DecayClassification =
+  | (DecayBase & {
+      kind: 'linear';
+      /** Asymptotic loss rate c in L ≈ C e^{−ct}. */
+      rate: number;
+      exponent?: undefined;
+      quality: DecayQuality | null;
+    })
+  | (DecayBase & {
+      kind: 'sublinear';
+      /** Loss exponent p in L ≈ C t^{−p}. */
+      exponent: number;
+      rate?: undefined;
+      quality: DecayQuality | null;
+    })
+  | (DecayBase & {
+      kind: 'stalled' | 'diverged' | 'undecided';
+      rate?: undefined;
+      exponent?: undefined;
+      quality: DecayQuality | null;
+    });
 
 export interface ClassifyOptions {
   /** Start of the late window as a fraction of the last time (default 0.25). */
@@ -121,7 +138,11 @@ export function classifyDecay(
   const divergeFactor = opts.divergeFactor ?? DIVERGENCE_FACTOR;
   const n = Math.min(t.length, loss.length);
   const T = n > 0 ? t[n - 1] : 0;
-  const none = (kind: DecayKind, reason: string, window: [number, number] = [0, T]): DecayClassification => ({
+  const none = (
+    kind: 'stalled' | 'diverged' | 'undecided',
+    reason: string,
+    window: [number, number] = [0, T],
+  ): DecayClassification => ({
     kind,
     window,
     quality: null,

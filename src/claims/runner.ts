@@ -166,7 +166,7 @@ export async function evaluateInstance(
     };
   }
   const decay = classifyDecay(traj.t, traj.loss, { floor: traj.floor });
-  const j = judgeDecay(a, decay, claimed);
+  const j = refuteBeyondSpread(a, judgeDecay(a, decay, claimed), traj, claimed);
   return {
     outcome: {
       ...base,
@@ -180,6 +180,45 @@ export async function evaluateInstance(
     },
     trajectory: traj,
   };
+}
+
+/** Late windows on which a measured rate is re-fitted to estimate the fit's own spread. */
+const SPREAD_WINDOWS = [0.125, 0.25, 0.5];
+
+/**
+ * Network regime (a measurement): a failing judgement stands only when every window of the fit
+ * fails and the shortfall exceeds the spread of the fitted values across the windows; otherwise the
+ * instance is inconclusive, with the reason.
+ */
+function refuteBeyondSpread(
+  a: Extract<Claim['assert'], { kind: 'linear' | 'sublinear' }>,
+  j: ReturnType<typeof judgeDecay>,
+  traj: RegimeTrajectory,
+  claimed: number,
+): ReturnType<typeof judgeDecay> {
+  if (j.status !== 'fail') return j;
+  const fits = SPREAD_WINDOWS.map((w) =>
+    classifyDecay(traj.t, traj.loss, { floor: traj.floor, windowStart: w }),
+  );
+  const judged = fits.map((d) => judgeDecay(a, d, claimed));
+  if (judged.some((x) => x.status !== 'fail'))
+    return {
+      status: 'inconclusive',
+      reason: `the fit does not fail on every window (${judged.map((x, i) => `from ${SPREAD_WINDOWS[i]}·T: ${x.status}`).join(', ')}): ${j.reason}`,
+    };
+  const values = judged
+    .map((x) => x.measured)
+    .filter((v): v is number => v !== undefined && Number.isFinite(v));
+  if (values.length === judged.length && values.length > 0) {
+    const spread = Math.max(...values) - Math.min(...values);
+    const shortfall = (1 - a.tolerance) * claimed - Math.max(...values);
+    if (!(shortfall > spread))
+      return {
+        status: 'inconclusive',
+        reason: `the violation (${sig(shortfall)}) is within the fit's spread across windows (${sig(spread)}): ${j.reason}`,
+      };
+  }
+  return { ...j, reason: `${j.reason} (on every window; beyond the fit's spread)` };
 }
 
 /** evaluateInstance with any unexpected error reported as an inconclusive outcome (never a counterexample). */

@@ -50,11 +50,11 @@ export function judgeDecay(assert: Assertion, decay: DecayClassification, claime
     if (decay.kind === 'sublinear') {
       return {
         status: 'fail',
-        reason: `the decay is polynomial (loss ~ t^-${sig(decay.exponent!)} on ${win}), not exponential: no positive rate`,
+        reason: `the decay is polynomial (loss ~ t^-${sig(decay.exponent)} on ${win}), not exponential: no positive rate`,
         measured: 0,
       };
     }
-    const rate = decay.rate!;
+    const rate = decay.rate;
     if (rate >= (1 - tol) * claimed)
       return {
         status: 'pass',
@@ -70,11 +70,11 @@ export function judgeDecay(assert: Assertion, decay: DecayClassification, claime
   if (decay.kind === 'linear') {
     return {
       status: 'fail',
-      reason: `the decay is exponential (rate ${sig(decay.rate!)} on ${win}), not polynomial`,
+      reason: `the decay is exponential (rate ${sig(decay.rate)} on ${win}), not polynomial`,
       measured: Infinity,
     };
   }
-  const p = decay.exponent!;
+  const p = decay.exponent;
   if (p >= (1 - tol) * claimed)
     return {
       status: 'pass',
