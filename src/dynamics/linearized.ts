@@ -10,6 +10,7 @@
  */
 import { compileMethod, diagonalGgnOracle, type ParamValues } from '../spec/compile.ts';
 import { isNormDiverged } from '../util/divergence.ts';
+import { gramSolve } from '../train/ggn.ts';
 import { toParsed, type MethodRef } from './discrete.ts';
 
 /** A frozen kernel: dense H (n×n row-major) or its eigenvalues (the iteration in H's eigenbasis). */
@@ -64,6 +65,16 @@ export function runLinearized(
         for (let j = 0; j < n; j++) s += H[row + j] * z[j];
         out[i] = s;
       }
+    };
+    // ggn(z, ε) on the output model: H(H + εI)⁻¹z = z − ε(H + εI)⁻¹z (= z at ε = 0).
+    const solved = new Float64Array(n);
+    ggn = (z, eps, out) => {
+      if (eps === 0) {
+        out.set(z);
+        return;
+      }
+      gramSolve(H, n, eps, z, solved);
+      for (let i = 0; i < n; i++) out[i] = z[i] - eps * solved[i];
     };
   } else {
     const lambda = kernel.diagonal;
