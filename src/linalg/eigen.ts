@@ -156,7 +156,15 @@ export function spectralNormSymmetric(A: Float64Array, n: number, tol = 1e-8): n
 
 /**
  * Householder tridiagonalisation of the lower triangle of a (overwritten). On return d holds the
- * diagonal and e[0..n−2] the sub-diagonal (e[n−1] = 0).
+ * diagonal and e[0..n−2] the sub-diagonal (e[n−1] = 0); with `hs`, h_i of each reflector
+ * P_i = I − u_i u_iᵀ/h_i (u_i = row i of a, columns 0..i−1; h_i = 0: no reflection) for the
+ * eigenvector accumulation.
+ *
+ * One pass over the trailing triangle per step: step i needs p = A u_i (a symmetric mat-vec) and
+ * then the rank-2 update A ← A − u qᵀ − q uᵀ. The update of row i−1 comes first, which gives the
+ * next reflector u_{i−1}; then each remaining row j, once updated, at once contributes its part of
+ * the next mat-vec A u_{i−1}. That halves the memory traffic of the two-pass form (this loop is bound
+ * by streaming the triangle, about n³/3 entries in all).
  */
 function tridiagonalize(
   a: Float64Array,
@@ -165,63 +173,21 @@ function tridiagonalize(
   e: Float64Array,
   hs?: Float64Array,
 ): void {
-  const p = new Float64Array(n);
-  for (let i = n - 1; i > 0; i--) {
-    const l = i - 1;
-    const ri = i * n;
-    let h = 0;
-    if (l > 0) {
-      let scale = 0;
-      for (let k = 0; k <= l; k++) scale += Math.abs(a[ri + k]);
-      if (scale === 0) {
-        e[i] = a[ri + l];
-      } else {
-        for (let k = 0; k <= l; k++) {
-          a[ri + k] /= scale;
-          h += a[ri + k] * a[ri + k];
-        }
-        let f = a[ri + l];
-        const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
-        e[i] = scale * g;
-        h -= f * g;
-        a[ri + l] = f - g;
-        if (hs) hs[i] = h;
-        // p = A u / h with u = a[i, 0..l], A the leading (l+1)×(l+1) block (lower triangle stored).
-        // Two rows per pass, so each load of u_k and p_k serves both.
-        for (let j = 0; j <= l; j++) p[j] = 0;
-        let j = 0;
-        for (; j + 1 <= l; j += 2) {
-          const r0 = j * n;
-          const r1 = r0 + n;
-          const u0 = a[ri + j];
-          const u1 = a[ri + j + 1];
-          let s0 = a[r0 + j] * u0;
-          let s1 = a[r1 + j + 1] * u1;
-          for (let k = 0; k < j; k++) {
-            const x0 = a[r0 + k];
-            const x1 = a[r1 + k];
-            const uk = a[ri + k];
-            s0 += x0 * uk;
-            s1 += x1 * uk;
-            p[k] += x0 * u0 + x1 * u1;
-          }
-          const x = a[r1 + j];
-          s1 += x * u0;
-          p[j] += s0 + x * u1;
-          p[j + 1] += s1;
-        }
-        for (; j <= l; j++) {
-          const rj = j * n;
-          const uj = a[ri + j];
-          let s = a[rj + j] * uj;
-          for (let k = 0; k < j; k++) {
-            const ajk = a[rj + k];
-            s += ajk * a[ri + k];
-            p[k] += ajk * uj;
-          }
-          p[j] += s;
-        }
-        f = 0;
+  let p = new Float64Array(n);
+  let pNext = new Float64Array(n);
+  if (n > 1) {
+    let i = n - 1;
+    let h = householderRow(a, n, i, e);
+    if (hs) hs[i] = h;
+    if (h !== 0) symmetricRowMatVec(a, n, i, p);
+    for (; i > 0; i--) {
+      const l = i - 1;
+      const ri = i * n;
+      const rl = l * n;
+      let hNext = 0;
+      if (h !== 0) {
+        // q = p/h − (uᵀp/2h²)·u, kept in p.
+        let f = 0;
         const invH = 1 / h;
         for (let j = 0; j <= l; j++) {
           p[j] *= invH;
@@ -229,35 +195,138 @@ function tridiagonalize(
         }
         const hh = f / (h + h);
         for (let j = 0; j <= l; j++) p[j] -= hh * a[ri + j];
-        // A ← A − u qᵀ − q uᵀ (lower triangle).
-        j = 0;
-        for (; j + 1 <= l; j += 2) {
-          const f0 = a[ri + j];
-          const g0 = p[j];
-          const f1 = a[ri + j + 1];
-          const g1 = p[j + 1];
-          const r0 = j * n;
-          const r1 = r0 + n;
-          for (let k = 0; k <= j; k++) {
-            const pk = p[k];
-            const uk = a[ri + k];
-            a[r0 + k] -= f0 * pk + g0 * uk;
-            a[r1 + k] -= f1 * pk + g1 * uk;
+        // Row l first: it becomes the next reflector.
+        {
+          const fl = a[ri + l];
+          const gl = p[l];
+          for (let k = 0; k <= l; k++) a[rl + k] -= fl * p[k] + gl * a[ri + k];
+        }
+        if (l > 0) {
+          hNext = householderRow(a, n, l, e);
+          if (hs) hs[l] = hNext;
+        }
+        // Rows 0..l−1: update, and (if there is a next reflector u' = row l) accumulate A u'.
+        if (hNext !== 0) {
+          pNext.fill(0, 0, l);
+          // Two rows per pass: the loads of p_k, u_k, u'_k and pNext_k serve both.
+          let j = 0;
+          for (; j + 1 < l; j += 2) {
+            const f0 = a[ri + j];
+            const g0 = p[j];
+            const w0 = a[rl + j];
+            const f1 = a[ri + j + 1];
+            const g1 = p[j + 1];
+            const w1 = a[rl + j + 1];
+            const r0 = j * n;
+            const r1 = r0 + n;
+            let s0 = 0;
+            let s1 = 0;
+            for (let k = 0; k < j; k++) {
+              const pk = p[k];
+              const uk = a[ri + k];
+              const wk = a[rl + k];
+              const v0 = a[r0 + k] - (f0 * pk + g0 * uk);
+              const v1 = a[r1 + k] - (f1 * pk + g1 * uk);
+              a[r0 + k] = v0;
+              a[r1 + k] = v1;
+              s0 += v0 * wk;
+              s1 += v1 * wk;
+              pNext[k] += v0 * w0 + v1 * w1;
+            }
+            // Columns j (both rows) and j+1 (row j+1).
+            const vjj = a[r0 + j] - (f0 * p[j] + g0 * a[ri + j]);
+            a[r0 + j] = vjj;
+            const v1j = a[r1 + j] - (f1 * p[j] + g1 * a[ri + j]);
+            a[r1 + j] = v1j;
+            const v11 = a[r1 + j + 1] - (f1 * p[j + 1] + g1 * a[ri + j + 1]);
+            a[r1 + j + 1] = v11;
+            pNext[j] += s0 + vjj * w0 + v1j * w1;
+            pNext[j + 1] += s1 + v1j * w0 + v11 * w1;
           }
-          a[r1 + j + 1] -= f1 * p[j + 1] + g1 * a[ri + j + 1];
+          for (; j < l; j++) {
+            const fj = a[ri + j];
+            const gj = p[j];
+            const uj = a[rl + j];
+            const rj = j * n;
+            let s = 0;
+            for (let k = 0; k < j; k++) {
+              const v = a[rj + k] - (fj * p[k] + gj * a[ri + k]);
+              a[rj + k] = v;
+              s += v * a[rl + k];
+              pNext[k] += v * uj;
+            }
+            const vjj = a[rj + j] - (fj * p[j] + gj * a[ri + j]);
+            a[rj + j] = vjj;
+            pNext[j] += s + vjj * uj;
+          }
+        } else {
+          for (let j = 0; j < l; j++) {
+            const fj = a[ri + j];
+            const gj = p[j];
+            const rj = j * n;
+            for (let k = 0; k <= j; k++) a[rj + k] -= fj * p[k] + gj * a[ri + k];
+          }
         }
-        for (; j <= l; j++) {
-          const fj = a[ri + j];
-          const gj = p[j];
-          const rj = j * n;
-          for (let k = 0; k <= j; k++) a[rj + k] -= fj * p[k] + gj * a[ri + k];
-        }
+      } else if (l > 0) {
+        hNext = householderRow(a, n, l, e);
+        if (hs) hs[l] = hNext;
+        if (hNext !== 0) symmetricRowMatVec(a, n, l, pNext);
       }
-    } else {
-      e[i] = a[ri + l];
+      const t = p;
+      p = pNext;
+      pNext = t;
+      h = hNext;
     }
   }
   for (let i = 0; i < n; i++) d[i] = a[i * n + i];
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
-  e[n - 1] = 0;
+  if (n > 0) e[n - 1] = 0;
+}
+
+/**
+ * The Householder reflector that zeroes row i of a left of its sub-diagonal: row i (columns 0..i−1)
+ * is scaled and overwritten by u, e[i] receives the sub-diagonal entry; returns h (0: no reflection).
+ */
+function householderRow(a: Float64Array, n: number, i: number, e: Float64Array): number {
+  const l = i - 1;
+  const ri = i * n;
+  if (l === 0) {
+    e[i] = a[ri];
+    return 0;
+  }
+  let scale = 0;
+  for (let k = 0; k <= l; k++) scale += Math.abs(a[ri + k]);
+  if (scale === 0) {
+    e[i] = a[ri + l];
+    return 0;
+  }
+  let h = 0;
+  for (let k = 0; k <= l; k++) {
+    a[ri + k] /= scale;
+    h += a[ri + k] * a[ri + k];
+  }
+  const f = a[ri + l];
+  const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
+  e[i] = scale * g;
+  h -= f * g;
+  a[ri + l] = f - g;
+  return h;
+}
+
+/** p = A u (unscaled), u = row i of a (columns 0..i−1), A the leading i×i block (lower triangle). */
+function symmetricRowMatVec(a: Float64Array, n: number, i: number, p: Float64Array): void {
+  const l = i - 1;
+  const ri = i * n;
+  p.fill(0, 0, l + 1);
+  for (let j = 0; j <= l; j++) {
+    const rj = j * n;
+    const uj = a[ri + j];
+    let s = 0;
+    for (let k = 0; k < j; k++) {
+      const ajk = a[rj + k];
+      s += ajk * a[ri + k];
+      p[k] += ajk * uj;
+    }
+    p[j] += s + a[rj + j] * uj;
+  }
 }
