@@ -24,7 +24,7 @@ import {
   type Interval,
   type IntervalScope,
 } from './interval.ts';
-import { charPoly, hurwitzConditions, mobiusPoly, scalePoly, shiftPoly, type SignCondition } from './poly.ts';
+import { hurwitzConditions, schurConditionsPoly, shiftPoly, type SignCondition } from './poly.ts';
 import type { Box, Cell, Certificate, Condition, Pair } from './types.ts';
 
 export interface CheckReport {
@@ -199,9 +199,15 @@ function run(c: Certificate, claimFile: unknown, stats: { leaves: number; tight:
       const s = scopeOf(b);
       if (m.kind === 'polynomial') return hurwitzConditions(shifted.map((e) => evalInterval(e, s)));
       const cc = evalInterval(threshold, s);
-      const T = m.matrix.map((row) => row.map((e) => evalInterval(e, s)));
-      const sigma = exp(neg(div(mul(cc, evalInterval(m.timeStep, s)), iv(2))));
-      return hurwitzConditions(mobiusPoly(scalePoly(charPoly(T), sigma)));
+      const eps = sub(iv(1), exp(neg(div(mul(cc, evalInterval(m.timeStep, s)), iv(2)))));
+      return schurConditionsPoly(
+        m.matrix,
+        defs,
+        dims,
+        dims.map((d) => b[d]),
+        eps,
+        s,
+      );
     };
     dims = ['lambda', ...Object.keys(box)];
     root = { lambda: iv(lambda0.lo, lambdaMax.hi), ...box };

@@ -10,7 +10,20 @@
  * Rates become these tests on a shifted or scaled polynomial: Re z < −c ⟺ p(w − c) Hurwitz,
  * |z| < ρ ⟺ p(ρ w) Schur.
  */
-import { ONE, ZERO, add, div, iv, mul, neg, powInt, sub, type Interval } from './interval.ts';
+import {
+  ONE,
+  ZERO,
+  add,
+  div,
+  iv,
+  mul,
+  neg,
+  powInt,
+  sub,
+  type Interval,
+  type IntervalScope,
+} from './interval.ts';
+import { evalPoly, inlineDefs, mpolyRange, mpolyRing, type MPoly, type Ring } from './mpoly.ts';
 
 export type IPoly = Interval[];
 
@@ -132,4 +145,99 @@ export function charPoly(T: Interval[][]): IPoly {
     c[n - k] = neg(div(tr, iv(k)));
   }
   return c;
+}
+
+/** Characteristic polynomial det(zI − T) over a ring (Faddeev–LeVerrier; divisions by k only). */
+export function charPolyRing<T>(T: T[][], R: Ring<T>): T[] {
+  const n = T.length;
+  const c: T[] = new Array(n + 1).fill(R.zero);
+  c[n] = R.one;
+  let M: T[][] = T.map((row) => row.map(() => R.zero));
+  for (let k = 1; k <= n; k++) {
+    const next: T[][] = [];
+    for (let i = 0; i < n; i++) {
+      const row: T[] = [];
+      for (let j = 0; j < n; j++) {
+        let s = i === j ? c[n - k + 1] : R.zero;
+        for (let l = 0; l < n; l++) s = R.add(s, R.mul(T[i][l], M[l][j]));
+        row.push(s);
+      }
+      next.push(row);
+    }
+    M = next;
+    let tr = R.zero;
+    for (let i = 0; i < n; i++) for (let l = 0; l < n; l++) tr = R.add(tr, R.mul(T[i][l], M[l][i]));
+    c[n - k] = R.neg(R.scale(tr, div(ONE, iv(k))));
+  }
+  return c;
+}
+
+function detRing<T>(m: T[][], R: Ring<T>): T {
+  const n = m.length;
+  if (n === 0) return R.one;
+  if (n === 1) return m[0][0];
+  let s = R.zero;
+  for (let j = 0; j < n; j++) {
+    const minor = m.slice(1).map((row) => row.filter((_, c) => c !== j));
+    const t = R.mul(m[0][j], detRing(minor, R));
+    s = R.add(s, j % 2 === 0 ? t : R.neg(t));
+  }
+  return s;
+}
+
+/**
+ * Schur conditions of a companion matrix T(λ, box) against the radius σ = 1 − ε, with every step
+ * (characteristic polynomial, p((1 − ε)w), Möbius map, Hurwitz minors) done on polynomials in the
+ * box variables and ε, collected exactly, and only then ranged over the box (mpoly.ts). The same
+ * conditions as hurwitzConditions(mobiusPoly(scalePoly(charPoly(T), σ))), far tighter on wide boxes.
+ */
+export function schurConditionsPoly(
+  matrix: string[][],
+  defs: Array<[string, string]>,
+  vars: string[],
+  ranges: Interval[],
+  eps: Interval,
+  scope: IntervalScope,
+): SignCondition[] {
+  const allVars = [...vars, '_eps'];
+  const allRanges = [...ranges, eps];
+  const R = mpolyRing(allVars.length);
+  const T = matrix.map((row) => row.map((e) => evalPoly(inlineDefs(e, defs), allVars, allRanges, scope)));
+  const p = charPolyRing(T, R);
+  const n = p.length - 1;
+  const sigma = R.add(R.one, R.neg(R.variable(allVars.length - 1)));
+  let sk = R.one;
+  const scaled = p.map((a) => {
+    const t = R.mul(a, sk);
+    sk = R.mul(sk, sigma);
+    return t;
+  });
+  // Möbius: q(w) = Σ a_k (1 + w)^k (1 − w)^(n−k), coefficients by integer convolution
+  let q: MPoly[] = new Array(n + 1).fill(R.zero);
+  for (let k = 0; k <= n; k++) {
+    let basis: number[] = [1];
+    for (let i = 0; i < k; i++) basis = basis.map((x, j) => x + (basis[j - 1] ?? 0)).concat([1]);
+    for (let i = 0; i < n - k; i++)
+      basis = basis.map((x, j) => x - (basis[j - 1] ?? 0)).concat([-basis[basis.length - 1]]);
+    q = q.map((acc, j) => (basis[j] ? R.add(acc, R.scale(scaled[k], iv(basis[j]))) : acc));
+  }
+  const range = (x: MPoly) => mpolyRange(x, allRanges);
+  while (q.length > 1 && q[q.length - 1].size === 0) q.pop();
+  const m = q.length - 1;
+  const lead = range(q[m]);
+  if (lead.lo <= 0 && lead.hi >= 0) return [{ name: 'leading coefficient', value: lead }];
+  if (lead.hi < 0) q = q.map((x) => R.neg(x));
+  const out: SignCondition[] = [{ name: `a${m} (lead)`, value: range(q[m]) }];
+  for (let j = m - 1; j >= 0; j--) out.push({ name: `a${j}`, value: range(q[j]) });
+  const b = (k: number): MPoly => (k < 0 || k > m ? R.zero : q[m - k]);
+  for (let k = 2; k <= m - 1; k++) {
+    const H: MPoly[][] = [];
+    for (let i = 1; i <= k; i++) {
+      const row: MPoly[] = [];
+      for (let j = 1; j <= k; j++) row.push(b(2 * j - i));
+      H.push(row);
+    }
+    out.push({ name: `Hurwitz minor Δ${k}`, value: range(detRing(H, R)) });
+  }
+  return out;
 }

@@ -27,7 +27,7 @@ import {
   type Interval,
   type IntervalScope,
 } from './interval.ts';
-import { charPoly, hurwitzConditions, mobiusPoly, scalePoly, shiftPoly, type SignCondition } from './poly.ts';
+import { charPoly, hurwitzConditions, schurConditionsPoly, shiftPoly, type SignCondition } from './poly.ts';
 import type { Box, Cell, Certificate, Condition, ModeModel, Pair } from './types.ts';
 import { sig } from '../util/format.ts';
 
@@ -187,10 +187,17 @@ class Prover {
     if (m.kind === 'polynomial') return hurwitzConditions(this.shifted!.map((e) => evalInterval(e, s)));
     const c = evalInterval(this.thresholdText, s);
     if (m.kind === 'companion') {
-      const T = m.matrix.map((row) => row.map((e) => evalInterval(e, s)));
+      // σ = exp(−c·h/2) = 1 − ε; the Schur conditions as polynomials in the box variables and ε
       const h = evalInterval(m.timeStep, s);
-      const sigma = exp(neg(div(mul(c, h), iv(2))));
-      return hurwitzConditions(mobiusPoly(scalePoly(charPoly(T), sigma)));
+      const eps = sub(iv(1), exp(neg(div(mul(c, h), iv(2)))));
+      return schurConditionsPoly(
+        m.matrix,
+        this.input.definitions,
+        this.dims,
+        this.dims.map((d) => box[d]),
+        eps,
+        s,
+      );
     }
     throw new Error('conditions: the Bessel model has no per-mode polynomial');
   }
