@@ -248,7 +248,9 @@ export function computeRateRow(
   const ggnMap = ggnModeMap(parsed, scope);
   if (ggnMap)
     notes.push(
-      `ggn: each mode λ sees λ/(λ + ε) ∈ [${formatNumber(ggnMap(lambda0))}, ${formatNumber(ggnMap(lambdaMax))}]: rate independent of κ at ε = 0; cost per step: n×n empirical NTK Gram matrix O(mn²) + Cholesky O(n³) + one Jᵀα product (≈ one gradient)`,
+      `ggn: each mode λ sees λ/(λ + ε) ∈ [${formatNumber(ggnMap(lambda0))}, ` +
+        `${formatNumber(ggnMap(lambdaMax))}]: rate independent of κ at ε = 0; cost per step: n×n ` +
+        `empirical NTK Gram matrix O(mn²) + Cholesky O(n³) + one Jᵀα product (≈ one gradient)`,
     );
   // ODE limit.
   const out = derive ? derive(setting.odeMethod, resolution) : null;
@@ -272,7 +274,8 @@ export function computeRateRow(
         row.crossover = opts.light ? null : sublinearCrossover(setting, r.odeExponent, lambda0);
         if (row.crossover) {
           notes.push(
-            `slowest mode λ0: the discrete run leaves the ODE envelope t^(−${formatNumber(r.odeExponent)}) at step ${row.crossover.measured ?? 'n/a'} and turns linear (slope crossover k* ≈ ${Math.round(row.crossover.predicted)})`,
+            `slowest mode λ0: the discrete run leaves the ODE envelope t^(−${formatNumber(r.odeExponent)}) ` +
+              `at step ${row.crossover.measured ?? 'n/a'} and turns linear (slope crossover k* ≈ ${Math.round(row.crossover.predicted)})`,
           );
         }
       } else notes.push(`ODE: ${r.reason}`);

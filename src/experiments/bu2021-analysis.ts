@@ -207,13 +207,18 @@ export function regimeOf(readings: CurveReading[]): Regime {
   if (kernel) {
     return {
       kernel,
-      text: `kernel (lazy) regime: the tangent kernel moved at most ${pct(drift)} and each loss, where its frozen-kernel prediction reaches 1% of L(0), is within ×${worst.toFixed(2)} of it`,
+      text:
+        `kernel (lazy) regime: the tangent kernel moved at most ${pct(drift)} and each loss, where its ` +
+        `frozen-kernel prediction reaches 1% of L(0), is within ×${worst.toFixed(2)} of it`,
     };
   }
   const parts = [`beyond the kernel regime: the tangent kernel moved up to ${pct(drift)}`];
   if (blown.length > 0) {
     parts.push(
-      `the frozen-kernel prediction diverges for ${blown.map((r) => r.label).join(', ')} (η·λmax = ${etaLmax.toPrecision(3)} at initialisation, above the linear stability edge — 2 for GD) while training does not: the kernel itself changes to let training proceed (catapult / edge-of-stability behaviour)`,
+      `the frozen-kernel prediction diverges for ${blown.map((r) => r.label).join(', ')} (η·λmax = ` +
+        `${etaLmax.toPrecision(3)} at initialisation, above the linear stability edge — 2 for GD) ` +
+        `while training does not: the kernel itself changes to let training proceed (catapult / ` +
+        `edge-of-stability behaviour)`,
     );
   }
   if (ratios.length)

@@ -96,20 +96,34 @@ export async function widthSvg(
 
 function epochTable(panel: EpochPanel): string[] {
   const lines = [
-    `η = ${formatHuman(panel.eta, 3)}; loss modes: λ0 = ${formatHuman(panel.lambda0, 3)}, λmax = ${formatHuman(panel.lambdaMax, 3)} (η·λ0 = ${formatHuman(panel.eta * panel.lambda0, 3)}, η·λmax = ${formatHuman(panel.eta * panel.lambdaMax, 3)})`,
+    `η = ${formatHuman(panel.eta, 3)}; loss modes: λ0 = ${formatHuman(panel.lambda0, 3)}, λmax = ` +
+      `${formatHuman(panel.lambdaMax, 3)} (η·λ0 = ${formatHuman(panel.eta * panel.lambda0, 3)}, ` +
+      `η·λmax = ${formatHuman(panel.eta * panel.lambdaMax, 3)})`,
     '',
-    '| curve | status | kind (measured) | window (epochs) | rate −dlnL/dk | log–log slope | crossover | frozen-kernel kind | frozen-kernel rate | λ0-mode rate | measured / frozen at 1% | time ratio vs GD (pred.) | underdamped ‖e(0)‖² share | kernel drift |',
+    '| curve | status | kind (measured) | window (epochs) | rate −dlnL/dk | log–log slope | ' +
+      'crossover | frozen-kernel kind | frozen-kernel rate | λ0-mode rate | measured / frozen at 1% ' +
+      '| time ratio vs GD (pred.) | underdamped ‖e(0)‖² share | kernel drift |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of panel.readings) {
     const q = r.fit.quality;
     const ratio = r.ratio
-      ? `${formatHuman(r.ratio.median, 3)} [${formatHuman(r.ratio.min, 3)}–${formatHuman(r.ratio.max, 3)}] (${formatHuman(r.predictedRatio ?? Number.NaN, 3)})`
+      ? `${formatHuman(r.ratio.median, 3)} ` +
+        `[${formatHuman(r.ratio.min, 3)}–${formatHuman(r.ratio.max, 3)}] (${formatHuman(r.predictedRatio ?? Number.NaN, 3)})`
       : r.predictedRatio !== undefined
         ? `n/a (${formatHuman(r.predictedRatio, 3)})`
         : '—';
     lines.push(
-      `| ${r.label} | ${r.result.status === 'diverged' ? `diverged at ${r.result.loss.length - 1}` : 'ok'} | ${r.fit.kind} | ${Math.round(r.fit.window[0])}–${Math.round(r.fit.window[1])} | ${formatHuman(r.measuredRate, 3)} | ${q ? formatHuman(q.windowLogSlope, 3) : 'n/a'} | ${r.fit.crossover !== undefined ? formatHuman(r.fit.crossover, 3) : '—'} | ${r.linearisedFit.kind} | ${formatHuman(r.linearisedRate, 3)} | ${formatHuman(r.lambda0Rate, 3)} | ${r.linearisedDiverges ? 'frozen diverges' : formatHuman(r.bulkOverLinearised, 3)} | ${ratio} | ${r.underdampedWeight !== undefined ? pct(r.underdampedWeight) : '—'} | ${pct(r.result.relativeKernelDrift)} |`,
+      `| ${r.label} | ` +
+        `${r.result.status === 'diverged' ? `diverged at ${r.result.loss.length - 1}` : 'ok'} | ` +
+        `${r.fit.kind} | ${Math.round(r.fit.window[0])}–${Math.round(r.fit.window[1])} | ` +
+        `${formatHuman(r.measuredRate, 3)} | ${q ? formatHuman(q.windowLogSlope, 3) : 'n/a'} | ` +
+        `${r.fit.crossover !== undefined ? formatHuman(r.fit.crossover, 3) : '—'} | ` +
+        `${r.linearisedFit.kind} | ${formatHuman(r.linearisedRate, 3)} | ` +
+        `${formatHuman(r.lambda0Rate, 3)} | ` +
+        `${r.linearisedDiverges ? 'frozen diverges' : formatHuman(r.bulkOverLinearised, 3)} | ${ratio} ` +
+        `| ${r.underdampedWeight !== undefined ? pct(r.underdampedWeight) : '—'} | ` +
+        `${pct(r.result.relativeKernelDrift)} |`,
     );
   }
   return lines;
@@ -117,12 +131,15 @@ function epochTable(panel: EpochPanel): string[] {
 
 function widthTable(panel: WidthPanel): string[] {
   const lines = [
-    `| curve | width | loss at step ${panel.epoch} (mean ± sd) | frozen-kernel prediction | η·λmax | top mode unstable | kernel drift | diverged/seeds |`,
+    `| curve | width | loss at step ${panel.epoch} (mean ± sd) | frozen-kernel prediction | η·λmax ` +
+      `| top mode unstable | kernel drift | diverged/seeds |`,
     '|---|---|---|---|---|---|---|---|',
   ];
   for (const r of panel.rows) {
     lines.push(
-      `| ${r.label} | ${r.width} | ${formatHuman(r.lossMean, 3)} ± ${formatHuman(r.lossStd, 2)} | ${formatHuman(r.linearisedMean, 3)} | ${formatHuman(r.etaLambdaMax, 3)} | ${r.topModeUnstable ? 'yes' : 'no'} | ${pct(r.driftMean)} | ${r.diverged}/${r.seeds} |`,
+      `| ${r.label} | ${r.width} | ${formatHuman(r.lossMean, 3)} ± ${formatHuman(r.lossStd, 2)} | ` +
+        `${formatHuman(r.linearisedMean, 3)} | ${formatHuman(r.etaLambdaMax, 3)} | ` +
+        `${r.topModeUnstable ? 'yes' : 'no'} | ${pct(r.driftMean)} | ${r.diverged}/${r.seeds} |`,
     );
   }
   return lines;
@@ -168,9 +185,17 @@ export async function writeBu2021(result: Bu2021Result, outDir: string, command:
     '',
     `Command: \`${command}\` — sizes: **${result.sizes.label}**; ${result.runs} runs in ${result.seconds.toFixed(1)} s.`,
     '',
-    `- Authors' model: ${result.sizes.standard.digits} MNIST digits (${result.lambda0.standardData}), labels as targets, MSE (mean), both layers trained, hidden bias, W0 ~ N(0, 1/m²), b0 ~ U(±1/√784) (PyTorch default), a ~ U(−1, 1), PyTorch SGD momentum / Nesterov.`,
-    `- NTK parameterisation: ${result.lambda0.ntkData}, rows scaled to unit norm; f = (1/√m) Σ a_r relu(w_r·x), a_r = ±1 fixed, first layer trained, loss ½‖u − y‖²; λ0(H∞) = ${formatHuman(result.lambda0.ntkLambda0, 3)}, λmax(H∞) = ${formatHuman(result.lambda0.ntkLambdaMax, 3)}.`,
-    '- Rates are per epoch (per step) of ln L; "frozen kernel" is the linearised prediction from the tangent kernel at initialisation (each kernel mode run through the same method spec); "λ0-mode rate" is the rate of the slowest mode alone over the same window; time ratio = epochs GD needs / epochs the method needs to reach the same loss (median over levels).',
+    `- Authors' model: ${result.sizes.standard.digits} MNIST digits ` +
+      `(${result.lambda0.standardData}), labels as targets, MSE (mean), both layers trained, hidden ` +
+      `bias, W0 ~ N(0, 1/m²), b0 ~ U(±1/√784) (PyTorch default), a ~ U(−1, 1), PyTorch SGD momentum ` +
+      `/ Nesterov.`,
+    `- NTK parameterisation: ${result.lambda0.ntkData}, rows scaled to unit norm; f = (1/√m) Σ a_r ` +
+      `relu(w_r·x), a_r = ±1 fixed, first layer trained, loss ½‖u − y‖²; λ0(H∞) = ` +
+      `${formatHuman(result.lambda0.ntkLambda0, 3)}, λmax(H∞) = ${formatHuman(result.lambda0.ntkLambdaMax, 3)}.`,
+    '- Rates are per epoch (per step) of ln L; "frozen kernel" is the linearised prediction from ' +
+      'the tangent kernel at initialisation (each kernel mode run through the same method spec); ' +
+      '"λ0-mode rate" is the rate of the slowest mode alone over the same window; time ratio = ' +
+      'epochs GD needs / epochs the method needs to reach the same loss (median over levels).',
     '',
   ];
   if (result.paperEdge) {
@@ -178,15 +203,27 @@ export async function writeBu2021(result: Bu2021Result, outDir: string, command:
     md.push(
       "## At the paper's own sizes: where the linear theory stops (no training needed)",
       '',
-      `The tangent kernel of the authors' model at initialisation, ${kernel.digits} digits, width ${kernel.width} (seed ${kernel.seed}): loss modes (2/n)·λ(K) from λ0 = ${formatHuman(kernel.lambda0, 3)} to λmax = ${formatHuman(kernel.lambdaMax, 3)}. ` +
-        `At the epoch figures' lr ${kernel.lrEpoch}: η·λmax = ${formatHuman(kernel.etaLambdaMaxEpoch, 3)}, η·λ0 = ${formatHuman(kernel.lrEpoch * kernel.lambda0, 3)} (so the slowest mode's GD loss rate 2ηλ0 ≈ ${formatHuman(2 * kernel.lrEpoch * kernel.lambda0, 3)} per epoch: over 5000 epochs it falls by only e^${formatHuman(-2 * kernel.lrEpoch * kernel.lambda0 * 5000, 2)}). ` +
-        `At the width figures' lr ${kernel.lrWidth}: η·λmax = ${formatHuman(kernel.etaLambdaMaxWidth, 3)} at width ${kernel.width}, growing ∝ m (the kernel is a sum over neurons). Edge = the method's linear stability edge for η·λ (bisection on the same spec's frozen-kernel iteration). ${formatHuman(kernel.seconds, 3)} s.`,
+      `The tangent kernel of the authors' model at initialisation, ${kernel.digits} digits, width ` +
+        `${kernel.width} (seed ${kernel.seed}): loss modes (2/n)·λ(K) from λ0 = ` +
+        `${formatHuman(kernel.lambda0, 3)} to λmax = ${formatHuman(kernel.lambdaMax, 3)}. ` +
+        `At the epoch figures' lr ${kernel.lrEpoch}: η·λmax = ` +
+        `${formatHuman(kernel.etaLambdaMaxEpoch, 3)}, η·λ0 = ` +
+        `${formatHuman(kernel.lrEpoch * kernel.lambda0, 3)} (so the slowest mode's GD loss rate 2ηλ0 ≈ ` +
+        `${formatHuman(2 * kernel.lrEpoch * kernel.lambda0, 3)} per epoch: over 5000 epochs it falls ` +
+        `by only e^${formatHuman(-2 * kernel.lrEpoch * kernel.lambda0 * 5000, 2)}). ` +
+        `At the width figures' lr ${kernel.lrWidth}: η·λmax = ` +
+        `${formatHuman(kernel.etaLambdaMaxWidth, 3)} at width ${kernel.width}, growing ∝ m (the kernel ` +
+        `is a sum over neurons). Edge = the method's linear stability edge for η·λ (bisection on the ` +
+        `same spec's frozen-kernel iteration). ${formatHuman(kernel.seconds, 3)} s.`,
       '',
       "| figure | curve | stability edge η·λ | η·λmax at the paper's sizes | above the edge? | width where η·λmax reaches the edge |",
       '|---|---|---|---|---|---|',
       ...rows.map(
         (r) =>
-          `| ${r.figure} | ${r.label} | ${formatHuman(r.edge, 3)} | ${r.etaLambdaMax !== undefined ? formatHuman(r.etaLambdaMax, 3) : '—'} | ${r.etaLambdaMax !== undefined ? (r.etaLambdaMax > r.edge ? '**yes**' : 'no') : '—'} | ${r.crossingWidth !== undefined ? `≈ ${r.crossingWidth}` : '—'} |`,
+          `| ${r.figure} | ${r.label} | ${formatHuman(r.edge, 3)} | ` +
+          `${r.etaLambdaMax !== undefined ? formatHuman(r.etaLambdaMax, 3) : '—'} | ` +
+          `${r.etaLambdaMax !== undefined ? (r.etaLambdaMax > r.edge ? '**yes**' : 'no') : '—'} | ` +
+          `${r.crossingWidth !== undefined ? `≈ ${r.crossingWidth}` : '—'} |`,
       ),
       '',
     );

@@ -336,14 +336,16 @@ export function reproduceBu2021(
 function standardLine(s: Bu2021Sizes, f: FigureName): string {
   const S = s.standard;
   return isWidthFigure(f)
-    ? `authors' model: ${S.digits} MNIST digits, lr ${S.widthLr}, loss at epoch ${S.widthEpochs}, widths ${(f === 'hb-width' ? S.hbWidths : S.nagWidths).join('/')}, ${S.seeds} seed(s) [${s.label}]`
+    ? `authors' model: ${S.digits} MNIST digits, lr ${S.widthLr}, loss at epoch ${S.widthEpochs}, ` +
+        `widths ${(f === 'hb-width' ? S.hbWidths : S.nagWidths).join('/')}, ${S.seeds} seed(s) [${s.label}]`
     : `authors' model: ${S.digits} MNIST digits, width ${S.width}, lr ${S.lr}, ${S.epochs} epochs [${s.label}]`;
 }
 
 function ntkLine(s: Bu2021Sizes, f: FigureName, seeds?: number): string {
   const N = s.ntk;
   return isWidthFigure(f)
-    ? `NTK parameterisation: ${N.data} unit rows, η = ${N.etaTimesLambdaMax}/λmax(H∞), loss at step ${N.widthSteps}, widths ${N.widths.join('/')}, ${seeds ?? N.seeds} seed(s) [${s.label}]`
+    ? `NTK parameterisation: ${N.data} unit rows, η = ${N.etaTimesLambdaMax}/λmax(H∞), loss at step ` +
+        `${N.widthSteps}, widths ${N.widths.join('/')}, ${seeds ?? N.seeds} seed(s) [${s.label}]`
     : `NTK parameterisation: ${N.data} unit rows, width ${N.width}, η = ${N.etaTimesLambdaMax}/λmax(H∞), ${N.steps} steps [${s.label}]`;
 }
 
@@ -479,14 +481,19 @@ function verdictOf(figure: FigureName, panels: Array<EpochPanel | WidthPanel>): 
               ? ` (${pct(r.underdampedWeight)} of ‖e(0)‖² in underdamped modes η·λ > (1 − √β)²)`
               : '';
           parts.push(
-            `${r.label}: GD needs ×${r.ratio.median.toFixed(2)} the epochs (range ${r.ratio.min.toFixed(2)}–${r.ratio.max.toFixed(2)}), rescaled flow predicts ×${r.predictedRatio.toFixed(2)}${under}`,
+            `${r.label}: GD needs ×${r.ratio.median.toFixed(2)} the epochs (range ` +
+              `${r.ratio.min.toFixed(2)}–${r.ratio.max.toFixed(2)}), rescaled flow predicts ×${r.predictedRatio.toFixed(2)}${under}`,
           );
         }
         out.push(
           `${who}, time-rescaling check: ${parts.join('; ')}. ` +
             (any && allMatch
-              ? "Every ratio is within 15% of 1/(1 − β): the momentum curves are GD's curve with time × 1/(1 − β), i.e. the rescaled gradient flow Ẋ = −∇L/(1 − β), not the second-order ODE (which needs 1 − β ∝ √η)."
-              : 'Not every ratio is within 15% of 1/(1 − β): the rescaled flow is the small-lr limit (every mode overdamped, η·λ ≪ (1 − √β)²); modes beyond that edge behave as a damped second-order system, and leaving the kernel regime changes the curve itself.'),
+              ? "Every ratio is within 15% of 1/(1 − β): the momentum curves are GD's curve with time × 1/(1 − " +
+                'β), i.e. the rescaled gradient flow Ẋ = −∇L/(1 − β), not the second-order ODE (which needs 1 ' +
+                '− β ∝ √η).'
+              : 'Not every ratio is within 15% of 1/(1 − β): the rescaled flow is the small-lr limit (every ' +
+                'mode overdamped, η·λ ≪ (1 − √β)²); modes beyond that edge behave as a damped second-order ' +
+                'system, and leaving the kernel regime changes the curve itself.'),
         );
       }
       if (figure === 'nag-epoch') {
@@ -502,7 +509,8 @@ function verdictOf(figure: FigureName, panels: Array<EpochPanel | WidthPanel>): 
               text +=
                 `; frozen kernel continued to epoch ${long.epochs}: ${long.fit.kind}` +
                 (long.fit.kind === 'linear' && long.fit.rate !== undefined
-                  ? ` at rate ${long.fit.rate.toPrecision(3)} per epoch (η·λ0 = ${long.etaLambda0.toPrecision(3)}, GD's 2η·λ0 = ${(2 * long.etaLambda0).toPrecision(3)})`
+                  ? ` at rate ${long.fit.rate.toPrecision(3)} per epoch (η·λ0 = ${long.etaLambda0.toPrecision(3)}, ` +
+                    `GD's 2η·λ0 = ${(2 * long.etaLambda0).toPrecision(3)})`
                   : '') +
                 (long.fit.crossover !== undefined
                   ? `, crossover near epoch ${Math.round(long.fit.crossover)}`
@@ -511,7 +519,10 @@ function verdictOf(figure: FigureName, panels: Array<EpochPanel | WidthPanel>): 
             return text;
           });
         out.push(
-          `${who}: ${parts.join('; ')}. At a fixed lr the momentum (k−1)/(k+d−1) → 1 and each kernel mode λ then contracts like (1 − ηλ)^(k/2) in |e| (loss rate ≈ ηλ per epoch, half of GD's 2ηλ) after a polynomial phase: NAG turns linear after a crossover, while a log–log plot over a finite horizon shows the polynomial phase.`,
+          `${who}: ${parts.join('; ')}. At a fixed lr the momentum (k−1)/(k+d−1) → 1 and each kernel ` +
+            `mode λ then contracts like (1 − ηλ)^(k/2) in |e| (loss rate ≈ ηλ per epoch, half of GD's 2ηλ) ` +
+            `after a polynomial phase: NAG turns linear after a crossover, while a log–log plot over a ` +
+            `finite horizon shows the polynomial phase.`,
         );
       }
     } else {
@@ -532,14 +543,26 @@ function verdictOf(figure: FigureName, panels: Array<EpochPanel | WidthPanel>): 
           const linBest = rows.reduce((a, b) => (b.linearisedMean < a.linearisedMean ? b : a));
           const grow = Math.max(...beyond.map(ratioAt).filter(Number.isFinite)) / ratioAt(best);
           if (unstable.length > 0) {
-            why = ` Beyond it η·λmax reaches ${Math.max(...beyond.map((r) => r.etaLambdaMax)).toFixed(2)} and the frozen-kernel top mode is unstable at width(s) ${unstable.map((r) => r.width).join(', ')} (at a fixed lr the kernel grows with width): the minimum is the edge of stability, not a property of the optimizer.`;
+            why =
+              ` Beyond it η·λmax reaches ${Math.max(...beyond.map((r) => r.etaLambdaMax)).toFixed(2)} and ` +
+              `the frozen-kernel top mode is unstable at width(s) ${unstable.map((r) => r.width).join(', ')} ` +
+              `(at a fixed lr the kernel grows with width): the minimum is the edge of stability, not a ` +
+              `property of the optimizer.`;
           } else if (grow > 1.5) {
-            why = ` Beyond it the measured loss rises ×${grow.toPrecision(3)} relative to the frozen-kernel prediction (η·λmax up to ${Math.max(...beyond.map((r) => r.etaLambdaMax)).toFixed(2)}): the minimum comes from leaving the kernel regime, not from the linear theory.`;
+            why =
+              ` Beyond it the measured loss rises ×${grow.toPrecision(3)} relative to the frozen-kernel ` +
+              `prediction (η·λmax up to ${Math.max(...beyond.map((r) => r.etaLambdaMax)).toFixed(2)}): the ` +
+              `minimum comes from leaving the kernel regime, not from the linear theory.`;
           } else if (linBest.width === best.width) {
             why =
-              ' The frozen-kernel prediction (same initialisations) has its minimum at the same width: the minimum is already in the linearised dynamics (the kernel and the initial error e(0) at each width), within the seed-to-seed spread.';
+              ' The frozen-kernel prediction (same initialisations) has its minimum at the same width: the ' +
+              'minimum is already in the linearised dynamics (the kernel and the initial error e(0) at each ' +
+              'width), within the seed-to-seed spread.';
           } else {
-            why = ` The frozen-kernel prediction is lowest at width ${linBest.width} instead and every measured/frozen ratio stays within ×1.5: the minimum is within seed-to-seed noise at ${rows[0].seeds} seed(s), not a systematic effect.`;
+            why =
+              ` The frozen-kernel prediction is lowest at width ${linBest.width} instead and every ` +
+              `measured/frozen ratio stays within ×1.5: the minimum is within seed-to-seed noise at ` +
+              `${rows[0].seeds} seed(s), not a systematic effect.`;
           }
         } else {
           why = ' The loss keeps falling up to the largest width run: no interior minimum at these sizes.';
@@ -550,8 +573,12 @@ function verdictOf(figure: FigureName, panels: Array<EpochPanel | WidthPanel>): 
       }
       const slopes = panel.driftSlopes.filter((s) => Number.isFinite(s.slope));
       if (slopes.length) {
+        const widest = Math.max(...panel.rows.map((q) => q.width));
+        const widestDrift = Math.max(...panel.rows.filter((r) => r.width === widest).map((r) => r.driftMean));
         out.push(
-          `${who}: kernel drift ‖K(T) − K(0)‖/‖K(0)‖ against width has log–log slope ${slopes.map((s) => `${s.slope.toFixed(2)} (${s.label})`).join(', ')} (the NTK regime predicts −0.5); drift at the largest width ${pct(Math.max(...panel.rows.filter((r) => r.width === Math.max(...panel.rows.map((q) => q.width))).map((r) => r.driftMean)))}.`,
+          `${who}: kernel drift ‖K(T) − K(0)‖/‖K(0)‖ against width has log–log slope ` +
+            `${slopes.map((s) => `${s.slope.toFixed(2)} (${s.label})`).join(', ')} (the NTK regime ` +
+            `predicts −0.5); drift at the largest width ${pct(widestDrift)}.`,
         );
       }
     }

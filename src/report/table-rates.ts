@@ -71,10 +71,13 @@ export function ratesTable(rows: RateRow[], spectrum: Spectrum, dataLabel: strin
       gapDiscrete: r.gapDiscrete === null ? null : `${(100 * r.gapDiscrete).toFixed(1)}%`,
       optimal: optimalText(r.optimal),
     })),
-    caption: `Convergence rates of ‖e‖ = ‖u − y‖ on ${dataLabel}: λ0 = ${formatNumber(spectrum.lambda0)}, λmax = ${formatNumber(spectrum.lambdaMax)}, κ = ${formatNumber(spectrum.kappa)} (H∞).`,
+    caption:
+      `Convergence rates of ‖e‖ = ‖u − y‖ on ${dataLabel}: λ0 = ${formatNumber(spectrum.lambda0)}, ` +
+      `λmax = ${formatNumber(spectrum.lambdaMax)}, κ = ${formatNumber(spectrum.kappa)} (H∞).`,
     notes: [
       "c: ‖e(t)‖ ~ exp(−c t) per unit of the method's ODE time (worst mode over [λ0, λmax]); ODE ρ per step = exp(−c h).",
-      'p: ‖e(t)‖ ~ t^(−p) where the ODE limit is sublinear. discrete ρ: spectral radius of the linearised step map (worst mode); (k→∞) = its limit for k-dependent momentum.',
+      'p: ‖e(t)‖ ~ t^(−p) where the ODE limit is sublinear. discrete ρ: spectral radius of the ' +
+        'linearised step map (worst mode); (k→∞) = its limit for k-dependent momentum.',
       ...(measured
         ? [
             'measured ρ: exp(slope of ln‖e_k‖) of a trained network over the fit window; gap = (ln ρ̂ − ln ρ)/ln ρ.',

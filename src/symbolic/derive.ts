@@ -544,7 +544,8 @@ function sequenceSeries(
       if (busy.has(name))
         throw specError(
           parsed,
-          `equation ${eq.index + 1} '${eq.text}': auxiliary '${name}' refers to itself through other auxiliaries; the derivation cannot unroll that recursion`,
+          `equation ${eq.index + 1} '${eq.text}': auxiliary '${name}' refers to itself through other ` +
+            `auxiliaries; the derivation cannot unroll that recursion`,
         );
       busy.add(name);
       v = rhsValue(eq, lag);
@@ -604,13 +605,17 @@ function leadingOrder(a: Attempt, E: VectorSeries, keys: string[], R: number, wh
     if (present.includes('X')) {
       throw specError(
         parsed,
-        `${where}: not consistent: at order h^${n} the update keeps a multiple of X(t) itself (coefficient ${toSpecText(coefAt(E.terms.get('X')!, n), naming)}), so it does not reduce to x[k+1] = x[k] as h → 0`,
+        `${where}: not consistent: at order h^${n} the update keeps a multiple of X(t) itself ` +
+          `(coefficient ${toSpecText(coefAt(E.terms.get('X')!, n), naming)}), so it does not reduce to ` +
+          `x[k+1] = x[k] as h → 0`,
       );
     }
     if (derivs.length === 0) {
       throw specError(
         parsed,
-        `${where}: at order h^${n} the equation is ${present.join(' + ')} = 0 without a derivative of X: the time increments of time '${spec.time}' are too small for this update (try a lower power of the step)`,
+        `${where}: at order h^${n} the equation is ${present.join(' + ')} = 0 without a derivative of ` +
+          `X: the time increments of time '${spec.time}' are too small for this update (try a lower ` +
+          `power of the step)`,
       );
     }
     lead = n;
@@ -626,7 +631,9 @@ function leadingOrder(a: Attempt, E: VectorSeries, keys: string[], R: number, wh
     const d = leadTerms.map((k) => k).join(', ');
     throw specError(
       parsed,
-      `${where}: at the leading order h^${lead} only ${d} appears, so X does not move on this time scale (the gradient enters at a higher order): the time increments of time '${spec.time}' are too large for this update (try a higher power of the step, e.g. k*${spec.step})`,
+      `${where}: at the leading order h^${lead} only ${d} appears, so X does not move on this time ` +
+        `scale (the gradient enters at a higher order): the time increments of time '${spec.time}' are ` +
+        `too large for this update (try a higher power of the step, e.g. k*${spec.step})`,
     );
   }
   return lead;

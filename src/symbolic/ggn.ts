@@ -43,7 +43,8 @@ export function ggnNeglected(parsed: ParsedSpec): string[] {
   const damped = eps.some((e) => e !== '0');
   return [
     damped
-      ? `J·ggn = H(H + εI)⁻¹e, ε = ${eps.join(', ')}: mode λ sees λ/(λ + ε), taken as 1 here (exact only for ε ≪ λ0; the factor is 1 − ε/(λ + ε))`
+      ? `J·ggn = H(H + εI)⁻¹e, ε = ${eps.join(', ')}: mode λ sees λ/(λ + ε), taken as 1 here (exact ` +
+        `only for ε ≪ λ0; the factor is 1 − ε/(λ + ε))`
       : 'J·ggn = JJᵀ(JJᵀ)⁻¹e = e exactly whenever H(t) = JJᵀ is non-singular: no kernel-drift term (H(t) is inverted at every step)',
     'the linearisation of f along one step, O(‖Δθ‖²): the source of quadratic (not exact) convergence at η = 1 on a real net',
   ];

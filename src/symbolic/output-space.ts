@@ -87,14 +87,16 @@ export function toOutputSpace(ode: DerivedOde, opts: OutputSpaceOptions = {}): O
     const j = derivativeOrder(key);
     if (j !== null && j >= 2) {
       neglected.push(
-        `J·${dotName(j, 'W')} = ${dotName(j, 'e')} − ${droppedJacobianTerms(j).join(' − ')}: the terms with J̇, J̈, … (J̇ → 0 in the NTK regime)`,
+        `J·${dotName(j, 'W')} = ${dotName(j, 'e')} − ${droppedJacobianTerms(j).join(' − ')}: the terms ` +
+          `with J̇, J̈, … (J̇ → 0 in the NTK regime)`,
       );
     }
     if (key === 'grad')
       neglected.push('JJᵀ e = H(t) e ≈ H e: the kernel drift (H(t) − H(0)) e (‖H(t) − H(0)‖ = O(1/√m))');
     if (key.startsWith('hess*')) {
       neglected.push(
-        `J∇²L·V = J(JᵀJ + Σ_i e_i∇²u_i)V ≈ H·JV for ${key}: the residual curvature Σ_i e_i J∇²u_i V (zero almost everywhere for ReLU, u is piecewise linear in W) and the kernel drift`,
+        `J∇²L·V = J(JᵀJ + Σ_i e_i∇²u_i)V ≈ H·JV for ${key}: the residual curvature Σ_i e_i J∇²u_i V ` +
+          `(zero almost everywhere for ReLU, u is piecewise linear in W) and the kernel drift`,
       );
     }
   }

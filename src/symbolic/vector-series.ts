@@ -90,9 +90,9 @@ export function gradAt(Y: VectorSeries, cap: number, where: string): VectorSerie
     const d = k === 'X' ? subS(s, constant(C.ONE), cap) : s;
     if (isZeroSeries(d)) continue;
     if (d.val <= 0) {
-      throw new SeriesError(
-        `${where}: the argument of grad does not tend to X(t) as h → 0 (its ${k === 'X' ? 'X(t) coefficient tends to ' + C.add(coefAt(s, 0), '0') : k + ' term does not vanish'})`,
-      );
+      const why =
+        k === 'X' ? 'X(t) coefficient tends to ' + C.add(coefAt(s, 0), '0') : k + ' term does not vanish';
+      throw new SeriesError(`${where}: the argument of grad does not tend to X(t) as h → 0 (its ${why})`);
     }
     delta.set(k, d);
   }
