@@ -14,6 +14,8 @@ import { checkCompanionAgainstStepper, discreteModel, odeModel } from '../certif
 import { decimal, evalInterval, iv, mid, type Interval } from '../certify/interval.ts';
 import { proveClaim, type ProveResult } from '../certify/prove.ts';
 import type { Certificate, ModeModel } from '../certify/types.ts';
+import { determinant } from 'ml-matrix';
+import { companionMatrix } from '../dynamics/discrete.ts';
 import { resolveMethod, stepSymbol } from '../spec/compile.ts';
 import { dataSource } from './instance.ts';
 import type { Claim, Instance, InstanceOutcome } from './types.ts';
@@ -167,6 +169,24 @@ export function certifyInstance(
     box,
     definitions,
   });
+  // Poincaré–Perron states the exponential rate of the limit matrix; the polynomial factor on top
+  // comes from det T(k) ≈ det T∞·(1 + α/k): with D roots of one modulus each carries k^(α/D).
+  if (model.kind === 'companion' && model.limit && result.certificate) {
+    try {
+      const user: Record<string, number> = {};
+      for (const p of spec.params) if (p in mids) user[p] = mids[p];
+      const K = 1e6;
+      const dk = determinant(companionMatrix(claim.method, user, mids.lambda0, K));
+      const dInf = determinant(companionMatrix(claim.method, user, mids.lambda0, 1e15));
+      const alpha = K * (dk / dInf - 1);
+      const D = model.matrix.length;
+      const note = `polynomial factor: det T(k) ≈ det T∞·(1 ${alpha < 0 ? '−' : '+'} ${Math.abs(alpha).toPrecision(3)}/k) at λ = λ0, so ‖e_k‖ carries about k^(${(alpha / D).toPrecision(3)}) on top of the limit rate (when the ${D} roots share one modulus)`;
+      result.certificate.notes.push(note);
+      result.reason += `; ${note}`;
+    } catch {
+      /* the factor is informational */
+    }
+  }
   const numbers: Record<string, number> = {
     lambda0Lo: enc.lambdaMin.lo,
     lambda0Hi: enc.lambdaMin.hi,
