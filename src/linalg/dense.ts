@@ -155,3 +155,29 @@ export function gramRows(X: Float64Array, n: number, d: number, out?: Float64Arr
   for (let r = 0; r < n; r++) for (let c = 0; c < r; c++) G[c * n + r] = G[r * n + c];
   return G;
 }
+
+/**
+ * A power of two s such that s·A has its largest entry in [1, 2) when A's largest |entry| lies
+ * outside [2⁻²⁰⁰, 2²⁰⁰] (else 1; also 1 for the zero matrix; at most 2¹⁰⁰⁰, so a denormal matrix
+ * takes two rescalings). Scaling by s is exact (barring
+ * underflow of tiny entries), and the eigenvalues of s·A are exactly s·λ(A); the solvers work on
+ * s·A so that squares and products of entries neither underflow nor overflow.
+ */
+export function powerOfTwoScale(A: Float64Array, n: number): number {
+  let m = 0;
+  for (let p = 0; p < n * n; p++) {
+    const v = Math.abs(A[p]);
+    if (v > m) m = v;
+  }
+  if (m === 0 || (m >= 2 ** -200 && m <= 2 ** 200)) return 1;
+  const k = Math.floor(Math.log2(m));
+  // 2^−k would overflow for a denormal m: cap at 2^1000 (the callers rescale again, recursively).
+  return k < -1000 ? 2 ** 1000 : 2 ** -k;
+}
+
+/** s·A (a new array). */
+export function scaled(A: Float64Array, n: number, s: number): Float64Array {
+  const B = new Float64Array(n * n);
+  for (let p = 0; p < n * n; p++) B[p] = A[p] * s;
+  return B;
+}

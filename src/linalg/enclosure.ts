@@ -30,10 +30,10 @@
  * Assumes IEEE double arithmetic with round-to-nearest and no overflow (entries are checked finite).
  */
 import { choleskyMargin, choleskyShifted, choleskySolve, choleskyWorkspace } from './cholesky.ts';
-import { assertSymmetric, frobeniusNormUpper, matVec } from './dense.ts';
+import { assertSymmetric, frobeniusNormUpper, matVec, powerOfTwoScale, scaled } from './dense.ts';
 import { symmetricEigenvalues } from './eigen.ts';
 import { fastExtremes, type Extremes } from './extremes.ts';
-import { lanczos } from './lanczos.ts';
+import { lanczos, type LanczosResult } from './lanczos.ts';
 import { UNIT_ROUNDOFF, gamma, roundDown, roundUp } from './rounding.ts';
 
 export interface EigenBound {
@@ -85,6 +85,20 @@ export function extremeEigenEnclosure(
     const v = A[0];
     const b: EigenBound = { value: v, lo: v, hi: v, residual: 0, certified: true };
     return { lambdaMin: b, lambdaMax: { ...b }, method: 'exact (1×1)', iterations: 0 };
+  }
+  const s0 = powerOfTwoScale(A, n);
+  if (s0 !== 1) {
+    // Entries near the ends of the double range (where the error bounds would meet underflow):
+    // enclose the eigenvalues of s0·A, exactly s0·λ(A), and divide back, rounding outward.
+    const enc = extremeEigenEnclosure(scaled(A, n, s0), n, { ...opts, extremes: undefined });
+    const back = (b: EigenBound): EigenBound => ({
+      ...b,
+      value: b.value / s0,
+      lo: roundDown(b.lo / s0),
+      hi: roundUp(b.hi / s0),
+      residual: roundUp(b.residual / s0),
+    });
+    return { ...enc, lambdaMin: back(enc.lambdaMin), lambdaMax: back(enc.lambdaMax) };
   }
   const fro = frobeniusNormUpper(A, n);
   if (!Number.isFinite(fro))
@@ -161,11 +175,14 @@ function certifySide(
     if (width <= 1e-7 * scaleA) return { outer: first.bound, method: 'lanczos+cholesky' };
     // Tighten: shift-and-invert Lanczos with the certified factor of s(A − τI).
     const L = first.factor;
-    const si = lanczos((x, y) => choleskySolve(L, n, x, y), n, {
-      which: 'max',
-      tol: 1e-12,
-      maxIter: Math.min(n, 200),
-    });
+    const si = tryLanczos(() =>
+      lanczos((x, y) => choleskySolve(L, n, x, y), n, {
+        which: 'max',
+        tol: 1e-12,
+        maxIter: Math.min(n, 200),
+      }),
+    );
+    if (!si) return { outer: first.bound, method: 'lanczos+cholesky' };
     const ray2 = rayleighBounds(A, n, si.max.vector, fro);
     const second = tryShift(A, n, s, ray2.rho, ray2.residual, w);
     const better = second.ok && (s === 1 ? second.bound > first.bound : second.bound < first.bound);
@@ -182,18 +199,30 @@ function certifySide(
   const again = tryShift(A, n, s, theta, denseErr, w);
   if (again.ok) {
     const L = again.factor;
-    const si = lanczos((x, y) => choleskySolve(L, n, x, y), n, {
-      which: 'max',
-      tol: 1e-12,
-      maxIter: Math.min(n, 200),
-    });
+    const si = tryLanczos(() =>
+      lanczos((x, y) => choleskySolve(L, n, x, y), n, {
+        which: 'max',
+        tol: 1e-12,
+        maxIter: Math.min(n, 200),
+      }),
+    );
     return {
       outer: again.bound,
       method: 'dense+cholesky',
-      ray: rayleighBounds(A, n, si.max.vector, fro),
+      ray: si ? rayleighBounds(A, n, si.max.vector, fro) : undefined,
     };
   }
   return { outer: s === 1 ? gersh.lo : gersh.hi, method: 'gershgorin' };
+}
+
+/** A shift-and-invert run, or null when it overflowed (A − τI nearly singular at a tiny scale). */
+function tryLanczos(run: () => LanczosResult): LanczosResult | null {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof RangeError) return null;
+    throw err;
+  }
 }
 
 interface ShiftTry {
@@ -222,7 +251,8 @@ function tryShift(
     mx = Math.max(mx, v);
   }
   const mEst = gamma(n + 1) * tr + UNIT_ROUNDOFF * mx;
-  const gap = r + 4 * mEst + 4 * UNIT_ROUNDOFF * Math.abs(theta);
+  // Absolute floor 2⁻⁵⁰⁰: a zero (or denormal-scale) matrix still gets a shift its Cholesky can take.
+  const gap = Math.max(r + 4 * mEst + 4 * UNIT_ROUNDOFF * Math.abs(theta), 2 ** -500);
   const tau = s === 1 ? roundDown(theta - gap) : roundUp(theta + gap);
   const f = choleskyShifted(A, n, tau, s, work);
   if (!f.ok) return { ok: false, bound: NaN, tau, factor: f.factor };

@@ -16,7 +16,7 @@
  * The reported value is the Rayleigh quotient of the final Ritz vector with A itself.
  */
 import { choleskyShifted, choleskySolve, choleskyWorkspace } from './cholesky.ts';
-import { dot, matVec } from './dense.ts';
+import { dot, matVec, powerOfTwoScale, scaled } from './dense.ts';
 import { lanczos, lanczosExtremes, type LanczosResult } from './lanczos.ts';
 import { matVecThreads } from './parallel-matvec.ts';
 
@@ -54,6 +54,13 @@ export function fastExtremes(
   opts: ExtremesOptions = {},
   dense?: () => Float64Array,
 ): Extremes {
+  const s0 = powerOfTwoScale(A, n);
+  if (s0 !== 1) {
+    // Entries near the ends of the double range: solve for s0·A, whose eigenvalues are s0·λ.
+    const ext = fastExtremes(scaled(A, n, s0), n, opts, dense);
+    const back = (e: ExtremePair): ExtremePair => ({ ...e, value: e.value / s0, residual: e.residual / s0 });
+    return { min: back(ext.min), max: back(ext.max), iterations: ext.iterations };
+  }
   const which = opts.which ?? 'both';
   const tol = opts.tol ?? 1e-11;
   const k1 = Math.min(n, opts.switchAfter ?? 600);
@@ -71,18 +78,24 @@ export function fastExtremes(
     if (lz.converged || ritz.residualEstimate <= tol * scale) return plain;
     // Shift-and-invert from just beyond the Ritz value.
     work ??= choleskyWorkspace(n);
-    let gap = 2 * Math.max(plain.residual, ritz.residualEstimate, 1e-12 * scale);
+    let gap = Math.max(2 * Math.max(plain.residual, ritz.residualEstimate, 1e-12 * scale), 2 ** -500);
     for (let attempt = 0; attempt < 3; attempt++) {
       const tau = plain.value - s * gap;
       const f = choleskyShifted(A, n, tau, s, work);
       if (f.ok) {
         const L = f.factor;
-        const si = lanczos((x, y) => choleskySolve(L, n, x, y), n, {
-          which: 'max',
-          tol: 1e-13,
-          maxIter: Math.min(n, 120),
-          seed: opts.seed,
-        });
+        let si: LanczosResult;
+        try {
+          si = lanczos((x, y) => choleskySolve(L, n, x, y), n, {
+            which: 'max',
+            tol: 1e-13,
+            maxIter: Math.min(n, 120),
+            seed: opts.seed,
+          });
+        } catch (err) {
+          if (err instanceof RangeError) return plain; // overflow at a tiny scale: keep the Lanczos value
+          throw err;
+        }
         const refined = rayleigh(A, n, si.max.vector, 'shift-invert');
         // Keep whichever Rayleigh quotient is further out (both are bounds on the same side).
         return s * refined.value <= s * plain.value ? refined : plain;
