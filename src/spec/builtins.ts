@@ -78,6 +78,3 @@ export const BUILTIN_METHODS: Record<string, MethodSpec> = {
   'nag-sc': NAG_SC,
   hm: HM,
 };
-export function builtinNames(): string[] {
-  return Object.keys(BUILTIN_METHODS);
-}
