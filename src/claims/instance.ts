@@ -1,15 +1,15 @@
 /**
  * A sampled instance made concrete: the data set (through src/data's loadData), its limiting NTK
- * Gram matrix H∞, the eigen-decomposition of H∞ (ml-matrix), λ0 = λ_min(H∞), λmax, and the initial
+ * Gram matrix H∞, the eigen-decomposition of H∞ (src/linalg/eigen.ts), λ0 = λ_min(H∞), λmax, and the initial
  * prediction error e(0) = u(0) − y of the network at this seed (u(0) from the real network's
  * forward pass at width m, so the ODE, discrete and network regimes start from the same e(0)).
  */
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { loadData } from '../data/load.ts';
 import type { Dataset } from '../data/types.ts';
 import { gramInfinity } from '../ntk/gram.ts';
 import { forward, initNetwork } from '../train/network.ts';
 import type { Instance } from './types.ts';
+import { symmetricEigen } from '../linalg/eigen.ts';
 
 export interface InstanceData {
   data: Dataset;
@@ -30,23 +30,6 @@ export interface InstanceData {
 export function dataSource(inst: Pick<Instance, 'data' | 'n' | 'd' | 'seed'>): string {
   if (inst.data === 'paper-synthetic') return `paper-synthetic:n=${inst.n},seed=${inst.seed}`;
   return `${inst.data}:n=${inst.n},d=${inst.d},seed=${inst.seed}`;
-}
-
-/** Symmetric eigen-decomposition, eigenvalues ascending. */
-export function symmetricEigen(A: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
-  const rows: number[][] = [];
-  for (let i = 0; i < n; i++) rows.push(Array.from(A.subarray(i * n, (i + 1) * n)));
-  const eig = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });
-  const vals = eig.realEigenvalues;
-  const V = eig.eigenvectorMatrix;
-  const order = vals.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
-  const values = new Float64Array(n);
-  const vectors = new Float64Array(n * n);
-  order.forEach(([v, src], dst) => {
-    values[dst] = v;
-    for (let i = 0; i < n; i++) vectors[i * n + dst] = V.get(i, src);
-  });
-  return { values, vectors };
 }
 
 export function buildInstance(inst: Instance): InstanceData {

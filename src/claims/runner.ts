@@ -307,6 +307,7 @@ export async function runClaim(claim: Claim, opts: RunOptions = {}): Promise<Cla
   const certified = claim.regime !== 'network';
   const certificates = new Map<string, Certificate>();
   const keyOf = (i: Instance) => JSON.stringify([i.data, i.n, i.d, i.seed, i.eta]);
+  let simulated = 0;
   const evaluate = async (
     inst: Instance,
   ): Promise<{ outcome: InstanceOutcome; trajectory: RegimeTrajectory | null }> => {
@@ -314,7 +315,13 @@ export async function runClaim(claim: Claim, opts: RunOptions = {}): Promise<Cla
     try {
       const r = certifyInstance(claim, claim.raw ?? {}, inst);
       if (r.certificate) certificates.set(keyOf(inst), r.certificate);
-      return { outcome: r.outcome, trajectory: null };
+      // Plots only (never the verdict): the simulated trajectory of the first few instances.
+      let trajectory: RegimeTrajectory | null = null;
+      if (simulated < (opts.keepTrajectories ?? 0)) {
+        simulated++;
+        trajectory = (await evaluateInstanceSafely(claim, inst)).trajectory;
+      }
+      return { outcome: r.outcome, trajectory };
     } catch (err) {
       return {
         outcome: {
