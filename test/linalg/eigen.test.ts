@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { symmetricEigenvalues, extremeEigenvalues, spectralNormSymmetric } from '../../src/linalg/eigen.ts';
+import {
+  symmetricEigen,
+  symmetricEigenvalues,
+  extremeEigenvalues,
+  spectralNormSymmetric,
+} from '../../src/linalg/eigen.ts';
 import { Rng } from '../../src/util/rng.ts';
 
 interface Case {
@@ -135,5 +140,42 @@ describe('property: the eigenvalues of Q·diag(λ)·Qᵀ are λ (Q a product of 
       ),
       { numRuns: 200, seed: 42 },
     );
+  });
+});
+
+describe('Householder steps that skip a reflection (zero rows left of the diagonal)', () => {
+  it('block-diagonal matrices: the spectrum is the union of the blocks’ spectra', () => {
+    const rng = new Rng(21);
+    const sizes = [1, 5, 1, 1, 7, 3, 1];
+    const n = sizes.reduce((a, b) => a + b, 0);
+    const A = new Float64Array(n * n);
+    const want: number[] = [];
+    let o = 0;
+    for (const m of sizes) {
+      const B = new Float64Array(m * m);
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j <= i; j++) {
+          const v = rng.normal();
+          B[i * m + j] = v;
+          B[j * m + i] = v;
+        }
+      want.push(...symmetricEigenvalues(B, m));
+      for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) A[(o + i) * n + o + j] = B[i * m + j];
+      o += m;
+    }
+    want.sort((a, b) => a - b);
+    const got = symmetricEigenvalues(A, n);
+    const { values, vectors } = symmetricEigen(A, n);
+    for (let i = 0; i < n; i++) {
+      expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-12);
+      expect(Math.abs(values[i] - want[i])).toBeLessThan(1e-12);
+    }
+    // A v = λ v for every returned pair.
+    for (let j = 0; j < n; j++)
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += A[i * n + k] * vectors[k * n + j];
+        expect(Math.abs(s - values[j] * vectors[i * n + j])).toBeLessThan(1e-12);
+      }
   });
 });
