@@ -1,3 +1,7 @@
+/**
+ * The rate table: rows computed by src/dynamics/rates.ts (settings, ODE and discrete rates, measured
+ * fits) and their formatting by src/report/table-rates.ts (Markdown, CSV, LaTeX, JSON).
+ */
 import { describe, expect, it } from 'vitest';
 import type { OutputSpaceOde } from '../../src/symbolic/types.ts';
 import {
