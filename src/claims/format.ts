@@ -90,6 +90,13 @@ export function formatClaimResult(r: ClaimResult): string {
     );
   }
   for (const o of r.obligations) lines.push(`  [${o.status}] (${o.kind}) ${o.name}: ${o.detail}`);
+  const firstProved = r.evidence.instances[0];
+  if (r.obligations.some((o) => o.kind === 'certified') && firstProved && r.verdict === 'proved')
+    lines.push(`  first instance: ${firstProved.reason}`);
+  if (r.certificates && r.certificates.length > 0)
+    lines.push(
+      `  certificates: ${r.certificates.length} (write them with --certificate FILE; re-check with dynview certificate check FILE)`,
+    );
   if (r.runs > 0) lines.push(`  instances: ${r.runs} (seed ${r.seed})`);
   if (r.inconclusive.count > 0)
     lines.push(`  inconclusive: ${r.inconclusive.count} — ${r.inconclusive.reasons.join('; ')}`);

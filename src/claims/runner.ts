@@ -41,8 +41,6 @@ export interface RunOptions {
 }
 
 export interface ClaimRun extends ClaimResult {
-  /** ode/discrete regimes: one certificate per decided instance (the counterexample's first). */
-  certificates?: Certificate[];
   /** Trajectories of the first instances, when asked for (not serialised). */
   trajectories?: Array<{ instance: Instance; t: Float64Array; loss: Float64Array }>;
 }

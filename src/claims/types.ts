@@ -4,6 +4,7 @@
  */
 import type { MethodSpec } from '../spec/types.ts';
 import type { DecayClassification } from './rate-fit.ts';
+import type { Certificate } from '../certify/types.ts';
 
 /** Where a numeric obligation is evaluated. */
 export type Regime = 'ode' | 'discrete' | 'network';
@@ -134,4 +135,6 @@ export interface ClaimResult {
     instances: InstanceOutcome[];
   };
   seconds: number;
+  /** ode/discrete regimes: one certificate per decided instance (the counterexample's first). */
+  certificates?: Certificate[];
 }
