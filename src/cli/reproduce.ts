@@ -6,11 +6,21 @@
  * Hidden overrides for tests and quick looks: --tiny (seconds-sized run), --epochs N (epoch figures,
  * both models), --widths a,b,c (width figures, both models).
  */
+import cliProgress from 'cli-progress';
 import { Option, type Command } from 'commander';
 import { UsageError } from './errors.ts';
 import { parseInteger } from './options.ts';
 import { planOutputs } from '../util/io.ts';
-import type { FigureName } from '../experiments/bu2021-sizes.ts';
+import { reproduceBu2021 } from '../experiments/bu2021.ts';
+import { writeBu2021 } from '../experiments/bu2021-report.ts';
+import {
+  DEFAULT_SIZES,
+  FIGURE_NAMES,
+  PAPER_SIZES,
+  TINY_SIZES,
+  isFigureName,
+  type FigureName,
+} from '../experiments/bu2021-sizes.ts';
 
 const PAPERS = ['bu2021'];
 
@@ -47,8 +57,6 @@ export function registerReproduce(program: Command): Command {
     .action(async (paper: string, opts: ReproduceOpts) => {
       if (!PAPERS.includes(paper))
         throw new UsageError(`unknown paper '${paper}' (known: ${PAPERS.join(', ')})`);
-      const sizesMod = await import('../experiments/bu2021-sizes.ts');
-      const { FIGURE_NAMES, isFigureName, PAPER_SIZES, DEFAULT_SIZES, TINY_SIZES } = sizesMod;
       const figures =
         opts.figure === undefined ? [...FIGURE_NAMES] : opts.figure.split(',').map((s) => s.trim());
       for (const f of figures) {
@@ -77,8 +85,6 @@ export function registerReproduce(program: Command): Command {
 
       // --out checked before hours of work: a directory (or creatable), writable (src/util/io.ts).
       planOutputs([{ flag: '--out', path: opts.out ?? 'dynview-out/bu2021', kind: 'dir' }], []);
-      const { reproduceBu2021 } = await import('../experiments/bu2021.ts');
-      const { writeBu2021 } = await import('../experiments/bu2021-report.ts');
       let bar: {
         start(total: number, v: number, payload?: object): void;
         update(v: number, payload?: object): void;
@@ -88,7 +94,6 @@ export function registerReproduce(program: Command): Command {
       const t0 = Date.now();
       const showBar = process.stderr.isTTY && !opts.tiny;
       if (showBar) {
-        const { default: cliProgress } = await import('cli-progress');
         bar = new cliProgress.SingleBar(
           {
             stream: process.stderr,
