@@ -18,7 +18,6 @@
 import { choleskyShifted, choleskySolve, choleskyWorkspace } from './cholesky.ts';
 import { dot, matVec, powerOfTwoScale, scaled } from './dense.ts';
 import { lanczos, lanczosExtremes, type LanczosResult } from './lanczos.ts';
-import { matVecThreads } from './parallel-matvec.ts';
 
 export interface ExtremePair {
   /** Rayleigh quotient yᵀAy/yᵀy of `vector`. */
@@ -64,10 +63,12 @@ export function fastExtremes(
   const which = opts.which ?? 'both';
   const tol = opts.tol ?? 1e-11;
   const k1 = Math.min(n, opts.switchAfter ?? 600);
-  // The switch costs one factorisation ≈ n/14 mat-vecs (both on all cores for n ≥ 1200); the
-  // budget is set twice that there because the extrapolation from early residuals is pessimistic
-  // and the blocked factorisation runs a little below the mat-vec's efficiency.
-  const budget = (n / 12) * (n >= 1200 ? matVecThreads() : 1) + 40;
+  // The switch costs one factorisation ≈ n/14 mat-vecs; from n = 1200 on (where mat-vec and
+  // factorisation both run on all cores) the budget is set at twice that, because extrapolating
+  // early residuals is pessimistic and the blocked factorisation runs a little below the mat-vec's
+  // efficiency. It depends on n only, never on the thread count, so results are the same bits
+  // for any DYNVIEW_THREADS.
+  const budget = (n >= 1200 ? n / 6 : n / 12) + 40;
   const lz = lanczosExtremes(A, n, { which, tol, seed: opts.seed, maxIter: k1, budget });
   const scale = Math.max(Math.abs(lz.min.value), Math.abs(lz.max.value), Number.MIN_VALUE);
   let work: Float64Array | undefined;

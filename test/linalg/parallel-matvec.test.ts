@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { matVec } from '../../src/linalg/dense.ts';
+import { extremeEigenEnclosure } from '../../src/linalg/enclosure.ts';
+import { fastExtremes } from '../../src/linalg/extremes.ts';
 import { lanczosExtremes } from '../../src/linalg/lanczos.ts';
 import { ParallelMatVec } from '../../src/linalg/parallel-matvec.ts';
 import { Rng } from '../../src/util/rng.ts';
@@ -52,6 +54,19 @@ describe('parallel mat-vec (worker threads, shared memory)', () => {
     expect(two.min.value).toBe(one.min.value);
     expect(two.max.value).toBe(one.max.value);
     expect(Array.from(two.min.vector)).toEqual(Array.from(one.min.vector));
+  });
+
+  it('extremes (Lanczos + shift-and-invert with the threaded Cholesky) and the proof: same bits for 1 and 2 threads', () => {
+    const n = 1240;
+    const A = randomSymmetric(n, 8);
+    const run = (threads: string): number[] => {
+      process.env.DYNVIEW_THREADS = threads;
+      const ext = fastExtremes(A, n, { switchAfter: 30 }); // 30 plain steps, then shift-and-invert
+      const enc = extremeEigenEnclosure(A, n, { which: 'min', extremes: ext });
+      expect(ext.min.method).toBe('shift-invert');
+      return [ext.min.value, ext.max.value, enc.lambdaMin.lo, enc.lambdaMin.hi];
+    };
+    expect(run('2')).toEqual(run('1'));
   });
 
   it('is not used for small n or one thread', () => {
