@@ -1,6 +1,6 @@
 /** Run one dynview command in-process (modules stay loaded across tests): stdout, exit code, or the thrown usage error. */
 import { Command } from 'commander';
-import { UsageError } from '../../src/cli/errors.ts';
+import { exitCodeFor } from '../../src/cli/errors.ts';
 
 export async function runCommand(
   register: (p: Command) => Command,
@@ -23,7 +23,8 @@ export async function runCommand(
     const code = Number(process.exitCode ?? 0);
     return { out, code, error: null };
   } catch (err) {
-    return { out, code: err instanceof UsageError ? 2 : 1, error: err as Error };
+    // the exit code the CLI would give this error (2 bad input, 70 internal)
+    return { out, code: exitCodeFor(err), error: err as Error };
   } finally {
     process.stdout.write = write;
     process.stderr.write = errWrite;
