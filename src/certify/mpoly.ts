@@ -85,24 +85,34 @@ export function mpolyRing(nv: number): Ring<MPoly> & {
 
 /** Range of a polynomial over a box (ranges[i] for variable i), monomial by monomial. */
 export function mpolyRange(p: MPoly, ranges: Interval[]): Interval {
+  let terms = parsedTerms.get(p);
+  if (!terms) {
+    terms = [...p].map(([k, c]) => [k.split(',').map(Number), c] as [number[], Interval]);
+    parsedTerms.set(p, terms);
+  }
   let s = ZERO;
-  for (const [k, c] of p) {
+  for (const [e, c] of terms) {
     let t = c;
-    k.split(',').forEach((e, i) => {
-      const n = Number(e);
-      if (n > 0) t = mul(t, powInt(ranges[i], n));
-    });
+    for (let i = 0; i < e.length; i++) if (e[i] > 0) t = mul(t, powInt(ranges[i], e[i]));
     s = add(s, t);
   }
   return s;
 }
+
+const parsedTerms = new WeakMap<MPoly, Array<[number[], Interval]>>();
 
 /**
  * Evaluate an expression into a polynomial in `vars` (the other symbols from `scope` as interval
  * constants). Sub-expressions that are not polynomial in the variables (a square root of λ, a
  * division by a variable) are replaced by their interval range over `ranges`.
  */
-export function evalPoly(expr: string, vars: string[], ranges: Interval[], scope: IntervalScope): MPoly {
+export function evalPoly(
+  expr: string,
+  vars: string[],
+  ranges: Interval[],
+  scope: IntervalScope,
+  flags: { ranged: boolean } = { ranged: false },
+): MPoly {
   const R = mpolyRing(vars.length);
   const boxScope: IntervalScope = { ...scope };
   vars.forEach((v, i) => (boxScope[v] = ranges[i]));
@@ -159,6 +169,7 @@ export function evalPoly(expr: string, vars: string[], ranges: Interval[], scope
           break;
       }
     }
+    flags.ranged = true;
     return R.constant(evalInterval(node, boxScope)); // not polynomial: its range over the box
   };
   return rec(parseExpression(expr));

@@ -202,7 +202,41 @@ export function schurConditionsPoly(
   const allVars = [...vars, '_eps'];
   const allRanges = [...ranges, eps];
   const R = mpolyRing(allVars.length);
-  const T = matrix.map((row) => row.map((e) => evalPoly(inlineDefs(e, defs), allVars, allRanges, scope)));
+  // The polynomials do not depend on the box unless a non-polynomial term had to be ranged: cache.
+  const defNames = new Set(defs.map(([k]) => k));
+  const key = JSON.stringify([
+    matrix,
+    defs,
+    allVars,
+    Object.entries(scope).filter(([k]) => !allVars.includes(k) && !defNames.has(k)),
+  ]);
+  let polys = schurCache.get(key);
+  if (!polys) {
+    const flags = { ranged: false };
+    polys = schurPolynomials(matrix, defs, allVars, allRanges, scope, R, flags);
+    if (!flags.ranged) {
+      if (schurCache.size > 64) schurCache.clear();
+      schurCache.set(key, polys);
+    }
+  }
+  return schurSigns(polys, allRanges, R);
+}
+
+const schurCache = new Map<string, MPoly[]>();
+
+/** q(w) of the Möbius image, as polynomials in the box variables and ε. */
+function schurPolynomials(
+  matrix: string[][],
+  defs: Array<[string, string]>,
+  allVars: string[],
+  allRanges: Interval[],
+  scope: IntervalScope,
+  R: ReturnType<typeof mpolyRing>,
+  flags: { ranged: boolean },
+): MPoly[] {
+  const T = matrix.map((row) =>
+    row.map((e) => evalPoly(inlineDefs(e, defs), allVars, allRanges, scope, flags)),
+  );
   const p = charPolyRing(T, R);
   const n = p.length - 1;
   const sigma = R.add(R.one, R.neg(R.variable(allVars.length - 1)));
@@ -221,6 +255,12 @@ export function schurConditionsPoly(
       basis = basis.map((x, j) => x - (basis[j - 1] ?? 0)).concat([-basis[basis.length - 1]]);
     q = q.map((acc, j) => (basis[j] ? R.add(acc, R.scale(scaled[k], iv(basis[j]))) : acc));
   }
+  return q;
+}
+
+/** Sign conditions of the Möbius image over the box (lead normalised, coefficients, Hurwitz minors). */
+function schurSigns(polys: MPoly[], allRanges: Interval[], R: ReturnType<typeof mpolyRing>): SignCondition[] {
+  let q = polys.slice();
   const range = (x: MPoly) => mpolyRange(x, allRanges);
   while (q.length > 1 && q[q.length - 1].size === 0) q.pop();
   const m = q.length - 1;
