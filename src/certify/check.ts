@@ -25,7 +25,7 @@ import {
   type IntervalScope,
 } from './interval.ts';
 import { hurwitzConditions, schurConditionsPoly, shiftPoly, type SignCondition } from './poly.ts';
-import type { Box, Cell, Certificate, Condition, Pair } from './types.ts';
+import type { Cell, Certificate, Condition, Pair } from './types.ts';
 
 export interface CheckReport {
   ok: boolean;
@@ -80,7 +80,7 @@ function run(c: Certificate, claimFile: unknown, stats: { leaves: number; tight:
     "not a dynview certificate (dynview: 'certificate', version: 1)",
   );
   need(c.verdict === 'proved' || c.verdict === 'refuted', "verdict must be 'proved' or 'refuted'");
-  const claim = c.claim as Record<string, unknown>;
+  const claim = c.claim;
   need(typeof claim === 'object' && claim !== null, 'the certificate carries no claim');
   if (claimFile !== undefined)
     need(
@@ -317,7 +317,7 @@ function run(c: Certificate, claimFile: unknown, stats: { leaves: number; tight:
   const w = c.witness;
   need(w && typeof w === 'object', 'a refutation needs a witness');
   const wb: Record<string, Interval> = {};
-  for (const [k, v] of Object.entries(w.box as Box)) wb[k] = toIv(v, `witness.box.${k}`);
+  for (const [k, v] of Object.entries(w.box)) wb[k] = toIv(v, `witness.box.${k}`);
   for (const d of dims) need(wb[d], `witness box has no '${d}'`);
   for (const [k, x] of Object.entries(box))
     need(wb[k].lo >= x.lo && wb[k].hi <= x.hi, `witness ${k} outside the claim's box`);

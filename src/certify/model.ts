@@ -166,7 +166,7 @@ export function companionExpressions(parsed: ParsedSpec): { layout: string[]; ma
   }
   if (!xNext) throw new ModelError('the update has no x[k+1] equation');
   const rows: Form[] = layout.map((e) => {
-    if (e.name === 'x') return e.back === 0 ? xNext! : unit(index('x', e.back - 1));
+    if (e.name === 'x') return e.back === 0 ? xNext : unit(index('x', e.back - 1));
     if (e.back === 1) {
       const f = current.get(e.name);
       if (!f) throw new ModelError(`auxiliary ${e.name} is not defined at k`);

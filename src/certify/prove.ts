@@ -662,7 +662,7 @@ function besselProof(input: ProveInput): ProveResult {
         conditions: conds.map((c, i) => ({
           name: c.name,
           value: pair(c.value),
-          sign: (i === conds.length - 1 ? (c.value.lo >= 0 ? '>=0' : '~0') : '>0') as Condition['sign'],
+          sign: i === conds.length - 1 ? (c.value.lo >= 0 ? '>=0' : '~0') : '>0',
         })),
       } as Cell;
     };
@@ -781,7 +781,6 @@ class HypothesisError extends Error {}
 export function simplifyDifference(a: string, b: string): string {
   const text = `(${a}) - (${b})`;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return simplifyText(text);
   } catch {
     return text;

@@ -34,5 +34,5 @@ export function instanceArbitrary(claim: Claim): fc.Arbitrary<Instance> {
     eta: r.eta ? realIn(r.eta) : fc.constant(null),
     params: fc.record(ranged),
   });
-  return fc.limitShrink(arb, MAX_SHRINKS) as fc.Arbitrary<Instance>;
+  return fc.limitShrink(arb, MAX_SHRINKS);
 }

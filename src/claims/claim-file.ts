@@ -115,7 +115,7 @@ function parseAssert(raw: unknown, allowedSymbols: Set<string>): Assertion {
   };
   const form = raw.form ?? 'asymptotic';
   if (form !== 'asymptotic' && form !== 'bound')
-    throw new ClaimError(`assert.form must be 'asymptotic' or 'bound', got '${String(form)}'`);
+    throw new ClaimError(`assert.form must be 'asymptotic' or 'bound', got ${JSON.stringify(form)}`);
   if (kind === 'linear') {
     only(['kind', 'rate', 'tolerance', 'form']);
     return { kind, rate: checkExpr('rate', raw.rate), tolerance, form };
@@ -306,7 +306,7 @@ export function parseClaim(raw: unknown): Claim {
     instances,
     driftBound: num('driftBound', 0.25),
     lambda0Min: num('lambda0Min', 1e-6),
-    raw: raw as Record<string, unknown>,
+    raw: raw,
   };
 }
 

@@ -219,7 +219,7 @@ export async function checkProperty<T>(
   const fmt = (x?: number) => (x === undefined || !Number.isFinite(x) ? undefined : Number(x.toPrecision(4)));
   const last = values[values.length - 1];
   if (details.failed && details.counterexample) {
-    const shrunk = await safe(details.counterexample[0] as T);
+    const shrunk = await safe(details.counterexample[0]);
     return {
       name,
       kind: 'numeric',

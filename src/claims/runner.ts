@@ -351,7 +351,7 @@ export async function runClaim(claim: Claim, opts: RunOptions = {}): Promise<Cla
   const details = await fc.check(prop, { seed, numRuns: runs, path: opts.path, endOnFailure: certified });
   let counterexample: Counterexample | null = null;
   if (details.failed && details.counterexample) {
-    const inst = details.counterexample[0] as Instance;
+    const inst = details.counterexample[0];
     const replayed = await evaluate(inst);
     const path = details.counterexamplePath ?? '';
     counterexample = {
