@@ -26,6 +26,7 @@ import { gradientAtIterate, isProbeStep } from './engine-direct.ts';
 import { gramSolve, NotPositiveDefinite } from './ggn.ts';
 import { modelData, ntkSpectrumModel, type ModelOptions, type TrainedLayers } from '../ntk/both-layers.ts';
 import { dataGram } from '../ntk/gram.ts';
+import { coActivationCounts } from '../ntk/activations.ts';
 import { spectralNormSymmetric, symmetricEigenvalues } from '../linalg/eigen.ts';
 
 /** The model options of a training config (defaults: first layer only, no bias). */
@@ -66,7 +67,11 @@ export class ModelNet {
     this.alpha = new Float64Array(data.n);
     this.K = new Float64Array(data.n * data.n);
     this.work = new Float64Array(data.n * data.n);
+    this.unitSecondLayer = aFixed.every((v) => v * v === 1);
   }
+
+  /** The frozen second layer is ±1 (the kernel then comes from activation bitsets). */
+  private readonly unitSecondLayer: boolean;
 
   /** The second layer inside θ ('both') or the frozen one. */
   secondLayer(theta: Float64Array): Float64Array {
@@ -131,6 +136,21 @@ export class ModelNet {
     const { m, n, Z, G } = this;
     const a = this.secondLayer(theta);
     const both = this.train === 'both';
+    if (!both && this.unitSecondLayer) {
+      // a_r² = 1: H = (x_i·x_j)·#{r active on both}/m from activation bitsets, O(n²m/32).
+      const words = (m + 31) >>> 5;
+      const bits = new Int32Array(n * words);
+      for (let r = 0; r < m; r++) {
+        const word = r >>> 5;
+        const bit = 1 << (r & 31);
+        const zo = r * n;
+        for (let i = 0; i < n; i++) if (Z[zo + i] >= 0) bits[i * words + word] |= bit;
+      }
+      coActivationCounts({ n, m, words, bits }, K);
+      const inv = 1 / m;
+      for (let p = 0; p < n * n; p++) K[p] *= G[p] * inv;
+      return K;
+    }
     K.fill(0);
     for (let r = 0; r < m; r++) {
       const a2 = a[r] * a[r];
