@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import type { Series } from './plot-spec.ts';
 import { parseClaim } from './claim-file.ts';
 import type { ClaimJson } from './claim-schema.ts';
+import type { Certificate } from '../certify/types.ts';
 import { runClaim, type ClaimRun } from './runner.ts';
 import type { Claim, ObligationResult, Verdict } from './types.ts';
 import { combineVerdict } from './verdict.ts';
@@ -76,7 +77,14 @@ export interface ProofResult {
   obligations: ObligationResult[];
   claims: ClaimRun[];
   /** Twins: id → verdict (each must be 'refuted'). */
-  twins: Array<{ id: string; verdict: Verdict; detail: string; replay?: string }>;
+  twins: Array<{
+    id: string;
+    verdict: Verdict;
+    detail: string;
+    replay?: string;
+    /** A certified refutation's certificate (the counterexample's). */
+    certificates?: Certificate[];
+  }>;
   twinsRefuted: boolean;
   plots: PlotSpec[];
   seconds: number;
@@ -149,6 +157,7 @@ export async function runProof(proof: Proof, opts: ProofRunOptions = {}): Promis
         verdict: r.verdict,
         detail: r.counterexample?.reason ?? r.evidence.summary,
         replay: r.counterexample?.replay,
+        certificates: r.certificates?.slice(0, 1),
       });
       tick(claim.id);
     }

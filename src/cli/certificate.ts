@@ -8,13 +8,25 @@ import { checkCertificate, type CheckReport } from '../certify/check.ts';
 import { UsageError } from './errors.ts';
 import { readInputText } from '../util/io.ts';
 
-/** The certificates of a file: one certificate, a {certificates: [...]} wrapper, or an array. */
+/**
+ * The certificates of a file: one certificate, a {certificates: [...]} wrapper (check --certificate),
+ * an array, or a `dynview verify --json` file (every claim's and every twin's certificates).
+ */
 export function certificatesOf(json: unknown): unknown[] {
   if (Array.isArray(json)) return json;
   if (json && typeof json === 'object') {
     const o = json as Record<string, unknown>;
     if (o.dynview === 'certificate') return [o];
     if (Array.isArray(o.certificates)) return o.certificates;
+    if (o.dynview === 'verify' && Array.isArray(o.results)) {
+      const out: unknown[] = [];
+      for (const r of o.results as Array<Record<string, unknown>>)
+        for (const c of [...((r.claims as unknown[]) ?? []), ...((r.twins as unknown[]) ?? [])]) {
+          const certs = (c as { certificates?: unknown[] }).certificates;
+          if (Array.isArray(certs)) out.push(...certs);
+        }
+      return out;
+    }
   }
   return [];
 }
