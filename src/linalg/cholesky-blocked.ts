@@ -169,11 +169,6 @@ function threadCount(): number {
   return Math.min(availableParallelism(), 4);
 }
 
-/** A Float64Array of the given length on a SharedArrayBuffer (so worker threads can share it). */
-export function sharedFloat64(length: number): Float64Array {
-  return new Float64Array(new SharedArrayBuffer(8 * length));
-}
-
 /**
  * Blocked Cholesky of the row-major n×n buffer (lower triangle), in place. Returns −1 on success or
  * the row of the first pivot that is not positive (or below `tiny`). Worker threads are used when

@@ -12,7 +12,8 @@
  * eight inner products per pass over k, ~5 GFLOP/s in V8 against ~2 for the plain loop. From
  * n = 1200 on, the right-looking blocked form of cholesky-blocked.ts runs on all cores.
  */
-import { choleskyBlocked, sharedFloat64 } from './cholesky-blocked.ts';
+import { choleskyBlocked } from './cholesky-blocked.ts';
+import { sharedFloat64 } from './dense.ts';
 import { UNIT_ROUNDOFF, gamma, roundUp } from './rounding.ts';
 
 /** From this order on, the blocked factorisation on all cores (cholesky-blocked.ts). */

@@ -181,3 +181,8 @@ export function scaled(A: Float64Array, n: number, s: number): Float64Array {
   for (let p = 0; p < n * n; p++) B[p] = A[p] * s;
   return B;
 }
+
+/** A Float64Array of the given length on a SharedArrayBuffer (so worker threads can share it). */
+export function sharedFloat64(length: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(8 * length));
+}

@@ -10,7 +10,7 @@
  * H(W) is built from activation bitsets: (x_i·x_j) · popcount(A_i & A_j) / m, O(mnd + n²m/32).
  */
 import type { Dataset } from '../data/types.ts';
-import { gramRows } from '../linalg/dense.ts';
+import { gramRows, sharedFloat64 } from '../linalg/dense.ts';
 import { extremeEigenvalues } from '../linalg/eigen.ts';
 import { activationBits, coActivationCounts, type ActivationBits } from './activations.ts';
 
@@ -28,7 +28,8 @@ export function dataGram(data: Dataset): Float64Array {
 export function gramInfinity(data: Dataset): Float64Array {
   const { n, d, X } = data;
   const G = dataGram(data);
-  const H = new Float64Array(n * n);
+  // On shared memory from n = 1200 on, where the eigen solvers' worker threads read it in place.
+  const H = n >= 1200 ? sharedFloat64(n * n) : new Float64Array(n * n);
   const U = new Float64Array(n * d);
   const norms = new Float64Array(n);
   for (let i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { choleskyBlocked, sharedFloat64 } from '../../src/linalg/cholesky-blocked.ts';
+import { choleskyBlocked } from '../../src/linalg/cholesky-blocked.ts';
+import { sharedFloat64 } from '../../src/linalg/dense.ts';
 import { choleskyInPlace } from '../../src/linalg/cholesky.ts';
 import { Rng } from '../../src/util/rng.ts';
 
