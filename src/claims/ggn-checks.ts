@@ -190,7 +190,7 @@ export function bothLayersRateProperty(
           const eta =
             opts.etaFromFirstLayer !== undefined
               ? opts.etaFromFirstLayer / first.lambdaMax
-              : 0.5 / both.lambdaMax;
+              : 1 / both.lambdaMax;
           // HB at critical friction for λ0; NAG-SC with μ = λ0/2 (no defective worst mode).
           const params: Record<string, number> =
             method === 'gd'
