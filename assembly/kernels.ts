@@ -643,7 +643,7 @@ export function maskedGramProduct(
   }
 }
 
-/** Rows [lo, hi) of C (m×n): C[r, i] = coef[r]·e[i] where mask[r, i], else +0. */
+/** Rows [lo, hi) of C (m×n): C[r, i] = coef[r]·e[i] where mask[r, i], else +0 (two points at a time). */
 export function maskedCoefficients(
   e: usize,
   coef: usize,
@@ -653,14 +653,24 @@ export function maskedCoefficients(
   lo: i32,
   hi: i32,
 ): void {
+  const zero = f64x2.splat(0);
   for (let r = lo; r < hi; r++) {
-    const c = load<f64>(coef + <usize>r * 8);
+    const cs = load<f64>(coef + <usize>r * 8);
+    const c = f64x2.splat(cs);
     const mo = mask + <usize>(r * n);
     const co = C + <usize>(r * n) * 8;
-    for (let i = 0; i < n; i++)
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      // Two mask bytes (0/1) widened to lane masks of all ones or all zeros.
+      const b = <u32>load<u16>(mo + <usize>i);
+      const lanes = i64x2.replace_lane(i64x2.splat(-(<i64>(b & 1))), 1, -(<i64>((b >> 8) & 1)));
+      const v = f64x2.mul(c, v128.load(e + <usize>i * 8));
+      v128.store(co + <usize>i * 8, v128.bitselect(v, zero, lanes));
+    }
+    if (i < n)
       store<f64>(
         co + <usize>i * 8,
-        select<f64>(c * load<f64>(e + <usize>i * 8), 0, load<u8>(mo + <usize>i) != 0),
+        select<f64>(cs * load<f64>(e + <usize>i * 8), 0, load<u8>(mo + <usize>i) != 0),
       );
   }
 }

@@ -469,7 +469,7 @@ export function stepSymbol(spec: MethodSpec): string | null {
 }
 
 /**
- * out = ((0 + c_0 v_0) + c_1 v_1) + …, in one pass for up to three terms (the same sums, term by
+ * out = ((0 + c_0 v_0) + c_1 v_1) + …, in one pass for up to four terms (the same sums, term by
  * term in order, as a pass per term; a coefficient 1 adds v itself, as 1·v does). Large vectors
  * (the trainer's m·d or 2·m·n numbers) are bound by memory traffic, so one pass instead of four
  * matters.
@@ -496,6 +496,12 @@ function combineInto(out: Float64Array, cs: number[], vs: Float64Array[]): void 
     const [a, b, c] = cs;
     const [v, w, x] = vs;
     for (let i = 0; i < n; i++) out[i] = 0 + a * v[i] + b * w[i] + c * x[i];
+    return;
+  }
+  if (cs.length === 4) {
+    const [a, b, c, f] = cs;
+    const [v, w, x, y] = vs;
+    for (let i = 0; i < n; i++) out[i] = 0 + a * v[i] + b * w[i] + c * x[i] + f * y[i];
     return;
   }
   out.fill(0);
