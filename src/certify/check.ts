@@ -7,11 +7,17 @@
  * inside its box, so the leaves cover the domain [λ0, λmax] × box), recomputes every condition of
  * every leaf (and of the witness) and compares value and sign with what the certificate records.
  *
- * Trusted inputs, stated in the certificate: the enclosures of λ0 and λmax (with their provenance)
- * and the per-mode model (the polynomial / companion matrix / Bessel form with its source). Every
- * sign after that is re-derived here.
+ * Trusted inputs, stated in the certificate: the enclosures of λ0 and λmax (with their provenance).
+ * The per-mode model is re-derived from the claim's method with `model: true` (the CLI's default):
+ * the companion matrix by interpreting the update equations here, the ODE coefficients from the
+ * derivation engine (src/symbolic) — not with the prover's model builder. Every sign after that is
+ * re-derived here.
  */
-import { parse, simplify } from 'mathjs';
+import { parse, parse as mathParse, simplify } from 'mathjs';
+import { resolveMethod } from '../spec/compile.ts';
+import type { MethodSpec } from '../spec/types.ts';
+import { deriveOde } from '../symbolic/derive.ts';
+import { toOutputSpace } from '../symbolic/output-space.ts';
 import {
   decimal,
   div,
@@ -62,11 +68,24 @@ function same(a: Interval, p: Pair): boolean {
 }
 
 /** Check a certificate object; never throws (problems are returned). */
-export function checkCertificate(cert: unknown, claimFile?: unknown): CheckReport {
+export function checkCertificate(
+  cert: unknown,
+  claimFile?: unknown,
+  opts: { model?: boolean } = {},
+): CheckReport {
   const stats = { leaves: 0, tight: 0 };
   try {
     const summary = run(cert as Certificate, claimFile, stats);
-    return { ok: true, problems: [], summary, ...stats };
+    if (opts.model) {
+      const problems = checkModelAgainstMethod(cert as Certificate);
+      if (problems.length > 0) return { ok: false, problems, summary: '', ...stats };
+    }
+    return {
+      ok: true,
+      problems: [],
+      summary: opts.model ? `${summary}; model re-derived from the method` : summary,
+      ...stats,
+    };
   } catch (err) {
     const msg = err instanceof Reject ? err.message : `cannot check: ${(err as Error).message}`;
     return { ok: false, problems: [msg], summary: '', ...stats };
@@ -382,4 +401,145 @@ function simplifyDifference(a: string, b: string): string {
   } catch {
     return text;
   }
+}
+
+/**
+ * Re-derive the per-mode model from the claim's method and compare it with the certificate's at a
+ * few points (floats, relative 1e-7): the discrete companion matrix by interpreting the parsed update
+ * equations here (not with the prover's model builder), the ODE coefficients from the derivation
+ * engine's output-space ODE. Returns the problems (empty when the model is the method's).
+ */
+export function checkModelAgainstMethod(c: Certificate): string[] {
+  const claim = c.claim;
+  const method = claim.method as string | MethodSpec;
+  const m = c.model;
+  const problems: string[] = [];
+  // a numeric scope: midpoints of the enclosures, constants and box, then the definitions
+  const base: Record<string, number> = {
+    lambda0: (c.enclosures.lambda0[0] + c.enclosures.lambda0[1]) / 2,
+    lambdaMax: (c.enclosures.lambdaMax[0] + c.enclosures.lambdaMax[1]) / 2,
+  };
+  for (const [k, v] of Object.entries(c.constants)) base[k] = (v[0] + v[1]) / 2;
+  for (const [k, v] of Object.entries(c.box)) base[k] = (v[0] + v[1]) / 2;
+  const ev = (e: string, s: Record<string, number>) =>
+    Number(
+      mathParse(e)
+        .compile()
+        .evaluate({ ...s }),
+    );
+  for (const [k, e] of c.definitions) base[k] = ev(e, base);
+  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-7 * Math.max(1, Math.abs(a), Math.abs(b));
+  const lambdas = [base.lambda0, Math.sqrt(base.lambda0 * base.lambdaMax), base.lambdaMax];
+  if (m.kind === 'companion') {
+    const parsed = resolveMethod(method);
+    const names = m.layout.map((l) => /^(\w+)\[k-(\d+)\]$/.exec(l));
+    if (names.some((x) => !x)) return ['model: unreadable state layout'];
+    const D = names.length;
+    for (const lam of lambdas) {
+      const s: Record<string, number> = { ...base, lambda: lam, k: m.limit ? 1e12 : 1 };
+      const unit = (i: number) => Array.from({ length: D }, (_, j) => (i === j ? 1 : 0));
+      const at = (name: string, back: number) =>
+        names.findIndex((x) => x![1] === name && Number(x![2]) === back);
+      const current = new Map<string, number[]>();
+      const value = (name: string, lag: number): number[] => {
+        if (lag === 0 && current.has(name)) return current.get(name)!;
+        const i = at(name, lag);
+        if (i < 0) throw new Error(`${name}[k-${lag}] not in the layout`);
+        return unit(i);
+      };
+      let next: number[] = [];
+      for (const eq of parsed.equations) {
+        const f = new Array<number>(D).fill(0);
+        for (const t of eq.terms) {
+          const coef = ev(t.coef, s);
+          let v: number[];
+          if (t.ref.kind === 'seq') v = value(t.ref.seq.name, t.ref.seq.lag);
+          else {
+            const id = t.ref.id;
+            const g = eq.grads.find((x) => x.id === id)!;
+            v = new Array<number>(D).fill(0);
+            // grad(z) = λz on a mode; ggn(z, ε) = λ/(λ + ε)·z
+            const factor = g.op === 'ggn' ? lam / (lam + ev(g.damping ?? '0', s)) : lam;
+            for (const a of g.arg) {
+              if (a.ref.kind !== 'seq') throw new Error('nested gradient');
+              const w = value(a.ref.seq.name, a.ref.seq.lag);
+              const ca = ev(a.coef, s);
+              for (let j = 0; j < D; j++) v[j] += factor * ca * w[j];
+            }
+          }
+          for (let j = 0; j < D; j++) f[j] += coef * v[j];
+        }
+        if (eq.shift === 1) next = f;
+        else current.set(eq.target, f);
+      }
+      names.forEach((x, i) => {
+        const name = x![1];
+        const back = Number(x![2]);
+        const row =
+          name === 'x'
+            ? back === 0
+              ? next
+              : unit(at('x', back - 1))
+            : back === 1
+              ? current.get(name)!
+              : unit(at(name, back - 1));
+        row.forEach((want, j) => {
+          const got = ev(m.matrix[i][j], s);
+          if (!close(got, want))
+            problems.push(
+              `model: T[${i}][${j}] is ${got} in the certificate but ${want} from the method at λ = ${lam}`,
+            );
+        });
+      });
+    }
+    return problems.slice(0, 3);
+  }
+  const out = toOutputSpace(deriveOde(method, { resolution: 'low' }));
+  const coefAt = (t: number, lam: number): { deriv: number[]; hess: number; grad: number } => {
+    const r = { deriv: [] as number[], hess: 0, grad: 0 };
+    for (const [key, text] of Object.entries(out.terms)) {
+      const v = ev(text, { ...base, t });
+      const d = /^X('+)$/.exec(key);
+      if (d) r.deriv[d[1].length] = (r.deriv[d[1].length] ?? 0) + v;
+      else if (key === 'grad') r.grad += v;
+      else if (key === "hess*X'") r.hess += v;
+    }
+    void lam;
+    return r;
+  };
+  for (const lam of lambdas) {
+    if (m.kind === 'polynomial') {
+      const T = m.limit ? 1e12 : 1.7;
+      const d = coefAt(T, lam);
+      const want = m.coefficients.map(
+        (_, j) => (d.deriv[j] ?? 0) + (j === 1 ? d.hess * lam : 0) + (j === 0 ? d.grad * lam : 0),
+      );
+      m.coefficients.forEach((e, j) => {
+        const got = ev(e, { ...base, lambda: lam });
+        if (
+          !close(got, want[j]) &&
+          !(m.limit && Math.abs(got - want[j]) <= 1e-6 * Math.max(1, Math.abs(got)))
+        )
+          problems.push(
+            `model: coefficient of z^${j} is ${got} in the certificate but ${want[j]} from the derived ODE at λ = ${lam}`,
+          );
+      });
+    } else {
+      for (const t of [1.3, 7.9]) {
+        const d = coefAt(t, lam);
+        const lead = ev(m.lead, base);
+        const damping = ev(m.damping, base) / t;
+        const restoring = ev(m.restoring, base);
+        if (
+          !close(lead, d.deriv[2] ?? 0) ||
+          !close(damping, (d.deriv[1] ?? 0) + d.hess * lam) ||
+          !close(restoring, d.grad)
+        )
+          problems.push(
+            `model: the Bessel form (${m.lead}, ${m.damping}/t, ${m.restoring}) is not the derived ODE ${out.ode} at t = ${t}`,
+          );
+      }
+    }
+  }
+  return problems.slice(0, 3);
 }

@@ -8,6 +8,8 @@ import { checkCertificate } from '../../src/certify/check.ts';
 import type { Cell, Certificate } from '../../src/certify/types.ts';
 import { certifyInstance } from '../../src/claims/certified.ts';
 import { parseClaim } from '../../src/claims/claim-file.ts';
+import { iv } from '../../src/certify/interval.ts';
+import { proveClaim } from '../../src/certify/prove.ts';
 
 const inst = { data: 'sphere', n: 8, d: 4, seed: 5, width: 1000, eta: null, params: {} };
 function certificateOf(raw: Record<string, unknown>): Certificate {
@@ -80,5 +82,35 @@ describe('certificate checker', () => {
     expect(checkCertificate(w).ok).toBe(false);
     expect(checkCertificate(base, { ...proved, id: 'other' }).problems[0]).toMatch(/different claim/);
     expect(checkCertificate({ dynview: 'nope' }).ok).toBe(false);
+  });
+
+  it('re-derives the per-mode model from the method: a consistent proof of a wrong model is rejected', () => {
+    // GD's flow is e' + λe = 0; a certificate built on e' + 2λe = 0 "proves" loss rate 3λ0
+    const claim = { id: 'gd-3', method: 'gd', regime: 'ode', assert: { kind: 'linear', rate: '3*lambda0' } };
+    const forged = proveClaim({
+      claim,
+      instance: {},
+      assert: { kind: 'linear', rate: '3*lambda0', tolerance: 0.05, form: 'asymptotic' },
+      model: {
+        kind: 'polynomial',
+        regime: 'ode',
+        coefficients: ['2*lambda', '1'],
+        limit: false,
+        source: 'forged',
+      },
+      lambda0: iv(0.1),
+      lambdaMax: iv(1),
+      enclosureMethod: 'given',
+      constants: {},
+      box: {},
+      definitions: [],
+    });
+    expect(forged.verdict).toBe('proved');
+    expect(checkCertificate(forged.certificate).ok).toBe(true); // the signs are consistent …
+    const r = checkCertificate(forged.certificate, undefined, { model: true });
+    expect(r.ok).toBe(false); // … but the model is not gradient descent's
+    expect(r.problems[0]).toMatch(/model: coefficient of z\^0/);
+    const genuine = certificateOf(refuted);
+    expect(checkCertificate(genuine, undefined, { model: true }).problems).toEqual([]);
   });
 });
