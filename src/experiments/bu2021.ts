@@ -462,126 +462,135 @@ function verdictOf(figure: FigureName, panels: Array<EpochPanel | WidthPanel>): 
     if (panel.kind === 'epoch') {
       const kinds = panel.readings.map((r) => `${r.label}: ${r.fit.kind}`).join(', ');
       out.push(`${who}: ${kinds}. Regime: ${panel.regime.text}.`);
-      if (figure === 'hb-epoch' || figure === 'hm') {
-        const parts: string[] = [];
-        let allMatch = true;
-        let any = false;
-        for (const r of panel.readings) {
-          if (r.predictedRatio === undefined) continue;
-          if (!r.ratio) {
-            parts.push(`${r.label}: ratio not measurable`);
-            allMatch = false;
-            continue;
-          }
-          any = true;
-          const rel = r.ratio.median / r.predictedRatio - 1;
-          if (Math.abs(rel) > 0.15) allMatch = false;
-          const under =
-            r.underdampedWeight !== undefined
-              ? ` (${pct(r.underdampedWeight)} of ‖e(0)‖² in underdamped modes η·λ > (1 − √β)²)`
-              : '';
-          parts.push(
-            `${r.label}: GD needs ×${r.ratio.median.toFixed(2)} the epochs (range ` +
-              `${r.ratio.min.toFixed(2)}–${r.ratio.max.toFixed(2)}), rescaled flow predicts ×${r.predictedRatio.toFixed(2)}${under}`,
-          );
-        }
-        out.push(
-          `${who}, time-rescaling check: ${parts.join('; ')}. ` +
-            (any && allMatch
-              ? "Every ratio is within 15% of 1/(1 − β): the momentum curves are GD's curve with time × 1/(1 − " +
-                'β), i.e. the rescaled gradient flow Ẋ = −∇L/(1 − β), not the second-order ODE (which needs 1 ' +
-                '− β ∝ √η).'
-              : 'Not every ratio is within 15% of 1/(1 − β): the rescaled flow is the small-lr limit (every ' +
-                'mode overdamped, η·λ ≪ (1 − √β)²); modes beyond that edge behave as a damped second-order ' +
-                'system, and leaving the kernel regime changes the curve itself.'),
-        );
-      }
-      if (figure === 'nag-epoch') {
-        const parts = panel.readings
-          .filter((r) => r.result.job.method === 'nag')
-          .map((r) => {
-            const c = r.fit.crossover;
-            let text =
-              `${r.label}: measured ${r.fit.kind}` +
-              (c !== undefined ? ` (crossover estimate epoch ${Math.round(c)})` : '');
-            const long = longHorizon(r.result);
-            if (long)
-              text +=
-                `; frozen kernel continued to epoch ${long.epochs}: ${long.fit.kind}` +
-                (long.fit.kind === 'linear' && long.fit.rate !== undefined
-                  ? ` at rate ${long.fit.rate.toPrecision(3)} per epoch (η·λ0 = ${long.etaLambda0.toPrecision(3)}, ` +
-                    `GD's 2η·λ0 = ${(2 * long.etaLambda0).toPrecision(3)})`
-                  : '') +
-                (long.fit.crossover !== undefined
-                  ? `, crossover near epoch ${Math.round(long.fit.crossover)}`
-                  : '');
-            else text += '; frozen-kernel prediction diverges (above the linear stability edge)';
-            return text;
-          });
-        out.push(
-          `${who}: ${parts.join('; ')}. At a fixed lr the momentum (k−1)/(k+d−1) → 1 and each kernel ` +
-            `mode λ then contracts like (1 − ηλ)^(k/2) in |e| (loss rate ≈ ηλ per epoch, half of GD's 2ηλ) ` +
-            `after a polynomial phase: NAG turns linear after a crossover, while a log–log plot over a ` +
-            `finite horizon shows the polynomial phase.`,
-        );
-      }
-    } else {
-      const labels = [...new Set(panel.rows.map((r) => r.label))];
-      for (const label of labels) {
-        const rows = panel.rows.filter((r) => r.label === label);
-        const finite = rows.filter((r) => Number.isFinite(r.lossMean));
-        if (finite.length === 0) {
-          out.push(`${who}, ${label}: every width diverged.`);
-          continue;
-        }
-        const best = finite.reduce((a, b) => (b.lossMean < a.lossMean ? b : a));
-        const beyond = rows.filter((r) => r.width > best.width);
-        let why = '';
-        if (beyond.length > 0) {
-          const unstable = beyond.filter((r) => r.topModeUnstable || r.diverged > 0);
-          const ratioAt = (r: WidthRow): number => r.lossMean / r.linearisedMean;
-          const linBest = rows.reduce((a, b) => (b.linearisedMean < a.linearisedMean ? b : a));
-          const grow = Math.max(...beyond.map(ratioAt).filter(Number.isFinite)) / ratioAt(best);
-          if (unstable.length > 0) {
-            why =
-              ` Beyond it η·λmax reaches ${Math.max(...beyond.map((r) => r.etaLambdaMax)).toFixed(2)} and ` +
-              `the frozen-kernel top mode is unstable at width(s) ${unstable.map((r) => r.width).join(', ')} ` +
-              `(at a fixed lr the kernel grows with width): the minimum is the edge of stability, not a ` +
-              `property of the optimizer.`;
-          } else if (grow > 1.5) {
-            why =
-              ` Beyond it the measured loss rises ×${grow.toPrecision(3)} relative to the frozen-kernel ` +
-              `prediction (η·λmax up to ${Math.max(...beyond.map((r) => r.etaLambdaMax)).toFixed(2)}): the ` +
-              `minimum comes from leaving the kernel regime, not from the linear theory.`;
-          } else if (linBest.width === best.width) {
-            why =
-              ' The frozen-kernel prediction (same initialisations) has its minimum at the same width: the ' +
-              'minimum is already in the linearised dynamics (the kernel and the initial error e(0) at each ' +
-              'width), within the seed-to-seed spread.';
-          } else {
-            why =
-              ` The frozen-kernel prediction is lowest at width ${linBest.width} instead and every ` +
-              `measured/frozen ratio stays within ×1.5: the minimum is within seed-to-seed noise at ` +
-              `${rows[0].seeds} seed(s), not a systematic effect.`;
-          }
-        } else {
-          why = ' The loss keeps falling up to the largest width run: no interior minimum at these sizes.';
-        }
-        out.push(
-          `${who}, ${label}: the loss at step ${panel.epoch} is lowest at width ${best.width} (${best.lossMean.toPrecision(3)}).${why}`,
-        );
-      }
-      const slopes = panel.driftSlopes.filter((s) => Number.isFinite(s.slope));
-      if (slopes.length) {
-        const widest = Math.max(...panel.rows.map((q) => q.width));
-        const widestDrift = Math.max(...panel.rows.filter((r) => r.width === widest).map((r) => r.driftMean));
-        out.push(
-          `${who}: kernel drift ‖K(T) − K(0)‖/‖K(0)‖ against width has log–log slope ` +
-            `${slopes.map((s) => `${s.slope.toFixed(2)} (${s.label})`).join(', ')} (the NTK regime ` +
-            `predicts −0.5); drift at the largest width ${pct(widestDrift)}.`,
-        );
-      }
-    }
+      if (figure === 'hb-epoch' || figure === 'hm') timeRescalingVerdict(who, panel, out);
+      if (figure === 'nag-epoch') nagCrossoverVerdict(who, panel, out);
+    } else widthVerdicts(who, panel, out);
   }
   return out;
+}
+
+/** Momentum against GD: is the curve GD's with time × 1/(1 − β) (the rescaled gradient flow)? */
+function timeRescalingVerdict(who: string, panel: EpochPanel, out: string[]): void {
+  const parts: string[] = [];
+  let allMatch = true;
+  let any = false;
+  for (const r of panel.readings) {
+    if (r.predictedRatio === undefined) continue;
+    if (!r.ratio) {
+      parts.push(`${r.label}: ratio not measurable`);
+      allMatch = false;
+      continue;
+    }
+    any = true;
+    const rel = r.ratio.median / r.predictedRatio - 1;
+    if (Math.abs(rel) > 0.15) allMatch = false;
+    const under =
+      r.underdampedWeight !== undefined
+        ? ` (${pct(r.underdampedWeight)} of ‖e(0)‖² in underdamped modes η·λ > (1 − √β)²)`
+        : '';
+    parts.push(
+      `${r.label}: GD needs ×${r.ratio.median.toFixed(2)} the epochs (range ` +
+        `${r.ratio.min.toFixed(2)}–${r.ratio.max.toFixed(2)}), rescaled flow predicts ×${r.predictedRatio.toFixed(2)}${under}`,
+    );
+  }
+  out.push(
+    `${who}, time-rescaling check: ${parts.join('; ')}. ` +
+      (any && allMatch
+        ? "Every ratio is within 15% of 1/(1 − β): the momentum curves are GD's curve with time × 1/(1 − " +
+          'β), i.e. the rescaled gradient flow Ẋ = −∇L/(1 − β), not the second-order ODE (which needs 1 ' +
+          '− β ∝ √η).'
+        : 'Not every ratio is within 15% of 1/(1 − β): the rescaled flow is the small-lr limit (every ' +
+          'mode overdamped, η·λ ≪ (1 − √β)²); modes beyond that edge behave as a damped second-order ' +
+          'system, and leaving the kernel regime changes the curve itself.'),
+  );
+}
+
+/** NAG at a fixed lr: the polynomial phase, the crossover, and the frozen kernel's long horizon. */
+function nagCrossoverVerdict(who: string, panel: EpochPanel, out: string[]): void {
+  const parts = panel.readings
+    .filter((r) => r.result.job.method === 'nag')
+    .map((r) => {
+      const c = r.fit.crossover;
+      let text =
+        `${r.label}: measured ${r.fit.kind}` +
+        (c !== undefined ? ` (crossover estimate epoch ${Math.round(c)})` : '');
+      const long = longHorizon(r.result);
+      if (long)
+        text +=
+          `; frozen kernel continued to epoch ${long.epochs}: ${long.fit.kind}` +
+          (long.fit.kind === 'linear' && long.fit.rate !== undefined
+            ? ` at rate ${long.fit.rate.toPrecision(3)} per epoch (η·λ0 = ${long.etaLambda0.toPrecision(3)}, ` +
+              `GD's 2η·λ0 = ${(2 * long.etaLambda0).toPrecision(3)})`
+            : '') +
+          (long.fit.crossover !== undefined
+            ? `, crossover near epoch ${Math.round(long.fit.crossover)}`
+            : '');
+      else text += '; frozen-kernel prediction diverges (above the linear stability edge)';
+      return text;
+    });
+  out.push(
+    `${who}: ${parts.join('; ')}. At a fixed lr the momentum (k−1)/(k+d−1) → 1 and each kernel ` +
+      `mode λ then contracts like (1 − ηλ)^(k/2) in |e| (loss rate ≈ ηλ per epoch, half of GD's 2ηλ) ` +
+      `after a polynomial phase: NAG turns linear after a crossover, while a log–log plot over a ` +
+      `finite horizon shows the polynomial phase.`,
+  );
+}
+
+/** Width figures: where the loss is lowest and why; the kernel drift's law in the width. */
+function widthVerdicts(who: string, panel: WidthPanel, out: string[]): void {
+  const labels = [...new Set(panel.rows.map((r) => r.label))];
+  for (const label of labels) {
+    const rows = panel.rows.filter((r) => r.label === label);
+    const finite = rows.filter((r) => Number.isFinite(r.lossMean));
+    if (finite.length === 0) {
+      out.push(`${who}, ${label}: every width diverged.`);
+      continue;
+    }
+    const best = finite.reduce((a, b) => (b.lossMean < a.lossMean ? b : a));
+    const beyond = rows.filter((r) => r.width > best.width);
+    let why = '';
+    if (beyond.length > 0) {
+      const unstable = beyond.filter((r) => r.topModeUnstable || r.diverged > 0);
+      const ratioAt = (r: WidthRow): number => r.lossMean / r.linearisedMean;
+      const linBest = rows.reduce((a, b) => (b.linearisedMean < a.linearisedMean ? b : a));
+      const grow = Math.max(...beyond.map(ratioAt).filter(Number.isFinite)) / ratioAt(best);
+      if (unstable.length > 0) {
+        why =
+          ` Beyond it η·λmax reaches ${Math.max(...beyond.map((r) => r.etaLambdaMax)).toFixed(2)} and ` +
+          `the frozen-kernel top mode is unstable at width(s) ${unstable.map((r) => r.width).join(', ')} ` +
+          `(at a fixed lr the kernel grows with width): the minimum is the edge of stability, not a ` +
+          `property of the optimizer.`;
+      } else if (grow > 1.5) {
+        why =
+          ` Beyond it the measured loss rises ×${grow.toPrecision(3)} relative to the frozen-kernel ` +
+          `prediction (η·λmax up to ${Math.max(...beyond.map((r) => r.etaLambdaMax)).toFixed(2)}): the ` +
+          `minimum comes from leaving the kernel regime, not from the linear theory.`;
+      } else if (linBest.width === best.width) {
+        why =
+          ' The frozen-kernel prediction (same initialisations) has its minimum at the same width: the ' +
+          'minimum is already in the linearised dynamics (the kernel and the initial error e(0) at each ' +
+          'width), within the seed-to-seed spread.';
+      } else {
+        why =
+          ` The frozen-kernel prediction is lowest at width ${linBest.width} instead and every ` +
+          `measured/frozen ratio stays within ×1.5: the minimum is within seed-to-seed noise at ` +
+          `${rows[0].seeds} seed(s), not a systematic effect.`;
+      }
+    } else {
+      why = ' The loss keeps falling up to the largest width run: no interior minimum at these sizes.';
+    }
+    out.push(
+      `${who}, ${label}: the loss at step ${panel.epoch} is lowest at width ${best.width} (${best.lossMean.toPrecision(3)}).${why}`,
+    );
+  }
+  const slopes = panel.driftSlopes.filter((s) => Number.isFinite(s.slope));
+  if (slopes.length) {
+    const widest = Math.max(...panel.rows.map((q) => q.width));
+    const widestDrift = Math.max(...panel.rows.filter((r) => r.width === widest).map((r) => r.driftMean));
+    out.push(
+      `${who}: kernel drift ‖K(T) − K(0)‖/‖K(0)‖ against width has log–log slope ` +
+        `${slopes.map((s) => `${s.slope.toFixed(2)} (${s.label})`).join(', ')} (the NTK regime ` +
+        `predicts −0.5); drift at the largest width ${pct(widestDrift)}.`,
+    );
+  }
 }
