@@ -7,6 +7,7 @@ import { ClaimError, parseClaim } from '../claims/claim-file.ts';
 import type { ClaimJson } from '../claims/claim-schema.ts';
 import { claimResultJson } from '../claims/format.ts';
 import { runClaim, type ClaimRun } from '../claims/runner.ts';
+import { isQuadraticClaim, parseQuadraticClaim, runQuadraticClaim } from '../claims/quadratic-claim.ts';
 import type { Counterexample, ObligationResult, Regime, Verdict } from '../claims/types.ts';
 import { resolveMethod } from '../spec/compile.ts';
 import type { MethodSpec } from '../spec/types.ts';
@@ -102,6 +103,14 @@ export function withParams(claim: ClaimJson, params: Record<string, number> | un
 
 /** Check a claim and keep the full run (trajectories, typed arrays) for callers that plot it. */
 export async function checkRun(claim: ClaimJson, opts: CheckOptions = {}): Promise<ClaimRun> {
+  // The quadratic kind (order of convergence 2 on real training) has its own parser and runner.
+  if (isQuadraticClaim(claim))
+    return runQuadraticClaim(parseQuadraticClaim(withParams(claim, opts.params)), {
+      runs: opts.runs,
+      seed: opts.seed ?? 1,
+      path: opts.path,
+      replayCommand: opts.replayCommand,
+    });
   const parsed = parseClaim(withParams(claim, opts.params));
   return runClaim(parsed, {
     runs: opts.runs,
