@@ -215,7 +215,7 @@ export async function runQuadraticClaim(
   };
   const outcomes: Array<{ sample: Sample; status: string; detail: string; computed?: number }> = [];
   let main = true;
-  const details = await fc.check(
+  const details = fc.check(
     fc.property(arb, (s) => {
       let r;
       try {
@@ -238,7 +238,7 @@ export async function runQuadraticClaim(
   const inconclusive = outcomes.filter((o) => o.status === 'inconclusive');
   let counterexample: ClaimRun['counterexample'] = null;
   if (details.failed && details.counterexample) {
-    const s = details.counterexample[0] as Sample;
+    const s = details.counterexample[0];
     const shrunk = evaluate(s);
     counterexample = {
       instance: {
