@@ -803,3 +803,50 @@ export function matmulCsrBlocks(
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The method's vector arithmetic on vectors held in kernel memory.
+
+/**
+ * Elements [lo·2, min(hi·2, len)) of out = (((0 + a·v) + b·w) + c·x) + f·y over the first `terms`
+ * terms (the Stepper's combination, term by term in order, the same sums as its JavaScript loop).
+ */
+export function combine(
+  out: usize,
+  len: i32,
+  terms: i32,
+  a: f64,
+  v: usize,
+  b: f64,
+  w: usize,
+  c: f64,
+  x: usize,
+  f: f64,
+  y: usize,
+  lo: i32,
+  hi: i32,
+): void {
+  const zero = f64x2.splat(0);
+  const A = f64x2.splat(a);
+  const B = f64x2.splat(b);
+  const C = f64x2.splat(c);
+  const F = f64x2.splat(f);
+  const end = min(hi * 2, len);
+  let i = lo * 2;
+  for (; i + 1 < end; i += 2) {
+    const o = <usize>i * 8;
+    let s = f64x2.add(zero, f64x2.mul(A, v128.load(v + o)));
+    if (terms > 1) s = f64x2.add(s, f64x2.mul(B, v128.load(w + o)));
+    if (terms > 2) s = f64x2.add(s, f64x2.mul(C, v128.load(x + o)));
+    if (terms > 3) s = f64x2.add(s, f64x2.mul(F, v128.load(y + o)));
+    v128.store(out + o, s);
+  }
+  for (; i < end; i++) {
+    const o = <usize>i * 8;
+    let s: f64 = 0 + a * load<f64>(v + o);
+    if (terms > 1) s += b * load<f64>(w + o);
+    if (terms > 2) s += c * load<f64>(x + o);
+    if (terms > 3) s += f * load<f64>(y + o);
+    store<f64>(out + o, s);
+  }
+}

@@ -40,6 +40,7 @@ const KERNELS = [
   'matmulCsrRows',
   'matmulCsrBlocks',
   'coActivation',
+  'combine',
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 

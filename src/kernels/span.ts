@@ -53,6 +53,8 @@ export class SpanKernels {
   private readonly pT: number;
   private readonly tStride: number;
   private disposed = false;
+  /** Vectors handed out by alloc(): views into kernel memory, read and written in place. */
+  private readonly inMemory = new WeakSet<Float64Array>();
   /** Z0 = W0 Xᵀ (m×n). */
   private readonly Z0: Float64Array;
 
@@ -138,12 +140,40 @@ export class SpanKernels {
     return v;
   }
 
+  /**
+   * A zeroed vector of this representation's length in kernel memory (for the method's stepper):
+   * forward() reads its Z part and gradient() writes into it without copies. Freed by dispose().
+   */
+  alloc(dim: number): Float64Array {
+    this.check();
+    const p = this.rt.alloc(dim * 8);
+    const v = this.rt.f64(p, dim);
+    v.fill(0);
+    this.inMemory.add(v);
+    return v;
+  }
+
+  /**
+   * out = ((0 + cs[0]·vs[0]) + cs[1]·vs[1]) + … on both cores when out and every vs come from
+   * alloc() and there are 1 to 4 terms (the Stepper's own sums, element by element); else false.
+   */
+  combine(out: Float64Array, cs: number[], vs: Float64Array[]): boolean {
+    if (cs.length < 1 || cs.length > 4 || !this.inMemory.has(out)) return false;
+    if (!vs.every((v) => this.inMemory.has(v) && v.length === out.length)) return false;
+    const args: number[] = [out.byteOffset, out.length, cs.length];
+    for (let t = 0; t < 4; t++) args.push(cs[t] ?? 0, t < vs.length ? vs[t].byteOffset : out.byteOffset);
+    this.rt.run('combine', args, Math.ceil(out.length / 2), out.length);
+    return true;
+  }
+
   /** Outputs u at v; the masks are kept for gradient(). */
   forward(v: Float64Array, u: Float64Array): void {
     this.check();
     const { rt, m, n } = this;
-    rt.f64(this.pZ, m * n).set(v.subarray(m * n, 2 * m * n));
-    rt.run('forwardFromZ', [this.pZ, this.pA, this.pMask, this.pUpart, m, n, CHUNK], this.chunks, m * n);
+    let pZ = this.pZ;
+    if (this.inMemory.has(v)) pZ = v.byteOffset + m * n * 8;
+    else rt.f64(this.pZ, m * n).set(v.subarray(m * n, 2 * m * n));
+    rt.run('forwardFromZ', [pZ, this.pA, this.pMask, this.pUpart, m, n, CHUNK], this.chunks, m * n);
     const up = rt.f64(this.pUpart, this.chunks * n);
     for (let i = 0; i < n; i++) {
       let s = 0;
@@ -168,15 +198,21 @@ export class SpanKernels {
       for (let l = 0; l < n; l++) Y[i * n8 + l] = ei * K[i * n + l];
     }
     rt.run('packMaskBits', [this.pMask, this.pBits, n, g], m, m * n);
+    // In place when out lives in kernel memory (stepper vectors from alloc()), else via buffers.
+    const direct = this.inMemory.has(out);
+    const pC = direct ? out.byteOffset : this.pC;
+    const pCK = direct ? out.byteOffset + m * n * 8 : this.pCK;
     rt.run(
       'maskedGramProduct',
-      [this.pBits, this.pY, this.pCoef, this.pCK, this.pT, this.tStride, m, n, g, GROUPS_PER_PASS],
+      [this.pBits, this.pY, this.pCoef, pCK, this.pT, this.tStride, m, n, g, GROUPS_PER_PASS],
       g,
       (m * n * n) / 8,
     );
-    rt.run('maskedCoefficients', [this.pE, this.pCoef, this.pMask, this.pC, n], m, m * n);
-    out.set(rt.f64(this.pC, m * n), 0);
-    out.set(rt.f64(this.pCK, m * n), m * n);
+    rt.run('maskedCoefficients', [this.pE, this.pCoef, this.pMask, pC, n], m, m * n);
+    if (!direct) {
+      out.set(rt.f64(this.pC, m * n), 0);
+      out.set(rt.f64(this.pCK, m * n), m * n);
+    }
     out[2 * m * n] = 0;
   }
 
@@ -186,7 +222,7 @@ export class SpanKernels {
     const { rt, m, n, d } = this;
     const mark = rt.mark();
     try {
-      const pAv = rt.putF64(v.subarray(0, m * n), m * n);
+      const pAv = this.inMemory.has(v) ? v.byteOffset : rt.putF64(v.subarray(0, m * n), m * n);
       const pOut = rt.alloc(m * d * 8);
       if (this.csr) {
         const pS = rt.alloc(d * 64 * rt.nThreads);

@@ -191,15 +191,30 @@ export class CompiledMethod {
     return v;
   }
 
-  /** A stepper over vectors of length dim, starting at rest at x0. */
-  stepper(x0: Float64Array): Stepper {
-    return new Stepper(this, x0);
+  /**
+   * A stepper over vectors of length dim, starting at rest at x0. `vectors` (optional) lets an
+   * engine keep the stepper's vectors in its own memory (e.g. WebAssembly memory its kernels read
+   * and write in place) and do their linear combinations; default: plain Float64Arrays.
+   */
+  stepper(x0: Float64Array, vectors?: StepperVectors): Stepper {
+    return new Stepper(this, x0, vectors);
   }
 }
 
 export function compileMethod(method: string | MethodSpec | ParsedSpec, params: ParamValues): CompiledMethod {
   const parsed = typeof method === 'object' && 'equations' in method ? method : resolveMethod(method);
   return new CompiledMethod(parsed, params);
+}
+
+/** Where a Stepper keeps its vectors (see CompiledMethod.stepper). */
+export interface StepperVectors {
+  /** A zeroed vector of length dim. */
+  alloc(dim: number): Float64Array;
+  /**
+   * out = ((0 + cs[0]·vs[0]) + cs[1]·vs[1]) + … (term by term, in order), or return false to let
+   * the stepper do it.
+   */
+  combine?(out: Float64Array, cs: number[], vs: Float64Array[]): boolean;
 }
 
 /**
@@ -219,20 +234,30 @@ export class Stepper {
   private tmp: Float64Array;
   private gradTmp: Float64Array[];
   private spare: Float64Array[] = [];
+  private readonly alloc: (dim: number) => Float64Array;
+  private readonly vectors: StepperVectors | undefined;
 
-  constructor(method: CompiledMethod, x0: Float64Array) {
+  constructor(method: CompiledMethod, x0: Float64Array, vectors?: StepperVectors) {
     this.method = method;
     this.dim = x0.length;
     this.k = method.parsed.start;
+    this.vectors = vectors;
+    this.alloc = vectors ? (dim) => vectors.alloc(dim) : (dim) => new Float64Array(dim);
     const lagX = method.parsed.maxLag.x ?? 0;
     this.hist.set(
       'x',
-      Array.from({ length: lagX + 1 }, () => Float64Array.from(x0)),
+      Array.from({ length: lagX + 1 }, () => this.copyOf(x0)),
     );
     this.histIndex.set('x', this.k);
-    this.tmp = new Float64Array(this.dim);
+    this.tmp = this.alloc(this.dim);
     const nGrads = Math.max(0, ...method.equations.map((e) => e.grads.length));
-    this.gradTmp = Array.from({ length: nGrads }, () => new Float64Array(this.dim));
+    this.gradTmp = Array.from({ length: nGrads }, () => this.alloc(this.dim));
+  }
+
+  private copyOf(v: Float64Array): Float64Array {
+    const c = this.alloc(v.length);
+    c.set(v);
+    return c;
   }
 
   /** Current iterate x[k]. */
@@ -255,7 +280,7 @@ export class Stepper {
     if (key !== null) {
       const hit = this.gradCache.get(key);
       if (hit) return hit;
-      const out = this.spare.pop() ?? new Float64Array(this.dim);
+      const out = this.spare.pop() ?? this.alloc(this.dim);
       grad(z, out);
       this.gradEvals++;
       this.gradCache.set(key, out);
@@ -290,7 +315,7 @@ export class Stepper {
       cs.push(c);
       vs.push(v);
     }
-    combineInto(out, cs, vs);
+    if (!this.vectors?.combine?.(out, cs, vs)) combineInto(out, cs, vs);
   }
 
   /**
@@ -353,7 +378,7 @@ export class Stepper {
         }
       });
       const name = eq.target;
-      const target = this.spare.pop() ?? new Float64Array(this.dim);
+      const target = this.spare.pop() ?? this.alloc(this.dim);
       this.combine(eq.terms, k, eq.text, grads, target, name === 'x' ? null : name);
       this.push(name, target, eq.shift === 1 ? k + 1 : k);
     }
@@ -442,7 +467,7 @@ export class Stepper {
     let h = this.hist.get(name);
     if (!h) {
       // First value of an auxiliary: its earlier values equal it (starts at rest).
-      h = Array.from({ length: lag + 1 }, (_, i) => (i === 0 ? v : Float64Array.from(v)));
+      h = Array.from({ length: lag + 1 }, (_, i) => (i === 0 ? v : this.copyOf(v)));
       this.hist.set(name, h);
     } else {
       const old = h.pop()!;

@@ -67,7 +67,7 @@ function directLoop(
   const { data, steps, seed } = config;
   const { n } = data;
   const m = net.m;
-  const stepper = compiled.stepper(rep.initial());
+  const stepper = compiled.stepper(rep.initial(), rep.vectors);
   const reuse = gradientAtIterate(compiled.parsed);
   const spectrum = ntkSpectrum(data);
   let ctx: ProbeContext | null = null;

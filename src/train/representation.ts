@@ -15,6 +15,7 @@ import { sparseRows, countNonZeros } from '../data/sparse.ts';
 import { TrainingKernels } from '../kernels/training.ts';
 import { SpanKernels } from '../kernels/span.ts';
 import type { Network } from './types.ts';
+import type { StepperVectors } from '../spec/compile.ts';
 
 export type RepresentationName = 'weights' | 'span';
 export type RepresentationChoice = RepresentationName | 'auto';
@@ -25,6 +26,8 @@ export interface Representation {
   readonly dim: number;
   /** The vector of W0. */
   initial(): Float64Array;
+  /** Where the method's stepper keeps its vectors and combines them (undefined: ordinary arrays). */
+  readonly vectors?: StepperVectors;
   /** Outputs u at vector v; keeps the masks for gradient() and `mask`. */
   forward(v: Float64Array, u: Float64Array): void;
   /** Gradient of ½‖u − y‖² at the last forward point, given e = u − y. */
@@ -108,9 +111,15 @@ class DataSpan implements Representation {
   readonly dim: number;
   private readonly k: SpanKernels;
 
+  readonly vectors: StepperVectors;
+
   constructor(net: Network, data: Dataset) {
-    this.k = new SpanKernels(data.X, data.n, data.d, sparseRows(data), net.a, net.W0);
-    this.dim = this.k.dim;
+    const k = new SpanKernels(data.X, data.n, data.d, sparseRows(data), net.a, net.W0);
+    this.k = k;
+    this.dim = k.dim;
+    // The stepper's vectors live in kernel memory: the Z part is read and the gradient written in
+    // place, and the method's combinations run on both cores.
+    this.vectors = { alloc: (dim) => k.alloc(dim), combine: (out, cs, vs) => k.combine(out, cs, vs) };
   }
   initial(): Float64Array {
     return this.k.initial();

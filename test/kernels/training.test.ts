@@ -225,3 +225,32 @@ describe('span of the data rows (SpanKernels)', () => {
     });
   }
 });
+
+describe('combinations of stepper vectors in kernel memory', () => {
+  it("SpanKernels.combine gives the Stepper's own sums bit for bit (1 to 4 terms, odd length)", () => {
+    const { X, W, a } = problem(5, 9, 7, 0, 4);
+    const s = new SpanKernels(X, 5, 9, null, a, W);
+    try {
+      const rng = new Rng(8);
+      const vs = [0, 1, 2, 3].map(() => {
+        const v = s.alloc(s.dim);
+        rng.fillNormal(v, 1);
+        return v;
+      });
+      const out = s.alloc(s.dim);
+      const cs = [1.5, -0.5, 1e-4, 0.3];
+      for (let t = 1; t <= 4; t++) {
+        expect(s.combine(out, cs.slice(0, t), vs.slice(0, t))).toBe(true);
+        for (let i = 0; i < s.dim; i++) {
+          let ref = 0 + cs[0] * vs[0][i];
+          for (let q = 1; q < t; q++) ref += cs[q] * vs[q][i];
+          expect(Object.is(out[i], ref)).toBe(true);
+        }
+      }
+      // vectors outside kernel memory are left to the stepper
+      expect(s.combine(new Float64Array(s.dim), [1], [vs[0]])).toBe(false);
+    } finally {
+      s.dispose();
+    }
+  });
+});
