@@ -20,6 +20,10 @@ const exprOrNumber = z.union([expression, finite], {
   error: 'must be an expression string or a number',
 });
 const tolerance = z.number().min(0).lt(1).optional().describe('relative tolerance in [0, 1), default 0.05');
+const form = z
+  .enum(['asymptotic', 'bound'])
+  .optional()
+  .describe("'asymptotic' (default): the rate of the slowest decay; 'bound': an upper bound at every t");
 
 export const CLAIM_DATA_KINDS = ['sphere', 'paper-synthetic'] as const;
 export const CLAIM_REGIMES = ['ode', 'discrete', 'network'] as const;
@@ -33,11 +37,13 @@ const assertion = z.discriminatedUnion(
         'claimed rate ρ: ‖e(t)‖ ≤ C·exp(−ρ t), in lambda0, lambdaMax, n, d, eta, params',
       ),
       tolerance,
+      form,
     }),
     z.strictObject({
       kind: z.literal('sublinear'),
       exponent: exprOrNumber.describe('claimed exponent p: ‖e(t)‖ ≈ C·t^(−p)'),
       tolerance,
+      form,
     }),
     z.strictObject({
       kind: z.literal('ode'),
