@@ -16,6 +16,7 @@ import { compileMethod, diagonalGgnOracle, stepSymbol, type ParamValues } from '
 import { parse } from 'mathjs';
 import { Solver } from 'odex';
 import type { OutputSpaceOde } from '../symbolic/types.ts';
+import type { ParsedSpec } from '../spec/types.ts';
 import { stateLayout, toParsed, timeStep, type MethodRef } from './discrete.ts';
 import { compileModeOde, envelopeExponent } from './modes.ts';
 import { nagCModeSolution } from './bessel.ts';
@@ -319,15 +320,10 @@ export function convergenceOrder(
   const halvings = opts.halvings ?? 2;
   const n = opts.spectrum.length;
   const x0 = opts.x0 ?? new Array(n).fill(1);
-  const resolution = opts.ode.resolution ?? 'low';
-  const velocity =
-    opts.velocity ??
-    (resolution === 'high' ? (stateLayout(parsed).length > 1 ? 'centered' : 'forward') : 'rest');
   // h as a power of the step: h(step) ≈ c · step^a.
   const h0 = timeStep(parsed, params);
   const hq = timeStep(parsed, { ...params, [sym]: params[sym] / 4 });
   const a = Math.log(h0 / hq) / Math.log(4);
-  const timeFn = parse(parsed.spec.time).compile();
   const hs: number[] = [];
   const errs: number[] = [];
   let reference: ConvergenceResult['reference'] = 'ode-solver';
@@ -335,83 +331,16 @@ export function convergenceOrder(
     const p = { ...params, [sym]: params[sym] * 2 ** (-level / a) };
     const h = timeStep(parsed, p);
     hs.push(h);
-    const compiled = compileMethod(parsed, p);
-    const scope = compiled.params;
-    const st = compiled.stepper(Float64Array.from(x0));
-    const oracle = (z: Float64Array, out: Float64Array) => {
-      for (let i = 0; i < n; i++) out[i] = opts.spectrum[i] * z[i];
-    };
-    const ggn = diagonalGgnOracle(opts.spectrum);
-    const ts: number[] = [];
-    const xs: Float64Array[] = [];
-    for (let k = parsed.start; ; k++) {
-      const t = timeFn.evaluate({ ...scope, k }) as number;
-      if (t > opts.horizon * (1 + 1e-12)) break;
-      ts.push(t);
-      xs.push(Float64Array.from(st.x));
-      st.step(oracle, ggn);
-    }
-    const tStart = opts.t0 ?? ts[0];
-    const i0 = ts.findIndex((t) => t >= tStart - 1e-12 * Math.max(1, Math.abs(tStart)));
-    if (i0 < 0 || i0 + 2 >= ts.length)
+    const run = discreteIterates(parsed, p, opts.spectrum, x0, opts.horizon);
+    const tStart = opts.t0 ?? run.ts[0];
+    const i0 = run.ts.findIndex((t) => t >= tStart - 1e-12 * Math.max(1, Math.abs(tStart)));
+    if (i0 < 0 || i0 + 2 >= run.ts.length)
       throw new RangeError('convergenceOrder: horizon too short for the step size');
-    const tCmp = ts.slice(i0);
-    let X: Float64Array[];
-    const ode = compileModeOde(
-      { method: parsed.spec.name, resolution, terms: opts.ode.terms, ode: '', latex: '', neglected: [] },
-      scope,
-    );
-    const pEnv = ode.tDependent
-      ? envelopeExponent(
-          { method: parsed.spec.name, resolution, terms: opts.ode.terms, ode: '', latex: '', neglected: [] },
-          scope,
-        )
-      : null;
-    const useClosed =
-      (opts.closedForm ?? true) &&
-      pEnv !== null &&
-      opts.t0 === undefined &&
-      ts[0] === 0 &&
-      resolution === 'low';
-    if (useClosed) {
-      reference = 'bessel-closed-form';
-      const r = 2 * pEnv;
-      X = tCmp.map((t) => Float64Array.from(opts.spectrum.map((l, i) => x0[i] * nagCModeSolution(r, l, t))));
-    } else {
-      const order = ode.order;
-      // State per coordinate: (X, X', …, X^{(order−1)}).
-      const y0 = new Float64Array(n * order);
-      for (let i = 0; i < n; i++) {
-        y0[i * order] = xs[i0][i];
-        if (order >= 2) {
-          if (opts.t0 !== undefined)
-            y0[i * order + 1] = (xs[i0 + 1][i] - xs[i0 - 1 >= 0 ? i0 - 1 : i0][i]) / (i0 >= 1 ? 2 * h : h);
-          else
-            y0[i * order + 1] =
-              velocity === 'rest' ? 0 : (xs[1][i] - xs[0][i]) / (velocity === 'centered' ? 2 * h : h);
-        }
-      }
-      if (order > 2)
-        throw new RangeError('convergenceOrder: ODEs of order > 2 need initial derivatives (not supported)');
-      const rhs: Rhs = (t, y, dy) => {
-        const c = ode.at(t);
-        const lead = c.deriv[order];
-        for (let i = 0; i < n; i++) {
-          const l = opts.spectrum[i];
-          const b = i * order;
-          if (order === 1) dy[b] = -(c.grad * l * y[b]) / (lead + c.hess * l);
-          else {
-            dy[b] = y[b + 1];
-            dy[b + 1] = -((c.deriv[1] + c.hess * l) * y[b + 1] + c.grad * l * y[b]) / lead;
-          }
-        }
-      };
-      const sol = odexSolve(rhs, tCmp[0], y0, tCmp, { rtol: 1e-11, atol: 1e-13 });
-      X = sol.y.map((v) => Float64Array.from({ length: n }, (_, i) => v[i * order]));
-    }
+    const ref = odeReference(parsed, run, i0, h, x0, opts);
+    if (ref.closedForm) reference = 'bessel-closed-form';
     let maxErr = 0;
-    for (let j = 0; j < tCmp.length; j++) {
-      for (let i = 0; i < n; i++) maxErr = Math.max(maxErr, Math.abs(xs[i0 + j][i] - X[j][i]));
+    for (let j = 0; j < ref.X.length; j++) {
+      for (let i = 0; i < n; i++) maxErr = Math.max(maxErr, Math.abs(run.xs[i0 + j][i] - ref.X[j][i]));
     }
     errs.push(maxErr);
   }
@@ -419,4 +348,107 @@ export function convergenceOrder(
   for (let i = 0; i + 1 < errs.length; i++)
     orders.push(Math.log2(errs[i] / errs[i + 1]) / Math.log2(hs[i] / hs[i + 1]));
   return { h: hs, maxError: errs, orders, order: fitSlope(hs.map(Math.log), errs.map(Math.log)), reference };
+}
+
+/** The iterates x_k of the method on the quadratic ½ Σ λ_i x_i² at the times t_k ≤ horizon. */
+function discreteIterates(
+  parsed: ParsedSpec,
+  p: ParamValues,
+  spectrum: number[],
+  x0: number[],
+  horizon: number,
+): { ts: number[]; xs: Float64Array[]; scope: Record<string, number> } {
+  const n = spectrum.length;
+  const timeFn = parse(parsed.spec.time).compile();
+  const compiled = compileMethod(parsed, p);
+  const scope = compiled.params;
+  const st = compiled.stepper(Float64Array.from(x0));
+  const oracle = (z: Float64Array, out: Float64Array) => {
+    for (let i = 0; i < n; i++) out[i] = spectrum[i] * z[i];
+  };
+  const ggn = diagonalGgnOracle(spectrum);
+  const ts: number[] = [];
+  const xs: Float64Array[] = [];
+  for (let k = parsed.start; ; k++) {
+    const t = timeFn.evaluate({ ...scope, k }) as number;
+    if (t > horizon * (1 + 1e-12)) break;
+    ts.push(t);
+    xs.push(Float64Array.from(st.x));
+    st.step(oracle, ggn);
+  }
+  return { ts, xs, scope };
+}
+
+/**
+ * The ODE's solution X(t_k) at the compared times t_k (k ≥ i0): nag-c's Bessel closed form when it
+ * applies, else odexSolve started at t_{i0} from the discrete iterate (velocity per opts).
+ */
+function odeReference(
+  parsed: ParsedSpec,
+  run: { ts: number[]; xs: Float64Array[]; scope: Record<string, number> },
+  i0: number,
+  h: number,
+  x0: number[],
+  opts: ConvergenceOptions,
+): { X: Float64Array[]; closedForm: boolean } {
+  const { ts, xs, scope } = run;
+  const n = opts.spectrum.length;
+  const resolution = opts.ode.resolution ?? 'low';
+  const velocity =
+    opts.velocity ??
+    (resolution === 'high' ? (stateLayout(parsed).length > 1 ? 'centered' : 'forward') : 'rest');
+  const tCmp = ts.slice(i0);
+  const derived = {
+    method: parsed.spec.name,
+    resolution,
+    terms: opts.ode.terms,
+    ode: '',
+    latex: '',
+    neglected: [],
+  };
+  const ode = compileModeOde(derived, scope);
+  const pEnv = ode.tDependent ? envelopeExponent(derived, scope) : null;
+  const useClosed =
+    (opts.closedForm ?? true) &&
+    pEnv !== null &&
+    opts.t0 === undefined &&
+    ts[0] === 0 &&
+    resolution === 'low';
+  if (useClosed) {
+    const r = 2 * pEnv;
+    return {
+      X: tCmp.map((t) => Float64Array.from(opts.spectrum.map((l, i) => x0[i] * nagCModeSolution(r, l, t)))),
+      closedForm: true,
+    };
+  }
+  const order = ode.order;
+  // State per coordinate: (X, X', …, X^{(order−1)}).
+  const y0 = new Float64Array(n * order);
+  for (let i = 0; i < n; i++) {
+    y0[i * order] = xs[i0][i];
+    if (order >= 2) {
+      if (opts.t0 !== undefined)
+        y0[i * order + 1] = (xs[i0 + 1][i] - xs[i0 - 1 >= 0 ? i0 - 1 : i0][i]) / (i0 >= 1 ? 2 * h : h);
+      else
+        y0[i * order + 1] =
+          velocity === 'rest' ? 0 : (xs[1][i] - xs[0][i]) / (velocity === 'centered' ? 2 * h : h);
+    }
+  }
+  if (order > 2)
+    throw new RangeError('convergenceOrder: ODEs of order > 2 need initial derivatives (not supported)');
+  const rhs: Rhs = (t, y, dy) => {
+    const c = ode.at(t);
+    const lead = c.deriv[order];
+    for (let i = 0; i < n; i++) {
+      const l = opts.spectrum[i];
+      const b = i * order;
+      if (order === 1) dy[b] = -(c.grad * l * y[b]) / (lead + c.hess * l);
+      else {
+        dy[b] = y[b + 1];
+        dy[b + 1] = -((c.deriv[1] + c.hess * l) * y[b + 1] + c.grad * l * y[b]) / lead;
+      }
+    }
+  };
+  const sol = odexSolve(rhs, tCmp[0], y0, tCmp, { rtol: 1e-11, atol: 1e-13 });
+  return { X: sol.y.map((v) => Float64Array.from({ length: n }, (_, i) => v[i * order])), closedForm: false };
 }
