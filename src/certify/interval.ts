@@ -62,18 +62,6 @@ export function mid(a: Interval): number {
   return a.lo + (a.hi - a.lo) / 2;
 }
 
-export function width(a: Interval): number {
-  return a.hi - a.lo;
-}
-
-export function contains(a: Interval, x: number): boolean {
-  return a.lo <= x && x <= a.hi;
-}
-
-export function hull(a: Interval, b: Interval): Interval {
-  return { lo: Math.min(a.lo, b.lo), hi: Math.max(a.hi, b.hi) };
-}
-
 /** a + b rounded down and up (TwoSum error term decides the side). */
 function addDown(a: number, b: number): number {
   const s = a + b;
@@ -371,18 +359,6 @@ function evalNode(node: MathNode, scope: IntervalScope): Interval {
   }
 }
 
-/** Interval of a JSON pair [lo, hi] (validated). */
-export function fromPair(p: unknown, where = 'interval'): Interval {
-  if (!Array.isArray(p) || p.length !== 2 || !p.every((x) => typeof x === 'number' && !Number.isNaN(x)))
-    throw new Error(`${where}: expected [lo, hi]`);
-  return iv(p[0] as number, p[1] as number);
-}
-
 export function toPair(a: Interval): [number, number] {
   return [a.lo, a.hi];
-}
-
-export function fmtInterval(a: Interval, digits = 6): string {
-  if (a.lo === a.hi) return a.lo.toPrecision(digits);
-  return `[${a.lo.toPrecision(digits)}, ${a.hi.toPrecision(digits)}]`;
 }

@@ -13,7 +13,7 @@
 import { parse, simplify } from 'mathjs';
 import { companionMatrix, stateLayout, toParsed, type MethodRef } from '../dynamics/discrete.ts';
 import { parseTermKey } from '../dynamics/modes.ts';
-import { resolveParams, stepSymbol } from '../spec/compile.ts';
+import { resolveParams } from '../spec/compile.ts';
 import type { MethodSpec, ParsedSpec } from '../spec/types.ts';
 import { deriveOde } from '../symbolic/derive.ts';
 import { toOutputSpace } from '../symbolic/output-space.ts';
@@ -258,5 +258,3 @@ export function checkCompanionAgainstStepper(
         );
     }
 }
-
-export { stepSymbol };

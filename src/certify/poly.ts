@@ -10,19 +10,7 @@
  * Rates become these tests on a shifted or scaled polynomial: Re z < −c ⟺ p(w − c) Hurwitz,
  * |z| < ρ ⟺ p(ρ w) Schur.
  */
-import {
-  ONE,
-  ZERO,
-  add,
-  div,
-  iv,
-  mul,
-  neg,
-  powInt,
-  sub,
-  type Interval,
-  type IntervalScope,
-} from './interval.ts';
+import { ONE, ZERO, add, div, iv, mul, neg, sub, type Interval, type IntervalScope } from './interval.ts';
 import { evalPoly, inlineDefs, mpolyRange, mpolyRing, type MPoly, type Ring } from './mpoly.ts';
 
 export type IPoly = Interval[];
@@ -43,11 +31,6 @@ export function shiftPoly(p: IPoly, c: Interval): IPoly {
     q[0] = add(q[0], p[j]);
   }
   return q;
-}
-
-/** q(z) = p(s·z). */
-export function scalePoly(p: IPoly, s: Interval): IPoly {
-  return p.map((a, j) => mul(a, powInt(s, j)));
 }
 
 /** Möbius image q(w) = Σ a_k (1 + w)^k (1 − w)^(n−k) (unit disk → left half-plane). */

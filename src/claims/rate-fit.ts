@@ -28,8 +28,6 @@ import { DIVERGENCE_FACTOR } from '../util/divergence.ts';
 import { fitLine } from '../util/fit.ts';
 import { formatHuman } from '../util/format.ts';
 
-export type DecayKind = 'linear' | 'sublinear' | 'stalled' | 'diverged' | 'undecided';
-
 export interface DecayQuality {
   /** RMS residual of ln L = a − c t on the window. */
   rmsLinear: number;
