@@ -100,5 +100,53 @@ export const claimSchema = z
   })
   .describe('A dynview rate claim (docs/claims.md)');
 
+const intRange = (lo: number, hi: number) =>
+  z.union([z.int().min(lo).max(hi), z.tuple([z.int().min(lo).max(hi), z.int().min(lo).max(hi)])], {
+    error: `must be an integer or a range [lo, hi] of integers in [${lo}, ${hi}]`,
+  });
+
+/**
+ * A quadratic-convergence claim (‖e_{k+1}‖ ≤ C‖e_k‖² on real training; src/claims/quadratic-claim.ts
+ * checks its meaning). Its own top-level fields (`train`, `bias`, `instances.steps`) differ from a
+ * rate claim's, so it is a schema of its own.
+ */
+export const quadraticClaimSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    id: z
+      .string()
+      .max(200)
+      .regex(/^[A-Za-z0-9_.:-]+$/, 'must be a non-empty identifier (letters, digits, - _ . :)'),
+    statement: z.string().max(10_000).optional(),
+    latex: z.string().max(10_000).optional(),
+    reference: z.string().max(10_000).optional(),
+    method: z.union([z.string().min(1).max(200), methodSpecSchema]),
+    params: z.record(identifier, z.union([finite, expression])).optional(),
+    regime: z.literal('network').optional(),
+    train: z.enum(['first', 'both']).optional(),
+    bias: z.boolean().optional(),
+    assert: z.strictObject({
+      kind: z.literal('quadratic'),
+      C: z.number().positive().refine(Number.isFinite, 'must be finite').describe('‖e_{k+1}‖ ≤ C‖e_k‖²'),
+      floor: z.number().min(0).lt(1).optional(),
+    }),
+    instances: z
+      .strictObject({
+        data: z.literal('sphere').optional(),
+        n: intRange(2, 200).optional(),
+        d: intRange(2, 64).optional(),
+        width: z.int().min(1).max(200_000).optional(),
+        runs: z.int().min(1).max(100).optional(),
+        steps: z.int().min(1).max(20_000).optional(),
+      })
+      .optional(),
+  })
+  .describe('A dynview quadratic-convergence claim (docs/claims.md)');
+
+/** Every claim file: a rate claim or a quadratic claim (the schema editors get). */
+export const anyClaimSchema = z
+  .union([claimSchema, quadraticClaimSchema])
+  .describe('A dynview claim (docs/claims.md)');
+
 /** The JSON form of a claim as a user writes it (for typed proofs and the public API). */
 export type ClaimJson = z.input<typeof claimSchema>;

@@ -23,6 +23,9 @@ import { checkExpression } from '../spec/expr.ts';
 import type { MethodSpec } from '../spec/types.ts';
 import { integerIn, seedArbitrary } from './arbitraries.ts';
 import { ClaimError } from './claim-file.ts';
+import { quadraticClaimSchema } from './claim-schema.ts';
+import { checkParamValue } from '../spec/domains.ts';
+import { schemaMessage } from '../spec/schema.ts';
 import type { ClaimRun } from './runner.ts';
 import { runQuadraticCheck, QUADRATIC_FLOOR } from './quadratic.ts';
 
@@ -89,6 +92,9 @@ const PARAM_SYMBOLS = new Set(['lambda0', 'lambdaMax', 'n', 'd']);
 /** Validate a quadratic claim (throws ClaimError with one clear line). */
 export function parseQuadraticClaim(raw: unknown): QuadraticClaim {
   if (!isObj(raw)) throw new ClaimError('a claim must be a JSON object');
+  // Structure first (claim-schema.ts), then meaning below.
+  const shape = quadraticClaimSchema.safeParse(raw);
+  if (!shape.success) throw new ClaimError(schemaMessage(shape.error));
   only(
     raw,
     [
@@ -124,7 +130,11 @@ export function parseQuadraticClaim(raw: unknown): QuadraticClaim {
       if (!declared.has(k))
         throw new ClaimError(`params: method '${parsed.spec.name}' has no parameter '${k}'`);
       if (typeof v === 'number') {
-        if (!Number.isFinite(v)) throw new ClaimError(`params.${k} must be finite`);
+        try {
+          checkParamValue(k, v, `params.${k}`); // finite, inside its domain (beta in [0, 1), …)
+        } catch (err) {
+          throw new ClaimError((err as Error).message);
+        }
         params[k] = v;
       } else if (typeof v === 'string') {
         checkExpression(v, `params.${k}`, { symbols: PARAM_SYMBOLS });

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { methodSpecSchema } from '../spec/schema.ts';
-import { claimSchema } from './claim-schema.ts';
+import { anyClaimSchema } from './claim-schema.ts';
 import { verifyShardSchema } from './shard-schema.ts';
 
 function jsonSchema(schema: z.ZodType, title: string): string {
@@ -17,7 +17,7 @@ function jsonSchema(schema: z.ZodType, title: string): string {
 export function schemaFiles(): Record<string, string> {
   return {
     'method-spec.schema.json': jsonSchema(methodSpecSchema, 'dynview method spec'),
-    'claim.schema.json': jsonSchema(claimSchema, 'dynview claim'),
+    'claim.schema.json': jsonSchema(anyClaimSchema, 'dynview claim'),
     'verify-shard.schema.json': jsonSchema(verifyShardSchema, 'dynview verify results'),
   };
 }

@@ -4,7 +4,7 @@
  * Expressions are parsed by mathjs (never eval / new Function); only whitelisted functions are
  * allowed, so a spec cannot run code or read files.
  */
-import { parse, derivative, simplify, type MathNode } from 'mathjs';
+import { ConstantNode, OperatorNode, parse, derivative, simplify, type MathNode } from 'mathjs';
 import { SpecError } from './errors.ts';
 import { ALLOWED_FUNCTIONS, CONSTANTS, checkExpression, indexOffset, type ExpressionRules } from './expr.ts';
 import { validateSpecShape } from './schema.ts';
@@ -149,6 +149,76 @@ function decodeSymbol(sym: string): LinearTerm['ref'] {
 }
 
 /**
+ * Right-hand sides up to this many nodes get their coefficients from mathjs' derivative and
+ * rule-based simplify (tidy text; every real method is far below: hm has 45). mathjs' simplify and
+ * simplifyCore take time exponential in the terms of a sum (20 terms: seconds, 60: hours), so larger
+ * right-hand sides are split structurally (linearCoefficients) and their coefficients kept as
+ * written.
+ */
+export const SIMPLIFY_MAX_NODES = 60;
+
+function countNodes(n: MathNode): number {
+  let c = 0;
+  n.traverse(() => c++);
+  return c;
+}
+
+/**
+ * The coefficient of each vector symbol in a linear expression, read from the tree: sums,
+ * differences, negation, products and quotients by scalar factors. Anything else that involves a
+ * vector symbol (a product of two, a function of one, a constant term) is not linear.
+ */
+function linearCoefficients(node: MathNode, where: string): Map<string, MathNode> {
+  const notLinear = (): never => {
+    throw new SpecError(
+      `${where}: the update must be linear in the sequence values and gradients (no constant or nonlinear terms)`,
+    );
+  };
+  const hasVector = (n: MathNode): boolean => vectorSymbols(n).length > 0;
+  const combine = (a: Map<string, MathNode>, b: Map<string, MathNode>, op: '+' | '-') => {
+    const out = new Map(a);
+    for (const [k, c] of b) {
+      const prev = out.get(k);
+      const term = op === '+' ? c : new OperatorNode('-', 'unaryMinus', [c]);
+      out.set(k, prev ? new OperatorNode(op, op === '+' ? 'add' : 'subtract', [prev, c]) : term);
+    }
+    return out;
+  };
+  const scale = (m: Map<string, MathNode>, f: (c: MathNode) => MathNode) =>
+    new Map([...m].map(([k, c]) => [k, f(c)]));
+  const walk = (n: MathNode): Map<string, MathNode> => {
+    if (!hasVector(n)) return notLinear();
+    if (n.type === 'ParenthesisNode') return walk((n as unknown as { content: MathNode }).content);
+    if (n.type === 'SymbolNode')
+      return new Map([[(n as unknown as { name: string }).name, new ConstantNode(1)]]);
+    if (n.type !== 'OperatorNode') return notLinear();
+    const op = n as unknown as { fn: string; args: MathNode[] };
+    const [a, b] = op.args;
+    switch (op.fn) {
+      case 'unaryPlus':
+        return walk(a);
+      case 'unaryMinus':
+        return scale(walk(a), (c) => new OperatorNode('-', 'unaryMinus', [c]));
+      case 'add':
+      case 'subtract': {
+        if (!hasVector(a) || !hasVector(b)) return notLinear(); // a constant term
+        return combine(walk(a), walk(b), op.fn === 'add' ? '+' : '-');
+      }
+      case 'multiply':
+        if (!hasVector(a)) return scale(walk(b), (c) => new OperatorNode('*', 'multiply', [a, c]));
+        if (!hasVector(b)) return scale(walk(a), (c) => new OperatorNode('*', 'multiply', [c, b]));
+        return notLinear();
+      case 'divide':
+        if (!hasVector(b)) return scale(walk(a), (c) => new OperatorNode('/', 'divide', [c, b]));
+        return notLinear();
+      default:
+        return notLinear();
+    }
+  };
+  return walk(node);
+}
+
+/**
  * Write `node` (vector symbols already substituted) as Σ coef_i · V_i. Coefficients are the partial
  * derivatives; linearity is checked by evaluating both sides at random scalar values.
  */
@@ -157,12 +227,14 @@ function linearForm(node: MathNode, where: string, _unused: unknown[]): LinearTe
   if (syms.length === 0) throw new SpecError(`${where}: right-hand side has no sequence value or gradient`);
   const terms: LinearTerm[] = [];
   const coefNodes: MathNode[] = [];
+  const large = countNodes(node) > SIMPLIFY_MAX_NODES;
+  const split = large ? linearCoefficients(node, where) : null;
   for (const s of syms) {
     // derivative() would simplify internally and again here: once is enough (and derivative's own
     // simplify can take seconds on constant powers such as (1e-300)^0.5).
     let c: MathNode;
     try {
-      c = simplify(derivative(node, s, { simplify: false }));
+      c = split ? (split.get(s) ?? new ConstantNode(0)) : simplify(derivative(node, s, { simplify: false }));
     } catch (err) {
       throw new SpecError(
         `${where}: cannot differentiate with respect to a sequence value: ${(err as Error).message}`,
