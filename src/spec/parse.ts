@@ -157,6 +157,9 @@ function decodeSymbol(sym: string): LinearTerm['ref'] {
  */
 export const SIMPLIFY_MAX_NODES = 60;
 
+/** Node limit of `step` and `time` (e.g. k*sqrt(eta) has 6). */
+export const STEP_TIME_MAX_NODES = 40;
+
 function countNodes(n: MathNode): number {
   let c = 0;
   n.traverse(() => c++);
@@ -298,8 +301,13 @@ export function parseSpec(raw: unknown): ParsedSpec {
     parseExpr(v, `method spec '${name}': let ${k}`, { symbols: letSeen });
     letSeen.add(k);
   }
+  // step and time are simplified by mathjs in the derivation, whose cost is exponential in the
+  // terms of a sum: they are kept small (real ones have a handful of nodes).
   for (const field of ['step', 'time'] as const)
-    parseExpr(spec[field], `method spec '${name}': ${field}`, { symbols: new Set([...scalars, 'k']) });
+    parseExpr(spec[field], `method spec '${name}': ${field}`, {
+      symbols: new Set([...scalars, 'k']),
+      maxNodes: STEP_TIME_MAX_NODES,
+    });
   checkTimeIncreasing(spec);
 
   const defined = new Map<string, number>([['x', 0]]);

@@ -130,6 +130,11 @@ const wellFormed = fc
   .tuple(coef, coef, fc.constantFrom('x[k]', 'x[k-1]', 'x[k-2]', 'x[k] + x[k-1]'))
   .map(([a, b, z]) => `x[k] - ${a}*grad(${z}) + ${b}*(x[k] - x[k-1])`);
 
+/** Sums of distinct terms: mathjs' simplify is exponential in their length (a past hang). */
+const wideSum = fc
+  .integer({ min: 4, max: 120 })
+  .map((n) => `(${Array.from({ length: n }, (_, i) => `eta^${(i % 7) + 1}*beta^${i % 3}`).join('+')})`);
+
 const identifier = fc.oneof(
   fc.constantFrom(
     'eta',
@@ -158,8 +163,13 @@ const hostileSpec = fc.record(
       fc.constant(['eta', 'beta']),
       fc.constant('eta'),
     ),
-    step: fc.oneof(fc.constant('eta'), fc.constant('eta'), expr),
-    time: fc.oneof(fc.constant('k*eta'), fc.constant('k*sqrt(eta)'), expr),
+    step: fc.oneof(fc.constant('eta'), fc.constant('eta'), expr, wideSum),
+    time: fc.oneof(
+      fc.constant('k*eta'),
+      fc.constant('k*sqrt(eta)'),
+      expr,
+      wideSum.map((w) => `k*${w}`),
+    ),
     let: fc.oneof(
       fc.constant(undefined),
       fc.constant(undefined),
@@ -172,6 +182,7 @@ const hostileSpec = fc.record(
           wellFormed.map((e) => `x[k+1] = ${e}`),
           wellFormed.map((e) => `x[k+1] = ${e}`),
           deep.map((e) => `x[k+1] = ${e}`),
+          wideSum.map((w) => `x[k+1] = x[k] - ${w}*grad(x[k]) + ${w}*(x[k] - x[k-1])`),
           expr.map((e) => `y[k] = ${e}`),
         ),
         { minLength: 1, maxLength: 3 },
@@ -190,8 +201,14 @@ const wellFormedSpec = fc.record({
   name: fc.constant('fuzz'),
   params: fc.constant(['eta', 'beta']),
   step: fc.constantFrom('eta', 'sqrt(eta)', 'eta^2'),
-  time: fc.constantFrom('k*eta', 'k*sqrt(eta)', 'k*eta^2'),
-  update: wellFormed.map((e) => [`x[k+1] = ${e}`]),
+  time: fc.oneof(
+    fc.constantFrom('k*eta', 'k*sqrt(eta)', 'k*eta^2'),
+    wideSum.map((w) => `k*${w}`),
+  ),
+  update: fc.oneof(
+    wellFormed.map((e) => [`x[k+1] = ${e}`]),
+    wideSum.map((w) => [`x[k+1] = x[k] - ${w}*grad(x[k])`]),
+  ),
 });
 const specArb = fc.oneof({ arbitrary: wellFormedSpec, weight: 2 }, { arbitrary: hostileSpec, weight: 3 });
 
