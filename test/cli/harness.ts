@@ -19,14 +19,14 @@ export async function runCli(args: string[]): Promise<CliResult> {
   let err = '';
   const write = process.stdout.write.bind(process.stdout);
   const errWrite = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
+  process.stdout.write = (chunk: string | Uint8Array) => {
     out += String(chunk);
     return true;
-  });
-  process.stderr.write = ((chunk: string | Uint8Array) => {
+  };
+  process.stderr.write = (chunk: string | Uint8Array) => {
     err += String(chunk);
     return true;
-  });
+  };
   const before = process.exitCode;
   process.exitCode = 0;
   try {
