@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { UsageError } from './errors.ts';
+import { runBench, formatBench, CASE_IDS, BenchError } from './bench-run.ts';
 
 interface BenchOpts {
   quick?: boolean;
@@ -29,7 +30,6 @@ export function registerBench(program: Command): Command {
     .option('--json <file>', 'also write the results as JSON (- for stdout instead of the table)')
     .option('--python <path>', 'python with numpy for the reference', 'python3')
     .action(async (opts: BenchOpts) => {
-      const { runBench, formatBench, CASE_IDS, BenchError } = await import('./bench-run.ts');
       const cases = opts.case
         ?.split(',')
         .map((s) => s.trim())
