@@ -22,7 +22,7 @@ export function parsePositive(flag: string, raw: string): number {
 
 export function parseInteger(flag: string, raw: string, min = 0): number {
   const v = parseNumber(flag, raw);
-  if (!Number.isInteger(v) || v < min)
+  if (!Number.isSafeInteger(v) || v < min)
     throw new UsageError(`${flag} must be an integer >= ${min}, got '${raw}'`);
   return v;
 }

@@ -11,6 +11,7 @@ import { Option, type Command } from 'commander';
 import { UsageError } from './errors.ts';
 import { parseInteger } from './options.ts';
 import { planOutputs } from '../util/io.ts';
+import { checkCount, checkMemory, trainingBytes } from '../util/limits.ts';
 import { reproduceBu2021 } from '../experiments/bu2021.ts';
 import { writeBu2021 } from '../experiments/bu2021-report.ts';
 import {
@@ -69,11 +70,14 @@ export function registerReproduce(program: Command): Command {
       const seeds = opts.seeds === undefined ? undefined : parseInteger('--seeds', opts.seeds, 1);
       if (opts.epochs !== undefined) {
         const e = parseInteger('--epochs', opts.epochs, 10);
+        checkCount('steps', '--epochs', e);
         sizes.standard.epochs = e;
         sizes.ntk.steps = e;
       }
       if (opts.widths !== undefined) {
         const ws = opts.widths.split(',').map((w) => parseInteger('--widths', w.trim(), 1));
+        // The largest data set of the figures: 600 MNIST digits (784 pixels).
+        for (const w of ws) checkMemory(`--widths ${w} on 600 digits`, trainingBytes(600, 784, w, 0));
         sizes.standard.hbWidths = ws;
         sizes.standard.nagWidths = ws;
         sizes.ntk.widths = ws;
