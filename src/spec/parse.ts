@@ -12,7 +12,6 @@ import { quote, shorten } from '../util/quote.ts';
 import type { GradCall, LinearTerm, MethodSpec, ParsedEquation, ParsedSpec, SeqRef } from './types.ts';
 
 export { SpecError } from './errors.ts';
-export { ALLOWED_FUNCTIONS } from './expr.ts';
 export { validateSpecShape } from './schema.ts';
 
 /** Symbol used inside linear forms for the sequence value name[k-lag]. */

@@ -30,15 +30,6 @@ export function readSpecFile(path: string): MethodSpec {
   return validateSpecShape(parseJsonText(text, `method spec ${quote(path)}`));
 }
 
-/** A built-in name (returned as is) or a spec file (read and checked). */
-export function readMethodArg(arg: string): string | MethodSpec {
-  if (Object.hasOwn(BUILTIN_METHODS, arg)) return arg;
-  if (isSpecPath(arg)) return readSpecFile(arg);
-  throw new SpecError(
-    `unknown method ${quote(arg, 40)} (built-ins: ${Object.keys(BUILTIN_METHODS).join(', ')}; or a spec .json file)`,
-  );
-}
-
 /** The file an argument names, if any (for the never-overwrite-an-input check). */
 export function methodInputPath(arg: string): string | null {
   return isSpecPath(arg) ? arg : null;
