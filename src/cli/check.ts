@@ -11,7 +11,7 @@ import { claimResultJson, formatClaimResult } from '../claims/format.ts';
 import { verdictExitCode } from '../claims/verdict.ts';
 import { planOutputs, readInputText, withoutTimings, writeOutput } from '../util/io.ts';
 import { checkCount } from '../util/limits.ts';
-import { quote } from '../util/quote.ts';
+import { shorten } from '../util/quote.ts';
 import { isQuadraticClaim } from '../claims/quadratic-claim.ts';
 
 /** Whether the claim file asks for the quadratic kind (unparsable text: no, the claim parser reports it). */
@@ -75,7 +75,7 @@ export function registerCheck(program: Command): Command {
             replayCommand: `dynview check ${[file, ...(opts.param ?? []).map((p) => `--param ${p}`)].join(' ')}`,
           });
         } catch (err) {
-          if (err instanceof ClaimError) throw new UsageError(`${quote(file, 60)}: ${err.message}`);
+          if (err instanceof ClaimError) throw new UsageError(`${shorten(file, 200)}: ${err.message}`);
           throw err;
         }
         if (opts.certificate !== undefined) {
