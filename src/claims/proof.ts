@@ -199,7 +199,7 @@ export async function checkProperty<T>(
 ): Promise<ObligationResult & { values: Array<{ value: T; computed?: number; theory?: number }> }> {
   const values: Array<{ value: T; computed?: number; theory?: number }> = [];
   const inconclusive: string[] = [];
-  let firstFail: string | null = null;
+  let firstFail: Awaited<ReturnType<typeof predicate>> | null = null;
   let main = true;
   // An unexpected error is an inconclusive sample (reported), never a counterexample.
   const safe = async (v: T): ReturnType<typeof predicate> => {
@@ -217,26 +217,30 @@ export async function checkProperty<T>(
         if (r.status === 'inconclusive') inconclusive.push(r.detail);
       }
       if (r.status === 'fail') {
-        if (main) firstFail = r.detail;
+        if (main) firstFail = r;
         main = false;
         return false;
       }
       return true;
     }),
-    { seed: opts.seed, numRuns: opts.runs },
+    // No shrinking: every sample of a numeric property is a full computation (often a real training
+    // run), and shrinking a refuted twin re-ran it dozens of times. The first counterexample is
+    // reported as found; seed and path replay it.
+    { seed: opts.seed, numRuns: opts.runs, endOnFailure: true },
   );
   const fmt = (x?: number) => (x === undefined || !Number.isFinite(x) ? undefined : Number(x.toPrecision(4)));
   const last = values[values.length - 1];
   if (details.failed && details.counterexample) {
-    const shrunk = await safe(details.counterexample[0]);
+    const failed: Awaited<ReturnType<typeof predicate>> =
+      firstFail ?? (await safe(details.counterexample[0]));
     return {
       name,
       kind: 'numeric',
       status: 'fail',
       values,
-      detail: `counterexample ${JSON.stringify(details.counterexample[0])}: ${shrunk.detail} (first failure: ${firstFail}); replay with seed ${details.seed}, path ${details.counterexamplePath}`,
-      computed: fmt(shrunk.computed),
-      theory: fmt(shrunk.theory),
+      detail: `counterexample ${JSON.stringify(details.counterexample[0])}: ${failed.detail}; replay with seed ${details.seed}, path ${details.counterexamplePath}`,
+      computed: fmt(failed.computed),
+      theory: fmt(failed.theory),
     };
   }
   if (inconclusive.length > 0) {
