@@ -20,7 +20,7 @@ import {
 } from '../ntk/both-layers.ts';
 import { initNetwork } from '../train/network.ts';
 import type { MethodSpec } from '../spec/types.ts';
-import { train } from '../train/trainer.ts';
+import { dataKey, memo, trainOnce } from './memo.ts';
 import { integerIn, seedArbitrary } from './arbitraries.ts';
 import { realNetRuns } from './network-checks.ts';
 import { checkProperty, type NumericProperty } from './proof.ts';
@@ -89,7 +89,7 @@ export function ggnRateProperty(
           const sp = ntkSpectrumModel(data, { train: opts.train ?? 'first', bias: false });
           // Steps while ‖e‖ stays 8 orders above the float64 floor.
           const K = Math.max(3, Math.min(40, Math.floor(18 / -Math.log(Math.abs(1 - eta)))));
-          const traj = train({
+          const traj = trainOnce({
             data,
             width,
             method: GGN_SPEC,
@@ -202,7 +202,7 @@ export function bothLayersRateProperty(
           const rho0 = worstDiscreteRate(method, params, spec0.lambda0, spec0.lambdaMax).rate;
           // ‖e‖ falls by e^25 (the slowest mode dominates the late half), short of the float64 floor.
           const steps = Math.min(2000, Math.max(20, Math.ceil(25 / -Math.log(Math.min(rho0, 0.999)))));
-          const traj = train({
+          const traj = trainOnce({
             data,
             width,
             method,
@@ -268,8 +268,11 @@ export function bothLayersKernelProperty(
         async (s) => {
           const data = sampleData(s);
           const seen = opts.bias ? augmentBias(data) : data;
-          const net = initNetwork(seen.d, opts.width, s.seed + 1);
-          const H = empiricalNtkModel(net.W0, net.a, opts.width, seen, 'both');
+          // The same kernel as a twin's (only the compared H∞ differs): computed once.
+          const H = memo(`empiricalNtk:${dataKey(seen)}:${opts.width}:${s.seed + 1}`, () => {
+            const net = initNetwork(seen.d, opts.width, s.seed + 1);
+            return empiricalNtkModel(net.W0, net.a, opts.width, seen, 'both');
+          });
           const Hinf = gramInfinityModel(data, { train: opts.kernel ?? 'both', bias: opts.bias === true });
           const err = relativeFrobenius(H, Hinf);
           return {

@@ -12,7 +12,7 @@ import { integerIn, seedArbitrary } from './arbitraries.ts';
 import { checkProperty, type NumericProperty } from './proof.ts';
 import { fitLine } from '../util/fit.ts';
 import { defaultEta } from './regimes.ts';
-import { train } from '../train/trainer.ts';
+import { trainOnce } from './memo.ts';
 
 /** Real-network properties sample a third of the runs (each is a full training at width 8000). */
 export function realNetRuns(runs: number): number {
@@ -37,7 +37,7 @@ async function trainOn(
   const data = loadData(`sphere:n=${sample.n},d=${sample.d},seed=${sample.seed}`, { normalize: true });
   const { min: lambda0, max: lambdaMax } = extremeEigenvalues(gramInfinity(data), data.n);
   const eta = defaultEta(lambdaMax) * etaScale;
-  const traj = train({
+  const traj = trainOnce({
     data,
     width,
     method,
