@@ -29,6 +29,7 @@ import { toOutputSpace } from '../symbolic/output-space.ts';
 import { train as runEngine } from '../train/trainer.ts';
 import { plainJson } from './json.ts';
 import { declaredSymbols } from './params.ts';
+import { checkCount } from '../util/limits.ts';
 
 export const DEFAULT_RATE_METHODS = ['gd', 'hb', 'nag-c', 'nag-sc', 'hm'];
 export const DEFAULT_RATE_DATA = 'sphere:n=100,d=10,seed=1';
@@ -136,6 +137,10 @@ export function ratesRun(opts: RatesOptions): { blocks: RatesBlock[]; grid: Reco
   const grid = ratesGrid(opts.grid, opts.params);
   const list = opts.methods ?? DEFAULT_RATE_METHODS;
   if (list.length === 0) throw new RangeError('no method given');
+  // Rows = methods × grid combinations × data sets, bounded before any is computed (LimitError).
+  const rows = Object.values(grid).reduce((p, v) => p * Math.max(1, v.length), list.length);
+  const dataSets = Array.isArray(opts.data) ? opts.data.length : 1;
+  checkCount('rows', 'rates: rows (methods × grid values × data sets)', rows * dataSets);
   const methods = list.map((m) => ({
     name: typeof m === 'string' ? m : resolveMethod(m).spec.name,
     spec: typeof m === 'string' ? m : resolveMethod(m).spec,

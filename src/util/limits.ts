@@ -40,6 +40,7 @@ export const LIMITS = {
   n: { env: 'DYNVIEW_MAX_N', what: 'limit on data points n', unit: '', default: () => 20_000 },
   steps: { env: 'DYNVIEW_MAX_STEPS', what: 'limit on steps', unit: '', default: () => 10_000_000 },
   runs: { env: 'DYNVIEW_MAX_RUNS', what: 'limit on runs', unit: '', default: () => 100_000 },
+  rows: { env: 'DYNVIEW_MAX_ROWS', what: 'limit on table rows', unit: '', default: () => 10_000 },
   expressionChars: {
     env: 'DYNVIEW_MAX_EXPRESSION_CHARS',
     what: 'expression length limit',
@@ -79,7 +80,7 @@ function fmtBytes(bytes: number): string {
 }
 
 /** Throws unless `count` ≤ the limit `name` (and is a safe integer). `what` names the request. */
-export function checkCount(name: 'n' | 'steps' | 'runs', what: string, count: number): void {
+export function checkCount(name: 'n' | 'steps' | 'runs' | 'rows', what: string, count: number): void {
   const cap = limit(name);
   if (!Number.isSafeInteger(count) || count > cap)
     throw new LimitError(`${what} = ${count} is above the ${raiseHint(name)}`);
