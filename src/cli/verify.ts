@@ -36,7 +36,7 @@ export function registerVerify(program: Command): Command {
     )
     .argument(
       '[targets...]',
-      'built-in proof ids, proof .ts files or claim .json files (default: every built-in proof); with --merge: shard JSON files',
+      'built-in proof ids, proof .ts files (code: they run with your rights) or claim .json files (data) (default: every built-in proof); with --merge: shard JSON files',
     )
     .option('--runs <n>', "sampled instances per numeric obligation (default: each proof's own)")
     .option('--seed <s>', 'fast-check seed (default 1)')
