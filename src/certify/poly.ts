@@ -252,15 +252,26 @@ function schurSigns(polys: MPoly[], allRanges: Interval[], R: ReturnType<typeof 
   if (lead.hi < 0) q = q.map((x) => R.neg(x));
   const out: SignCondition[] = [{ name: `a${m} (lead)`, value: range(q[m]) }];
   for (let j = m - 1; j >= 0; j--) out.push({ name: `a${j}`, value: range(q[j]) });
-  const b = (k: number): MPoly => (k < 0 || k > m ? R.zero : q[m - k]);
-  for (let k = 2; k <= m - 1; k++) {
-    const H: MPoly[][] = [];
-    for (let i = 1; i <= k; i++) {
-      const row: MPoly[] = [];
-      for (let j = 1; j <= k; j++) row.push(b(2 * j - i));
-      H.push(row);
+  // The minors are polynomials in the box variables: computed once per (cached) polynomial list and sign.
+  const sign = lead.hi < 0 ? 'neg' : 'pos';
+  let perSign = minorCache.get(polys);
+  if (!perSign) minorCache.set(polys, (perSign = {}));
+  let minors = perSign[sign];
+  if (!minors) {
+    minors = [];
+    const b = (k: number): MPoly => (k < 0 || k > m ? R.zero : q[m - k]);
+    for (let k = 2; k <= m - 1; k++) {
+      const H: MPoly[][] = [];
+      for (let i = 1; i <= k; i++) {
+        const row: MPoly[] = [];
+        for (let j = 1; j <= k; j++) row.push(b(2 * j - i));
+        H.push(row);
+      }
+      minors.push(detRing(H, R));
     }
-    out.push({ name: `Hurwitz minor Δ${k}`, value: range(detRing(H, R)) });
+    perSign[sign] = minors;
   }
+  minors.forEach((minor, i) => out.push({ name: `Hurwitz minor Δ${i + 2}`, value: range(minor) }));
   return out;
 }
+const minorCache = new WeakMap<MPoly[], { pos?: MPoly[]; neg?: MPoly[] }>();
