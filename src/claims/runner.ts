@@ -227,19 +227,21 @@ async function evaluateInstanceSafely(
   try {
     return await evaluateInstance(claim, inst);
   } catch (err) {
-    return {
-      outcome: {
-        instance: inst,
-        lambda0: Number.NaN,
-        lambdaMax: Number.NaN,
-        status: 'inconclusive',
-        reason: `error: ${(err as Error).message.split('\n')[0]}`,
-        regimeNote: claim.regime,
-        numbers: {},
-      },
-      trajectory: null,
-    };
+    return { outcome: errorOutcome(claim, inst, err), trajectory: null };
   }
+}
+
+/** An unexpected error while evaluating `inst`, as an inconclusive outcome (never a counterexample). */
+function errorOutcome(claim: Claim, inst: Instance, err: unknown): InstanceOutcome {
+  return {
+    instance: inst,
+    lambda0: Number.NaN,
+    lambdaMax: Number.NaN,
+    status: 'inconclusive',
+    reason: `error: ${(err as Error).message.split('\n')[0]}`,
+    regimeNote: claim.regime,
+    numbers: {},
+  };
 }
 
 function describeInstance(i: Instance): string {
@@ -321,18 +323,7 @@ export async function runClaim(claim: Claim, opts: RunOptions = {}): Promise<Cla
       }
       return { outcome: r.outcome, trajectory };
     } catch (err) {
-      return {
-        outcome: {
-          instance: inst,
-          lambda0: Number.NaN,
-          lambdaMax: Number.NaN,
-          status: 'inconclusive',
-          reason: `error: ${(err as Error).message.split('\n')[0]}`,
-          regimeNote: claim.regime,
-          numbers: {},
-        },
-        trajectory: null,
-      };
+      return { outcome: errorOutcome(claim, inst, err), trajectory: null };
     }
   };
   const prop = fc.asyncProperty(instanceArbitrary(claim), async (inst) => {
