@@ -113,22 +113,21 @@ export function cholTrailingRows(
   }
 }
 
-/** Diagonal block [k0, k1) on the main thread; returns the failing row or −1. */
+/**
+ * Diagonal block [k0, k1) on the main thread; returns the failing row or −1. Row r's columns
+ * k0..r−1 are the panel formula with the block column cut at r (cholPanelRows on [k0, r), row r
+ * only), then its pivot.
+ */
 function cholDiagonalBlock(a: Float64Array, n: number, k0: number, k1: number, tiny: number): number {
   for (let r = k0; r < k1; r++) {
     const rr = r * n;
-    for (let j = k0; j <= r; j++) {
-      const rj = j * n;
-      let s = 0;
-      for (let k = k0; k < j; k++) s += a[rr + k] * a[rj + k];
-      const v = a[rr + j] - s;
-      if (j < r) a[rr + j] = v / a[rj + j];
-      else {
-        if (!(v > 0)) return r;
-        a[rr + r] = Math.sqrt(v);
-        if (!(a[rr + r] > tiny)) return r;
-      }
-    }
+    cholPanelRows(a, n, k0, r, r, r + 1);
+    let s = 0;
+    for (let k = k0; k < r; k++) s += a[rr + k] * a[rr + k];
+    const v = a[rr + r] - s;
+    if (!(v > 0)) return r;
+    a[rr + r] = Math.sqrt(v);
+    if (!(a[rr + r] > tiny)) return r;
   }
   return -1;
 }
