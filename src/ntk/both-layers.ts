@@ -20,7 +20,7 @@
  * (augmentBias): x̃_i·x̃_j = x_i·x_j + 1 and θ is the angle between augmented rows.
  */
 import type { Dataset } from '../data/types.ts';
-import { dataGram, gramInfinity, kernelSpectrum, ntkFromBits, type NtkSpectrum } from './gram.ts';
+import { dataGram, gramInfinity, kernelSpectrum, ntkFromBits, unitRows, type NtkSpectrum } from './gram.ts';
 import { activationBits } from './activations.ts';
 
 /** Which parameters are trained. 'first': W only (a frozen, the paper's analysis); 'both': W and a. */
@@ -63,16 +63,10 @@ export function modelData(data: Dataset, model: ModelOptions): Dataset {
  * θ by the half-angle formula (as gramInfinity). K1_ii = ‖x_i‖²/2; a zero row gives a zero row.
  */
 export function arcCosineKernel1(data: Dataset): Float64Array {
-  const { n, d, X } = data;
+  const { n, d } = data;
   const G = dataGram(data);
   const K = new Float64Array(n * n);
-  const norms = new Float64Array(n);
-  const U = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) {
-    norms[i] = Math.sqrt(G[i * n + i]);
-    const inv = norms[i] > 0 ? 1 / norms[i] : 0;
-    for (let k = 0; k < d; k++) U[i * d + k] = X[i * d + k] * inv;
-  }
+  const { norms, U } = unitRows(data, G);
   for (let i = 0; i < n; i++) {
     K[i * n + i] = G[i * n + i] / 2;
     for (let j = i + 1; j < n; j++) {

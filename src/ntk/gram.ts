@@ -20,23 +20,33 @@ export function dataGram(data: Dataset): Float64Array {
 }
 
 /**
+ * The row norms ‖x_i‖ (from the diagonal of G = X Xᵀ) and the unit rows u_i = x_i/‖x_i‖ (row-major
+ * n×d; a zero row stays zero), shared by the arc-cosine kernels H∞ and K1.
+ */
+export function unitRows(data: Dataset, G: Float64Array): { norms: Float64Array; U: Float64Array } {
+  const { n, d, X } = data;
+  const norms = new Float64Array(n);
+  const U = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    norms[i] = Math.sqrt(G[i * n + i]);
+    const inv = norms[i] > 0 ? 1 / norms[i] : 0;
+    for (let k = 0; k < d; k++) U[i * d + k] = X[i * d + k] * inv;
+  }
+  return { norms, U };
+}
+
+/**
  * The infinite-width kernel H∞ (n×n row-major). The angle is computed by the half-angle formula
  * θ = 2·atan2(‖x̂_i − x̂_j‖, ‖x̂_i + x̂_j‖) on the unit rows x̂ (mathematically arccos of the clamped
  * cosine, but accurate to rounding also for nearly parallel rows, where arccos(c) loses half the
  * digits: an angle of 1e-9 comes out as 0 through arccos and as 1e-9 here).
  */
 export function gramInfinity(data: Dataset): Float64Array {
-  const { n, d, X } = data;
+  const { n, d } = data;
   const G = dataGram(data);
   // On shared memory from n = 1200 on, where the eigen solvers' worker threads read it in place.
   const H = n >= 1200 ? sharedFloat64(n * n) : new Float64Array(n * n);
-  const U = new Float64Array(n * d);
-  const norms = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    norms[i] = Math.sqrt(G[i * n + i]);
-    const inv = norms[i] > 0 ? 1 / norms[i] : 0;
-    for (let k = 0; k < d; k++) U[i * d + k] = X[i * d + k] * inv;
-  }
+  const { norms, U } = unitRows(data, G);
   for (let i = 0; i < n; i++) {
     H[i * n + i] = G[i * n + i] / 2;
     for (let j = i + 1; j < n; j++) {
