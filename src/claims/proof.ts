@@ -105,6 +105,9 @@ export async function runProof(proof: Proof, opts: ProofRunOptions = {}): Promis
   const claimRuns: ClaimRun[] = [];
   const keep = (id: string) => opts.only === undefined || opts.only === id;
   const claims: Claim[] = (proof.claims ?? []).map((c) => parseClaim(c)).filter((c) => keep(c.id));
+  // A claim that sets its own instances.runs (a costly network-regime claim asks for fewer) keeps
+  // that count inside the proof; --runs overrides it like every other default.
+  const ownRuns = new Map((proof.claims ?? []).map((c) => [c.id, c.instances?.runs]));
   const twins = (proof.twins ?? []).filter((t) => keep(isProperty(t) ? t.name : parseClaim(t).id));
   const properties = (proof.properties ?? []).filter((p) => keep(p.name));
   const symbolic = opts.only === undefined ? proof.symbolic : undefined;
@@ -117,7 +120,7 @@ export async function runProof(proof: Proof, opts: ProofRunOptions = {}): Promis
   }
   for (const claim of claims) {
     const r = await runClaim(claim, {
-      runs,
+      runs: opts.runs ?? ownRuns.get(claim.id) ?? runs,
       seed,
       path: opts.path,
       keepTrajectories: 3,
