@@ -8,7 +8,7 @@ import type { ClaimJson } from '../claims/claim-schema.ts';
 import { claimResultJson } from '../claims/format.ts';
 import { runClaim, type ClaimRun } from '../claims/runner.ts';
 import { isQuadraticClaim, parseQuadraticClaim, runQuadraticClaim } from '../claims/quadratic-claim.ts';
-import type { Counterexample, ObligationResult, Regime, Verdict } from '../claims/types.ts';
+import type { ClaimResult } from '../claims/types.ts';
 import { resolveMethod } from '../spec/compile.ts';
 import type { MethodSpec } from '../spec/types.ts';
 import { declaredSymbols } from './params.ts';
@@ -60,26 +60,14 @@ export interface CheckInstance {
   };
 }
 
-/** What `dynview check --json` prints. */
-export interface CheckResult {
-  id: string;
-  statement: string;
-  verdict: Verdict;
-  regime: Regime;
-  runs: number;
-  seed: number;
-  /** The shrunk counterexample with its replay line (`replay`), when refuted. */
-  counterexample: Counterexample | null;
-  inconclusive: { count: number; reasons: string[] };
-  obligations: ObligationResult[];
-  evidence: {
-    summary: string;
-    claimed?: string;
-    measured?: { min: number; max: number; median: number } | null;
-    instances: CheckInstance[];
-  };
-  seconds: number;
-}
+/**
+ * What `dynview check --json` prints: the runner's ClaimResult (src/claims/types.ts) as JSON, with
+ * the per-instance outcomes in their JSON form and without the certificates (`--certificate`
+ * writes those). `counterexample` carries the command line that replays it (`replay`).
+ */
+export type CheckResult = Omit<ClaimResult, 'evidence' | 'certificates'> & {
+  evidence: Omit<ClaimResult['evidence'], 'instances'> & { instances: CheckInstance[] };
+};
 
 /** The claim JSON with --param values put in its params (each must be declared by its method). */
 export function withParams(claim: ClaimJson, params: Record<string, number> | undefined): ClaimJson {
