@@ -9,7 +9,7 @@ import { characteristicPolynomial, type CharacteristicPolynomial } from '../symb
 import { deriveOdeWithTrace, type DerivedOdeWithTrace } from '../symbolic/derive.ts';
 import { toOutputSpace } from '../symbolic/output-space.ts';
 import { directionKind, ggnLimit } from '../symbolic/ggn.ts';
-import type { OutputSpaceOde } from '../symbolic/types.ts';
+import type { DerivedOde, OutputSpaceOde } from '../symbolic/types.ts';
 
 export interface DeriveOptions {
   /** A built-in method name or a method spec object. */
@@ -20,30 +20,18 @@ export interface DeriveOptions {
   outputSpace?: boolean;
 }
 
-export interface DeriveResult {
-  method: string;
-  /** The spec's ODE time of iterate k, e.g. "k*sqrt(s)". */
-  time: string;
-  /** Expansion parameter h = time(k+1) − time(k). */
-  h: string;
-  resolution: 'low' | 'high';
-  /** Coefficient of each ODE term: "X''", "X'", "grad", "hess*X'" → text in t and the params. */
-  terms: Record<string, string>;
-  ode: string;
-  latex: string;
-  /**
-   * 'ggn' for a method stepping along ggn(x, ε) (src/symbolic/ggn.ts): in output space every mode λ
-   * sees λ/(λ + ε) → 1 instead of λ, so the characteristic polynomial is λ-free. Absent for grad.
-   */
+/**
+ * The derived ODE (src/symbolic DerivedOde without its order): `time` is the spec's ODE time of
+ * iterate k (e.g. "k*sqrt(s)"), `h` = time(k+1) − time(k), `terms` maps "X''", "X'", "grad",
+ * "hess*X'" to coefficients in t and the params. `direction` is 'ggn' for a method stepping along
+ * ggn(x, ε) (src/symbolic/ggn.ts): in output space every mode λ sees λ/(λ + ε) → 1 instead of λ,
+ * so the characteristic polynomial is λ-free; absent for grad. `outputSpace` is the output-space
+ * ODE (without its method/resolution, which are above) and its characteristic polynomial.
+ */
+export type DeriveResult = Omit<DerivedOde, 'order'> & {
   direction?: 'ggn';
-  outputSpace?: {
-    terms: Record<string, string>;
-    ode: string;
-    latex: string;
-    neglected: string[];
-    characteristic: CharacteristicPolynomial;
-  };
-}
+  outputSpace?: Omit<OutputSpaceOde, 'method' | 'resolution'> & { characteristic: CharacteristicPolynomial };
+};
 
 /** The derivation with its trace (the command line prints steps from it). */
 export function deriveRun(opts: DeriveOptions & { steps?: boolean }): {
