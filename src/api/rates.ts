@@ -7,7 +7,6 @@ import { loadData } from '../data/load.ts';
 import type { Dataset } from '../data/types.ts';
 import { extremeEigenvalues } from '../linalg/eigen.ts';
 import { gramInfinityModel } from '../ntk/both-layers.ts';
-import type { OptimalSetting } from '../dynamics/optimal.ts';
 import {
   computeRateRow,
   expandSettings,
@@ -65,28 +64,12 @@ export interface RatesData {
   kappa: number;
 }
 
-/** One row of `dynview rates --format json` (null where a column does not apply). */
-export interface RatesRow {
-  data: string;
-  method: string;
-  params: Record<string, number>;
-  h: number | null;
-  odeKind: RateRow['odeKind'];
-  odeRate: number | null;
-  odeRatePerStep: number | null;
-  odeExponent: number | null;
-  odeWorstLambda: number | null;
-  discreteRate: number | null;
-  discreteKind: 'exact' | 'asymptotic' | null;
-  discreteWorstLambda: number | null;
-  measuredRate: number | null;
-  measured: RateRow['measured'];
-  gapOde: number | null;
-  gapDiscrete: number | null;
-  optimal: OptimalSetting | null;
-  crossover: RateRow['crossover'];
-  notes: string[];
-}
+/**
+ * One row of `dynview rates --format json`: the RateRow of src/dynamics/rates.ts (null where a
+ * column does not apply) with the data set it belongs to and the measured rate ρ per step pulled up
+ * from `measured`.
+ */
+export type RatesRow = { data: string } & RateRow & { measuredRate: number | null };
 
 export interface RatesResult {
   /** One data set: an object; several: an array in the order given. */
