@@ -60,19 +60,24 @@ const assertion = z.discriminatedUnion(
   { error: () => "assert.kind must be 'linear', 'sublinear' or 'ode'" },
 );
 
+/** The fields every claim kind starts with: identity, prose and the method. */
+const claimHeader = {
+  $schema: z.string().optional().describe('JSON Schema of this file (ignored by dynview)'),
+  id: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9_.:-]+$/, 'must be a non-empty identifier (letters, digits, - _ . :)'),
+  statement: z.string().max(10_000).optional(),
+  latex: z.string().max(10_000).optional(),
+  reference: z.string().max(10_000).optional(),
+  method: z
+    .union([z.string().min(1).max(200), methodSpecSchema])
+    .describe('a built-in method name or an inline method spec'),
+};
+
 export const claimSchema = z
   .strictObject({
-    $schema: z.string().optional().describe('JSON Schema of this file (ignored by dynview)'),
-    id: z
-      .string()
-      .max(200)
-      .regex(/^[A-Za-z0-9_.:-]+$/, 'must be a non-empty identifier (letters, digits, - _ . :)'),
-    statement: z.string().max(10_000).optional(),
-    latex: z.string().max(10_000).optional(),
-    reference: z.string().max(10_000).optional(),
-    method: z
-      .union([z.string().min(1).max(200), methodSpecSchema])
-      .describe('a built-in method name or an inline method spec'),
+    ...claimHeader,
     params: z
       .record(identifier, z.union([range, expression]))
       .optional()
@@ -112,15 +117,7 @@ const intRange = (lo: number, hi: number) =>
  */
 export const quadraticClaimSchema = z
   .strictObject({
-    $schema: z.string().optional(),
-    id: z
-      .string()
-      .max(200)
-      .regex(/^[A-Za-z0-9_.:-]+$/, 'must be a non-empty identifier (letters, digits, - _ . :)'),
-    statement: z.string().max(10_000).optional(),
-    latex: z.string().max(10_000).optional(),
-    reference: z.string().max(10_000).optional(),
-    method: z.union([z.string().min(1).max(200), methodSpecSchema]),
+    ...claimHeader,
     params: z.record(identifier, z.union([finite, expression])).optional(),
     regime: z.literal('network').optional(),
     train: z.enum(['first', 'both']).optional(),
