@@ -23,7 +23,7 @@ import type { MethodSpec } from '../spec/types.ts';
 import { dataKey, memo, trainOnce } from './memo.ts';
 import { integerIn, seedArbitrary } from './arbitraries.ts';
 import { realNetRuns } from './network-checks.ts';
-import { checkProperty, type NumericProperty } from './proof.ts';
+import { sampledProperty, type NumericProperty } from './proof.ts';
 import { runQuadraticCheck } from './quadratic.ts';
 import { fitLine } from '../util/fit.ts';
 import { Rng } from '../util/rng.ts';
@@ -78,42 +78,32 @@ export function ggnRateProperty(
   const eta = opts.eta ?? 0.5;
   const width = opts.width ?? 8000;
   const tol = opts.tolerance ?? 0.02;
-  return {
-    name,
-    check: ({ runs, seed }) =>
-      checkProperty(
-        name,
-        netSample,
-        async (s) => {
-          const data = sampleData(s);
-          const sp = ntkSpectrumModel(data, { train: opts.train ?? 'first', bias: false });
-          // Steps while ‖e‖ stays 8 orders above the float64 floor.
-          const K = Math.max(3, Math.min(40, Math.floor(18 / -Math.log(Math.abs(1 - eta)))));
-          const traj = trainOnce({
-            data,
-            width,
-            method: GGN_SPEC,
-            params: { eta },
-            steps: K,
-            seed: s.seed + 1,
-            probeEvery: 0,
-            train: opts.train,
-          });
-          if (traj.status !== 'ok')
-            return { status: 'inconclusive', detail: `diverged at ${traj.divergedAt}` };
-          const measured = (traj.errNorm[K] / traj.errNorm[1]) ** (1 / (K - 1));
-          const theory = claimed(eta, sp.lambda0, sp.lambdaMax);
-          const ok = Math.abs(measured - theory) <= tol * theory;
-          return {
-            status: ok ? 'pass' : 'fail',
-            computed: measured,
-            theory,
-            detail: `width ${width}, η = ${eta}, κ = ${sp.kappa.toPrecision(4)}: per-step ‖e‖ factor ${measured.toPrecision(5)} vs claimed ${theory.toPrecision(5)} (tolerance ${tol * 100}%)`,
-          };
-        },
-        { runs: realNetRuns(runs), seed },
-      ),
-  };
+  return sampledProperty(name, netSample, realNetRuns, async (s) => {
+    const data = sampleData(s);
+    const sp = ntkSpectrumModel(data, { train: opts.train ?? 'first', bias: false });
+    // Steps while ‖e‖ stays 8 orders above the float64 floor.
+    const K = Math.max(3, Math.min(40, Math.floor(18 / -Math.log(Math.abs(1 - eta)))));
+    const traj = trainOnce({
+      data,
+      width,
+      method: GGN_SPEC,
+      params: { eta },
+      steps: K,
+      seed: s.seed + 1,
+      probeEvery: 0,
+      train: opts.train,
+    });
+    if (traj.status !== 'ok') return { status: 'inconclusive', detail: `diverged at ${traj.divergedAt}` };
+    const measured = (traj.errNorm[K] / traj.errNorm[1]) ** (1 / (K - 1));
+    const theory = claimed(eta, sp.lambda0, sp.lambdaMax);
+    const ok = Math.abs(measured - theory) <= tol * theory;
+    return {
+      status: ok ? 'pass' : 'fail',
+      computed: measured,
+      theory,
+      detail: `width ${width}, η = ${eta}, κ = ${sp.kappa.toPrecision(4)}: per-step ‖e‖ factor ${measured.toPrecision(5)} vs claimed ${theory.toPrecision(5)} (tolerance ${tol * 100}%)`,
+    };
+  });
 }
 
 /**
@@ -127,35 +117,26 @@ export function quadraticProperty(
   opts: { C: number; steps: number; width?: number; train?: 'first' | 'both' },
 ): NumericProperty {
   const width = opts.width ?? 8000;
-  return {
-    name,
-    check: ({ runs, seed }) =>
-      checkProperty(
-        name,
-        netSample,
-        async (s) => {
-          const data = sampleData(s);
-          const sp = ntkSpectrumModel(data, { train: opts.train ?? 'first', bias: false });
-          const r = runQuadraticCheck({
-            data,
-            width,
-            method,
-            params: params(sp.lambda0, sp.lambdaMax),
-            steps: opts.steps,
-            seed: s.seed + 1,
-            C: opts.C,
-            train: opts.train,
-          });
-          return {
-            status: r.status,
-            computed: r.computed,
-            theory: r.theory,
-            detail: `width ${width}, ${opts.train === 'both' ? 'both layers, ' : ''}${r.detail}`,
-          };
-        },
-        { runs: realNetRuns(runs), seed },
-      ),
-  };
+  return sampledProperty(name, netSample, realNetRuns, async (s) => {
+    const data = sampleData(s);
+    const sp = ntkSpectrumModel(data, { train: opts.train ?? 'first', bias: false });
+    const r = runQuadraticCheck({
+      data,
+      width,
+      method,
+      params: params(sp.lambda0, sp.lambdaMax),
+      steps: opts.steps,
+      seed: s.seed + 1,
+      C: opts.C,
+      train: opts.train,
+    });
+    return {
+      status: r.status,
+      computed: r.computed,
+      theory: r.theory,
+      detail: `width ${width}, ${opts.train === 'both' ? 'both layers, ' : ''}${r.detail}`,
+    };
+  });
 }
 
 /**
@@ -177,77 +158,66 @@ export function bothLayersRateProperty(
 ): NumericProperty {
   const width = opts.width ?? 8000;
   const tol = opts.tolerance ?? 0.08;
-  return {
-    name,
-    check: ({ runs, seed }) =>
-      checkProperty(
-        name,
-        netSample,
-        async (s) => {
-          const data = sampleDataRandomTargets(s);
-          const both = ntkSpectrumModel(data, { train: 'both', bias: false });
-          const first = ntkSpectrumModel(data, { train: 'first', bias: false });
-          const eta =
-            opts.etaFromFirstLayer !== undefined
-              ? opts.etaFromFirstLayer / first.lambdaMax
-              : 1 / both.lambdaMax;
-          // HB at critical friction for λ0; NAG-SC with μ = λ0/2 (no defective worst mode).
-          const params: Record<string, number> =
-            method === 'gd'
-              ? { eta }
-              : method === 'hb'
-                ? { eta, gamma: 2 * Math.sqrt(both.lambda0) }
-                : { s: eta, mu: both.lambda0 / 2 };
-          const spec0 = opts.etaFromFirstLayer !== undefined ? first : both;
-          const rho0 = worstDiscreteRate(method, params, spec0.lambda0, spec0.lambdaMax).rate;
-          // ‖e‖ falls by e^25 (the slowest mode dominates the late half), short of the float64 floor.
-          const steps = Math.min(2000, Math.max(20, Math.ceil(25 / -Math.log(Math.min(rho0, 0.999)))));
-          const traj = trainOnce({
-            data,
-            width,
-            method,
-            params,
-            steps,
-            seed: s.seed + 1,
-            probeEvery: Math.max(1, Math.floor(steps / 4)),
-            train: 'both',
-          });
-          if (traj.status !== 'ok')
-            return {
-              status: opts.etaFromFirstLayer !== undefined ? 'fail' : 'inconclusive',
-              detail: `training with both layers diverged at step ${traj.divergedAt} (η = ${eta.toPrecision(4)}, ηλmax(H∞_W + K1) = ${(eta * both.lambdaMax).toPrecision(4)}, ηλmax(H∞_W) = ${(eta * first.lambdaMax).toPrecision(4)})`,
-              theory: rho0,
-            };
-          const last = traj.probes[traj.probes.length - 1];
-          const theory =
-            opts.etaFromFirstLayer !== undefined
-              ? rho0
-              : opts.claimFirstLayerSpectrum
-                ? worstDiscreteRate(method, params, first.lambda0, first.lambdaMax).rate
-                : worstDiscreteRate(method, params, last.lambdaMin, last.lambdaMax).rate;
-          // Least-squares slope of ln‖e_k‖ over the late half (points above 1e-12‖e_0‖).
-          const ks: number[] = [];
-          const ls: number[] = [];
-          for (let k = Math.floor(steps / 2); k <= steps; k++)
-            if (traj.errNorm[k] > 1e-12 * traj.errNorm[0]) {
-              ks.push(k);
-              ls.push(Math.log(traj.errNorm[k]));
-            }
-          if (ks.length < 10)
-            return { status: 'inconclusive', detail: 'too few steps above the floating-point floor' };
-          const measured = Math.exp(fitLine(ks, ls).slope);
-          const gap = Math.log(measured) / Math.log(theory) - 1;
-          const ok = Math.abs(gap) <= tol;
-          return {
-            status: ok ? 'pass' : 'fail',
-            computed: measured,
-            theory,
-            detail: `${method}, both layers, width ${width}: per-step ‖e‖ factor ${measured.toPrecision(5)} vs ρ = ${theory.toPrecision(5)} (ln-gap ${(gap * 100).toFixed(2)}%; λ0 of H∞_W + K1 = ${both.lambda0.toPrecision(4)}, of H∞_W = ${first.lambda0.toPrecision(4)})`,
-          };
-        },
-        { runs: realNetRuns(runs), seed },
-      ),
-  };
+  return sampledProperty(name, netSample, realNetRuns, async (s) => {
+    const data = sampleDataRandomTargets(s);
+    const both = ntkSpectrumModel(data, { train: 'both', bias: false });
+    const first = ntkSpectrumModel(data, { train: 'first', bias: false });
+    const eta =
+      opts.etaFromFirstLayer !== undefined ? opts.etaFromFirstLayer / first.lambdaMax : 1 / both.lambdaMax;
+    // HB at critical friction for λ0; NAG-SC with μ = λ0/2 (no defective worst mode).
+    const params: Record<string, number> =
+      method === 'gd'
+        ? { eta }
+        : method === 'hb'
+          ? { eta, gamma: 2 * Math.sqrt(both.lambda0) }
+          : { s: eta, mu: both.lambda0 / 2 };
+    const spec0 = opts.etaFromFirstLayer !== undefined ? first : both;
+    const rho0 = worstDiscreteRate(method, params, spec0.lambda0, spec0.lambdaMax).rate;
+    // ‖e‖ falls by e^25 (the slowest mode dominates the late half), short of the float64 floor.
+    const steps = Math.min(2000, Math.max(20, Math.ceil(25 / -Math.log(Math.min(rho0, 0.999)))));
+    const traj = trainOnce({
+      data,
+      width,
+      method,
+      params,
+      steps,
+      seed: s.seed + 1,
+      probeEvery: Math.max(1, Math.floor(steps / 4)),
+      train: 'both',
+    });
+    if (traj.status !== 'ok')
+      return {
+        status: opts.etaFromFirstLayer !== undefined ? 'fail' : 'inconclusive',
+        detail: `training with both layers diverged at step ${traj.divergedAt} (η = ${eta.toPrecision(4)}, ηλmax(H∞_W + K1) = ${(eta * both.lambdaMax).toPrecision(4)}, ηλmax(H∞_W) = ${(eta * first.lambdaMax).toPrecision(4)})`,
+        theory: rho0,
+      };
+    const last = traj.probes[traj.probes.length - 1];
+    const theory =
+      opts.etaFromFirstLayer !== undefined
+        ? rho0
+        : opts.claimFirstLayerSpectrum
+          ? worstDiscreteRate(method, params, first.lambda0, first.lambdaMax).rate
+          : worstDiscreteRate(method, params, last.lambdaMin, last.lambdaMax).rate;
+    // Least-squares slope of ln‖e_k‖ over the late half (points above 1e-12‖e_0‖).
+    const ks: number[] = [];
+    const ls: number[] = [];
+    for (let k = Math.floor(steps / 2); k <= steps; k++)
+      if (traj.errNorm[k] > 1e-12 * traj.errNorm[0]) {
+        ks.push(k);
+        ls.push(Math.log(traj.errNorm[k]));
+      }
+    if (ks.length < 10)
+      return { status: 'inconclusive', detail: 'too few steps above the floating-point floor' };
+    const measured = Math.exp(fitLine(ks, ls).slope);
+    const gap = Math.log(measured) / Math.log(theory) - 1;
+    const ok = Math.abs(gap) <= tol;
+    return {
+      status: ok ? 'pass' : 'fail',
+      computed: measured,
+      theory,
+      detail: `${method}, both layers, width ${width}: per-step ‖e‖ factor ${measured.toPrecision(5)} vs ρ = ${theory.toPrecision(5)} (ln-gap ${(gap * 100).toFixed(2)}%; λ0 of H∞_W + K1 = ${both.lambda0.toPrecision(4)}, of H∞_W = ${first.lambda0.toPrecision(4)})`,
+    };
+  });
 }
 
 /**
@@ -259,30 +229,26 @@ export function bothLayersKernelProperty(
   name: string,
   opts: { width: number; bound: number; kernel?: 'both' | 'first'; bias?: boolean },
 ): NumericProperty {
-  return {
+  return sampledProperty(
     name,
-    check: ({ runs, seed }) =>
-      checkProperty(
-        name,
-        netSample,
-        async (s) => {
-          const data = sampleData(s);
-          const seen = opts.bias ? augmentBias(data) : data;
-          // The same kernel as a twin's (only the compared H∞ differs): computed once.
-          const H = memo(`empiricalNtk:${dataKey(seen)}:${opts.width}:${s.seed + 1}`, () => {
-            const net = initNetwork(seen.d, opts.width, s.seed + 1);
-            return empiricalNtkModel(net.W0, net.a, opts.width, seen, 'both');
-          });
-          const Hinf = gramInfinityModel(data, { train: opts.kernel ?? 'both', bias: opts.bias === true });
-          const err = relativeFrobenius(H, Hinf);
-          return {
-            status: err <= opts.bound ? 'pass' : 'fail',
-            computed: err,
-            theory: opts.bound,
-            detail: `width ${opts.width}: ‖H(W0, a0) − H∞‖_F/‖H∞‖_F = ${err.toPrecision(3)} (bound ${opts.bound}; H∞ = ${opts.kernel === 'first' ? 'H∞_W only' : 'H∞_W + K1'}${opts.bias ? ', hidden bias' : ''})`,
-          };
-        },
-        { runs, seed },
-      ),
-  };
+    netSample,
+    (runs) => runs,
+    async (s) => {
+      const data = sampleData(s);
+      const seen = opts.bias ? augmentBias(data) : data;
+      // The same kernel as a twin's (only the compared H∞ differs): computed once.
+      const H = memo(`empiricalNtk:${dataKey(seen)}:${opts.width}:${s.seed + 1}`, () => {
+        const net = initNetwork(seen.d, opts.width, s.seed + 1);
+        return empiricalNtkModel(net.W0, net.a, opts.width, seen, 'both');
+      });
+      const Hinf = gramInfinityModel(data, { train: opts.kernel ?? 'both', bias: opts.bias === true });
+      const err = relativeFrobenius(H, Hinf);
+      return {
+        status: err <= opts.bound ? 'pass' : 'fail',
+        computed: err,
+        theory: opts.bound,
+        detail: `width ${opts.width}: ‖H(W0, a0) − H∞‖_F/‖H∞‖_F = ${err.toPrecision(3)} (bound ${opts.bound}; H∞ = ${opts.kernel === 'first' ? 'H∞_W only' : 'H∞_W + K1'}${opts.bias ? ', hidden bias' : ''})`,
+      };
+    },
+  );
 }

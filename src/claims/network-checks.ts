@@ -9,7 +9,7 @@ import { extremeEigenvalues } from '../linalg/eigen.ts';
 import { gramInfinity } from '../ntk/gram.ts';
 import { neglectedTermsEstimate } from '../symbolic/output-space.ts';
 import { integerIn, seedArbitrary } from './arbitraries.ts';
-import { checkProperty, type NumericProperty } from './proof.ts';
+import { sampledProperty, type NumericProperty } from './proof.ts';
 import { fitLine } from '../util/fit.ts';
 import { defaultEta } from './regimes.ts';
 import { trainOnce } from './memo.ts';
@@ -60,51 +60,38 @@ export function gdDiscreteRateProperty(
   tolerance = 0.05,
   width = 8000,
 ): NumericProperty {
-  return {
-    name,
-    check: ({ runs, seed }) =>
-      checkProperty(
-        name,
-        netSample,
-        async (sample) => {
-          const data = loadData(`sphere:n=${sample.n},d=${sample.d},seed=${sample.seed}`, {
-            normalize: true,
-          });
-          const ext = extremeEigenvalues(gramInfinity(data), data.n);
-          // long enough for the slowest mode to dominate (loss ~e^(−50)), short of the float64 floor of u − y
-          const steps = Math.min(4000, Math.ceil(25 / (defaultEta(ext.max) * ext.min)));
-          const {
-            traj: run,
-            eta,
-            lambda0,
-          } = await trainOn(sample, 'gd', (_l, e) => ({ eta: e }), width, steps);
-          if (run.status !== 'ok')
-            return { status: 'inconclusive', detail: `training diverged at step ${run.divergedAt}` };
-          const from = Math.floor(steps / 2);
-          const ks: number[] = [];
-          const ls: number[] = [];
-          for (let k = from; k <= steps; k++)
-            if (run.loss[k] > 0) {
-              ks.push(k);
-              ls.push(Math.log(run.loss[k]));
-            }
-          if (ks.length < 10)
-            return { status: 'inconclusive', detail: 'the loss reached the floating-point floor too early' };
-          const measured = -fitLine(ks, ls).slope;
-          const lambdaMin = run.probes[run.probes.length - 1].lambdaMin;
-          const theory = -2 * Math.log(1 - eta * lambdaMin);
-          const claimed = factor * theory;
-          const ok = Math.abs(measured - claimed) <= tolerance * claimed;
-          return {
-            status: ok ? 'pass' : 'fail',
-            computed: measured,
-            theory: claimed,
-            detail: `width ${width}, η = ${eta.toPrecision(3)}: per-step loss rate ${measured.toPrecision(4)} vs ${factor === 1 ? '' : `${factor} × `}−2 ln(1 − ηλ_min(H(t))) = ${claimed.toPrecision(4)} (λ_min(H(t)) = ${lambdaMin.toPrecision(4)}, λ0 = ${lambda0.toPrecision(4)})`,
-          };
-        },
-        { runs: realNetRuns(runs), seed },
-      ),
-  };
+  return sampledProperty(name, netSample, realNetRuns, async (sample) => {
+    const data = loadData(`sphere:n=${sample.n},d=${sample.d},seed=${sample.seed}`, {
+      normalize: true,
+    });
+    const ext = extremeEigenvalues(gramInfinity(data), data.n);
+    // long enough for the slowest mode to dominate (loss ~e^(−50)), short of the float64 floor of u − y
+    const steps = Math.min(4000, Math.ceil(25 / (defaultEta(ext.max) * ext.min)));
+    const { traj: run, eta, lambda0 } = await trainOn(sample, 'gd', (_l, e) => ({ eta: e }), width, steps);
+    if (run.status !== 'ok')
+      return { status: 'inconclusive', detail: `training diverged at step ${run.divergedAt}` };
+    const from = Math.floor(steps / 2);
+    const ks: number[] = [];
+    const ls: number[] = [];
+    for (let k = from; k <= steps; k++)
+      if (run.loss[k] > 0) {
+        ks.push(k);
+        ls.push(Math.log(run.loss[k]));
+      }
+    if (ks.length < 10)
+      return { status: 'inconclusive', detail: 'the loss reached the floating-point floor too early' };
+    const measured = -fitLine(ks, ls).slope;
+    const lambdaMin = run.probes[run.probes.length - 1].lambdaMin;
+    const theory = -2 * Math.log(1 - eta * lambdaMin);
+    const claimed = factor * theory;
+    const ok = Math.abs(measured - claimed) <= tolerance * claimed;
+    return {
+      status: ok ? 'pass' : 'fail',
+      computed: measured,
+      theory: claimed,
+      detail: `width ${width}, η = ${eta.toPrecision(3)}: per-step loss rate ${measured.toPrecision(4)} vs ${factor === 1 ? '' : `${factor} × `}−2 ln(1 − ηλ_min(H(t))) = ${claimed.toPrecision(4)} (λ_min(H(t)) = ${lambdaMin.toPrecision(4)}, λ0 = ${lambda0.toPrecision(4)})`,
+    };
+  });
 }
 
 /**
@@ -112,34 +99,25 @@ export function gdDiscreteRateProperty(
  * max_t ‖(H(t) − H(0))e(t)‖/‖H(0)e(t)‖ ≤ bound at width m.
  */
 export function neglectedTermsProperty(name: string, bound: number, width = 8000): NumericProperty {
-  return {
-    name,
-    check: ({ runs, seed }) =>
-      checkProperty(
-        name,
-        netSample,
-        async (sample) => {
-          const { traj } = await trainOn(
-            sample,
-            'hb',
-            (l0, e) => ({ eta: e, gamma: 2 * Math.sqrt(l0) }),
-            width,
-            800,
-            0.25,
-          );
-          if (traj.status !== 'ok')
-            return { status: 'inconclusive', detail: `training diverged at step ${traj.divergedAt}` };
-          const est = neglectedTermsEstimate(traj.probes);
-          if (!est) return { status: 'inconclusive', detail: 'no probes' };
-          const ok = est.relativeNeglected <= bound;
-          return {
-            status: ok ? 'pass' : 'fail',
-            computed: est.relativeNeglected,
-            theory: bound,
-            detail: `width ${width}: neglected/kept = ${est.relativeNeglected.toExponential(3)} (${est.source}) at step ${est.atStep}, max ‖H(t) − H(0)‖₂ = ${est.maxKernelDrift.toExponential(3)}; bound ${bound}`,
-          };
-        },
-        { runs: realNetRuns(runs), seed },
-      ),
-  };
+  return sampledProperty(name, netSample, realNetRuns, async (sample) => {
+    const { traj } = await trainOn(
+      sample,
+      'hb',
+      (l0, e) => ({ eta: e, gamma: 2 * Math.sqrt(l0) }),
+      width,
+      800,
+      0.25,
+    );
+    if (traj.status !== 'ok')
+      return { status: 'inconclusive', detail: `training diverged at step ${traj.divergedAt}` };
+    const est = neglectedTermsEstimate(traj.probes);
+    if (!est) return { status: 'inconclusive', detail: 'no probes' };
+    const ok = est.relativeNeglected <= bound;
+    return {
+      status: ok ? 'pass' : 'fail',
+      computed: est.relativeNeglected,
+      theory: bound,
+      detail: `width ${width}: neglected/kept = ${est.relativeNeglected.toExponential(3)} (${est.source}) at step ${est.atStep}, max ‖H(t) − H(0)‖₂ = ${est.maxKernelDrift.toExponential(3)}; bound ${bound}`,
+    };
+  });
 }

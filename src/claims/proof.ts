@@ -186,6 +186,22 @@ export async function runProof(proof: Proof, opts: ProofRunOptions = {}): Promis
 }
 
 /**
+ * A NumericProperty that checks `predicate` with checkProperty on values drawn from `arb`; the
+ * caller's run count goes through `runsOf` (e.g. a third of the runs for real-network training).
+ */
+export function sampledProperty<T>(
+  name: string,
+  arb: fc.Arbitrary<T>,
+  runsOf: (runs: number) => number,
+  predicate: Parameters<typeof checkProperty<T>>[2],
+): NumericProperty {
+  return {
+    name,
+    check: ({ runs, seed }) => checkProperty(name, arb, predicate, { runs: runsOf(runs), seed }),
+  };
+}
+
+/**
  * A custom numeric property as a fast-check check: `predicate` returns pass/fail/inconclusive with
  * the computed and theory values; the first failure is shrunk and reported with seed and path.
  */
