@@ -155,6 +155,16 @@ export function extremeEigenEnclosure(
 }
 
 /**
+ * Shift-and-invert Lanczos with the certified factor L of s(A − τI): the largest eigenpair of
+ * (s(A − τI))⁻¹, whose vector is the Ritz vector nearest τ (null when Lanczos fails).
+ */
+function shiftInvertTop(L: Float64Array, n: number): LanczosResult | null {
+  return tryLanczos(() =>
+    lanczos((x, y) => choleskySolve(L, n, x, y), n, { which: 'max', tol: 1e-12, maxIter: Math.min(n, 200) }),
+  );
+}
+
+/**
  * The outer bound of one end: λ_min ≥ outer (s = 1) or λ_max ≤ outer (s = −1), with the method used
  * and, when a shift-and-invert run found a better Ritz vector, its Rayleigh bounds.
  */
@@ -174,14 +184,7 @@ function certifySide(
     const scaleA = Math.max(Math.abs(ray.rho), fro * UNIT_ROUNDOFF * n);
     if (width <= 1e-7 * scaleA) return { outer: first.bound, method: 'lanczos+cholesky' };
     // Tighten: shift-and-invert Lanczos with the certified factor of s(A − τI).
-    const L = first.factor;
-    const si = tryLanczos(() =>
-      lanczos((x, y) => choleskySolve(L, n, x, y), n, {
-        which: 'max',
-        tol: 1e-12,
-        maxIter: Math.min(n, 200),
-      }),
-    );
+    const si = shiftInvertTop(first.factor, n);
     if (!si) return { outer: first.bound, method: 'lanczos+cholesky' };
     const ray2 = rayleighBounds(A, n, si.max.vector, fro);
     const second = tryShift(A, n, s, ray2.rho, ray2.residual, w);
@@ -198,14 +201,7 @@ function certifySide(
   const denseErr = 8 * gamma(n) * n * fro; // generous a-priori error of the dense solver
   const again = tryShift(A, n, s, theta, denseErr, w);
   if (again.ok) {
-    const L = again.factor;
-    const si = tryLanczos(() =>
-      lanczos((x, y) => choleskySolve(L, n, x, y), n, {
-        which: 'max',
-        tol: 1e-12,
-        maxIter: Math.min(n, 200),
-      }),
-    );
+    const si = shiftInvertTop(again.factor, n);
     return {
       outer: again.bound,
       method: 'dense+cholesky',
