@@ -25,7 +25,7 @@ import { integerIn, seedArbitrary } from './arbitraries.ts';
 import { realNetRuns } from './network-checks.ts';
 import { sampledProperty, type NumericProperty } from './proof.ts';
 import { runQuadraticCheck } from './quadratic.ts';
-import { fitLine } from '../util/fit.ts';
+import { logSlopeAbove } from '../util/fit.ts';
 import { Rng } from '../util/rng.ts';
 
 /** Gram–Gauss–Newton, x[k+1] = x[k] − η·ggn(x[k]) (the spec of examples/methods/ggn.json). */
@@ -199,16 +199,10 @@ export function bothLayersRateProperty(
           ? worstDiscreteRate(method, params, first.lambda0, first.lambdaMax).rate
           : worstDiscreteRate(method, params, last.lambdaMin, last.lambdaMax).rate;
     // Least-squares slope of ln‖e_k‖ over the late half (points above 1e-12‖e_0‖).
-    const ks: number[] = [];
-    const ls: number[] = [];
-    for (let k = Math.floor(steps / 2); k <= steps; k++)
-      if (traj.errNorm[k] > 1e-12 * traj.errNorm[0]) {
-        ks.push(k);
-        ls.push(Math.log(traj.errNorm[k]));
-      }
-    if (ks.length < 10)
+    const slope = logSlopeAbove(traj.errNorm, Math.floor(steps / 2), steps, 1e-12 * traj.errNorm[0]);
+    if (slope === null)
       return { status: 'inconclusive', detail: 'too few steps above the floating-point floor' };
-    const measured = Math.exp(fitLine(ks, ls).slope);
+    const measured = Math.exp(slope);
     const gap = Math.log(measured) / Math.log(theory) - 1;
     const ok = Math.abs(gap) <= tol;
     return {

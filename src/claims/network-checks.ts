@@ -10,7 +10,7 @@ import { gramInfinity } from '../ntk/gram.ts';
 import { neglectedTermsEstimate } from '../symbolic/output-space.ts';
 import { integerIn, seedArbitrary } from './arbitraries.ts';
 import { sampledProperty, type NumericProperty } from './proof.ts';
-import { fitLine } from '../util/fit.ts';
+import { logSlopeAbove } from '../util/fit.ts';
 import { defaultEta } from './regimes.ts';
 import { trainOnce } from './memo.ts';
 
@@ -70,17 +70,10 @@ export function gdDiscreteRateProperty(
     const { traj: run, eta, lambda0 } = await trainOn(sample, 'gd', (_l, e) => ({ eta: e }), width, steps);
     if (run.status !== 'ok')
       return { status: 'inconclusive', detail: `training diverged at step ${run.divergedAt}` };
-    const from = Math.floor(steps / 2);
-    const ks: number[] = [];
-    const ls: number[] = [];
-    for (let k = from; k <= steps; k++)
-      if (run.loss[k] > 0) {
-        ks.push(k);
-        ls.push(Math.log(run.loss[k]));
-      }
-    if (ks.length < 10)
+    const slope = logSlopeAbove(run.loss, Math.floor(steps / 2), steps, 0);
+    if (slope === null)
       return { status: 'inconclusive', detail: 'the loss reached the floating-point floor too early' };
-    const measured = -fitLine(ks, ls).slope;
+    const measured = -slope;
     const lambdaMin = run.probes[run.probes.length - 1].lambdaMin;
     const theory = -2 * Math.log(1 - eta * lambdaMin);
     const claimed = factor * theory;

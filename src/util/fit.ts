@@ -55,3 +55,25 @@ export function fitLine(x: ArrayLike<number>, y: ArrayLike<number>): LineFit {
 export function fitSlope(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return fitLine(x, y).slope;
 }
+
+/**
+ * The least-squares slope of ln v[k] against k over k = from..to, on the entries above `floor` only
+ * (a decaying ‖e_k‖ or loss short of its floating-point floor); null when fewer than `minPoints`
+ * entries qualify.
+ */
+export function logSlopeAbove(
+  v: ArrayLike<number>,
+  from: number,
+  to: number,
+  floor: number,
+  minPoints = 10,
+): number | null {
+  const ks: number[] = [];
+  const ls: number[] = [];
+  for (let k = from; k <= to; k++)
+    if (v[k] > floor) {
+      ks.push(k);
+      ls.push(Math.log(v[k]));
+    }
+  return ks.length < minPoints ? null : fitLine(ks, ls).slope;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitLine, fitSlope } from '../../src/util/fit.ts';
+import { fitLine, fitSlope, logSlopeAbove } from '../../src/util/fit.ts';
 
 describe('fitLine', () => {
   it('recovers an exact line, with zero residual and R² = 1', () => {
@@ -30,5 +30,14 @@ describe('fitLine', () => {
   });
   it('works on typed arrays', () => {
     expect(fitSlope(Float64Array.of(0, 1, 2), Float64Array.of(1, 3, 5))).toBeCloseTo(2, 14);
+  });
+});
+
+describe('logSlopeAbove', () => {
+  it('fits ln v[k] on the entries above the floor, null when too few remain', () => {
+    const v = Array.from({ length: 40 }, (_, k) => (k < 30 ? 0.5 ** k : 0));
+    expect(logSlopeAbove(v, 10, 39, 0)).toBeCloseTo(Math.log(0.5), 12);
+    expect(logSlopeAbove(v, 25, 39, 0)).toBeNull();
+    expect(logSlopeAbove(v, 0, 39, 0.5 ** 5)).toBeNull();
   });
 });
