@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import {
   arcCosineKernel1,
   augmentBias,
@@ -10,7 +9,7 @@ import {
 } from '../../src/ntk/both-layers.ts';
 import { gramInfinity, ntkSpectrum } from '../../src/ntk/gram.ts';
 import { initNetwork } from '../../src/train/network.ts';
-import type { Dataset } from '../../src/data/types.ts';
+import { dataset, goldenCases } from './golden-data.ts';
 
 interface Case {
   name: string;
@@ -24,21 +23,7 @@ interface Case {
   lambdaMax: number;
   lambda0First: number;
 }
-const golden = JSON.parse(readFileSync(new URL('../golden/ntk_both.json', import.meta.url), 'utf8')) as {
-  cases: Case[];
-};
-
-function dataset(n: number, d: number, X: number[]): Dataset {
-  return {
-    source: 'test',
-    n,
-    d,
-    X: Float64Array.from(X),
-    y: new Float64Array(n),
-    unitNorm: false,
-    notes: [],
-  };
-}
+const golden = { cases: goldenCases<Case>('ntk_both.json') };
 
 describe('both-layer H∞ against numpy (scripts/golden/ntk_both.py)', () => {
   for (const c of golden.cases) {

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { gramInfinity, empiricalNtk, ntkSpectrum, kernelSpectrum } from '../../src/ntk/gram.ts';
 import { activationBits, bitsFromMask, coActivationCounts } from '../../src/ntk/activations.ts';
 import { spectralNormSymmetric } from '../../src/linalg/eigen.ts';
 import { initNetwork, forward } from '../../src/train/network.ts';
 import { loadData } from '../../src/data/load.ts';
-import type { Dataset } from '../../src/data/types.ts';
+import { dataset, goldenCases } from './golden-data.ts';
 
 interface Case {
   name: string;
@@ -16,21 +15,7 @@ interface Case {
   lambda0: number;
   lambdaMax: number;
 }
-const golden = JSON.parse(readFileSync(new URL('../golden/ntk.json', import.meta.url), 'utf8')) as {
-  cases: Case[];
-};
-
-function dataset(n: number, d: number, X: number[]): Dataset {
-  return {
-    source: 'test',
-    n,
-    d,
-    X: Float64Array.from(X),
-    y: new Float64Array(n),
-    unitNorm: false,
-    notes: [],
-  };
-}
+const golden = { cases: goldenCases<Case>('ntk.json') };
 
 describe('H∞ against numpy (scripts/golden/ntk.py)', () => {
   for (const c of golden.cases) {
