@@ -9,7 +9,7 @@
  */
 import { loadData } from '../data/load.ts';
 import { extremeEigenEnclosure } from '../linalg/enclosure.ts';
-import { gramInfinity } from '../ntk/gram.ts';
+import { gramInfinityModel } from '../ntk/both-layers.ts';
 import { checkCompanionAgainstStepper, discreteModel, odeModel } from '../certify/model.ts';
 import { decimal, evalInterval, iv, mid, type Interval } from '../certify/interval.ts';
 import { proveClaim, type ProveResult } from '../certify/prove.ts';
@@ -62,7 +62,7 @@ export function certifyInstance(
   if (a.kind === 'ode') throw new Error('certifyInstance: an ode-terms claim is symbolic');
   const data = loadData(dataSource(inst), { normalize: true });
   const n = data.n;
-  const H = gramInfinity(data);
+  const H = gramInfinityModel(data, claim.model); // H∞_W (+ K1 with both layers; (x, 1) with a bias)
   const enc = extremeEigenEnclosure(H, n);
   const lambda0 = iv(enc.lambdaMin.lo, enc.lambdaMin.hi);
   const lambdaMax = iv(enc.lambdaMax.lo, enc.lambdaMax.hi);
@@ -71,10 +71,13 @@ export function certifyInstance(
     lambda0: enc.lambdaMin.value,
     lambdaMax: enc.lambdaMax.value,
   };
+  const kernelName =
+    (claim.model.train === 'both' ? 'H∞ = H∞_W + K1 (both layers)' : 'H∞') +
+    (claim.model.bias ? ' on (x, 1) (hidden bias)' : '');
   const regimeNote =
     claim.regime === 'ode'
-      ? 'ode regime: every eigenmode λ ∈ [λ0, λmax] of H∞ of the sampled data, decided exactly (per-mode characteristic polynomial / Bessel closed form), no simulation'
-      : 'discrete regime: the linearised NTK iteration, every eigenmode λ ∈ [λ0, λmax] of H∞ decided exactly through the companion matrix T(λ), no simulation';
+      ? `ode regime: every eigenmode λ ∈ [λ0, λmax] of ${kernelName} of the sampled data, decided exactly (per-mode characteristic polynomial / Bessel closed form), no simulation`
+      : `discrete regime: the linearised NTK iteration, every eigenmode λ ∈ [λ0, λmax] of ${kernelName} decided exactly through the companion matrix T(λ), no simulation`;
   const inconclusive = (reason: string): CertifiedOutcome => ({
     outcome: { ...base, status: 'inconclusive', reason, regimeNote, numbers: {} },
     certificate: null,

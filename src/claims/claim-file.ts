@@ -12,6 +12,7 @@ import { schemaMessage } from '../spec/schema.ts';
 import { checkCount, checkDataSize, checkTraining } from '../util/limits.ts';
 import { claimSchema } from './claim-schema.ts';
 import type { MethodSpec } from '../spec/types.ts';
+import type { ModelOptions } from '../ntk/both-layers.ts';
 import type { Assertion, Claim, Horizon, InstanceRanges, Range, Regime } from './types.ts';
 
 export class ClaimError extends Error {
@@ -33,6 +34,8 @@ const CLAIM_FIELDS = new Set([
   'instances',
   'driftBound',
   'lambda0Min',
+  'train',
+  'bias',
 ]);
 const INSTANCE_FIELDS = new Set(['data', 'n', 'd', 'width', 'eta', 'runs', 'horizon']);
 
@@ -192,6 +195,19 @@ function parseInstances(raw: unknown): InstanceRanges {
   return out;
 }
 
+/**
+ * The model fields: `train` ('first' (default): the first layer W trains, a is frozen; 'both': a
+ * trains too, H∞ = H∞_W + K1) and `bias` (a trained hidden bias = a constant input coordinate 1).
+ */
+function parseModel(raw: Json): ModelOptions {
+  const train = raw.train ?? 'first';
+  if (train !== 'first' && train !== 'both')
+    throw new ClaimError(`'train' must be 'first' or 'both', got ${JSON.stringify(train)}`);
+  const bias = raw.bias ?? false;
+  if (typeof bias !== 'boolean') throw new ClaimError(`'bias' must be true or false`);
+  return { train, bias };
+}
+
 /** Validate a claim object (already JSON-parsed). */
 export function parseClaim(raw: unknown): Claim {
   if (!isObject(raw)) throw new ClaimError('a claim must be a JSON object');
@@ -272,6 +288,11 @@ export function parseClaim(raw: unknown): Claim {
       );
     if (raw.instances !== undefined)
       throw new ClaimError(`an 'ode' (terms) claim is symbolic: 'instances' is not used (remove it)`);
+    for (const f of ['train', 'bias'] as const)
+      if (raw[f] !== undefined)
+        throw new ClaimError(
+          `an 'ode' (terms) claim is symbolic (the derived ODE is the same for every kernel): '${f}' is not used (remove it)`,
+        );
   } else if (regime !== 'network') {
     if (rawInstances.horizon !== undefined)
       throw new ClaimError(
@@ -288,6 +309,7 @@ export function parseClaim(raw: unknown): Claim {
     if (stepName in params && rawInstances.eta !== undefined)
       throw new ClaimError(`the step '${stepName}' is set twice: in params and in instances.eta (keep one)`);
   }
+  const model = parseModel(raw);
   const num = (f: 'driftBound' | 'lambda0Min', dflt: number): number => {
     const v = raw[f];
     if (v === undefined) return dflt;
@@ -306,6 +328,7 @@ export function parseClaim(raw: unknown): Claim {
     instances,
     driftBound: num('driftBound', 0.25),
     lambda0Min: num('lambda0Min', 1e-6),
+    model,
     raw: raw,
   };
 }

@@ -1,12 +1,13 @@
 /**
  * A sampled instance made concrete: the data set (through src/data's loadData), its limiting NTK
- * Gram matrix H∞, the eigen-decomposition of H∞ (src/linalg/eigen.ts), λ0 = λ_min(H∞), λmax, and the initial
+ * Gram matrix H∞ of the claim's model (gramInfinityModel, src/ntk/both-layers.ts), the
+ * eigen-decomposition of H∞ (src/linalg/eigen.ts), λ0 = λ_min(H∞), λmax, and the initial
  * prediction error e(0) = u(0) − y of the network at this seed (u(0) from the real network's
  * forward pass at width m, so the ODE, discrete and network regimes start from the same e(0)).
  */
 import { loadData } from '../data/load.ts';
 import type { Dataset } from '../data/types.ts';
-import { gramInfinity } from '../ntk/gram.ts';
+import { gramInfinityModel, modelData, type ModelOptions } from '../ntk/both-layers.ts';
 import { forward, initNetwork } from '../train/network.ts';
 import type { Instance } from './types.ts';
 import { symmetricEigen } from '../linalg/eigen.ts';
@@ -32,14 +33,22 @@ export function dataSource(inst: Pick<Instance, 'data' | 'n' | 'd' | 'seed'>): s
   return `${inst.data}:n=${inst.n},d=${inst.d},seed=${inst.seed}`;
 }
 
-export function buildInstance(inst: Instance): InstanceData {
+/** The model when a claim sets none: the paper's (first layer trained, no bias). */
+export const FIRST_LAYER: ModelOptions = { train: 'first', bias: false };
+
+/**
+ * The instance under `model`: H∞ is the model's kernel (H∞_W, + K1 with both layers; on the inputs
+ * (x, 1) with a bias) and u(0) is the forward pass of the network the model's trainer starts from.
+ */
+export function buildInstance(inst: Instance, model: ModelOptions = FIRST_LAYER): InstanceData {
   const data = loadData(dataSource(inst), { normalize: true });
   const n = data.n;
-  const hInf = gramInfinity(data);
+  const hInf = gramInfinityModel(data, model);
   const { values, vectors } = symmetricEigen(hInf, n);
-  const net = initNetwork(data.d, inst.width, inst.seed + 1);
+  const seen = modelData(data, model);
+  const net = initNetwork(seen.d, inst.width, inst.seed + 1);
   const u = new Float64Array(n);
-  forward(net, net.W0, data, u);
+  forward(net, net.W0, seen, u);
   const e0 = new Float64Array(n);
   for (let i = 0; i < n; i++) e0[i] = u[i] - data.y[i];
   const e0Modes = new Float64Array(n);

@@ -14,7 +14,8 @@ import { compileMethod, diagonalGgnOracle, resolveMethod, stepSymbol } from '../
 import type { MethodSpec } from '../spec/types.ts';
 import { deriveOde } from '../symbolic/derive.ts';
 import { toOutputSpace } from '../symbolic/output-space.ts';
-import type { InstanceData } from './instance.ts';
+import { FIRST_LAYER, type InstanceData } from './instance.ts';
+import type { ModelOptions } from '../ntk/both-layers.ts';
 import { solveMode, type ModeSolver } from './mode-trajectory.ts';
 import type { Horizon } from './types.ts';
 import { isDiverged } from '../util/divergence.ts';
@@ -232,6 +233,7 @@ export async function networkRegime(
   eta: number,
   horizon: Horizon | null,
   driftBound: number,
+  model: ModelOptions = FIRST_LAYER,
 ): Promise<RegimeTrajectory> {
   const parsed = resolveMethod(method);
   const stepName = stepSymbol(parsed.spec);
@@ -255,6 +257,8 @@ export async function networkRegime(
     seed,
     probeEvery: Math.max(1, Math.floor(K / 8)),
     engine: 'auto',
+    train: model.train,
+    bias: model.bias,
   });
   const t = new Float64Array(traj.loss.length);
   for (let k = 0; k < t.length; k++) t[k] = timeOf(parsed.start + k);
@@ -262,7 +266,8 @@ export async function networkRegime(
   const weightDrift = Math.max(0, ...traj.probes.map((p) => p.weightDrift));
   const limit = METHOD_LIMIT_NOTES[parsed.spec.name];
   const regimeNote =
-    `network regime: real training of the two-layer ReLU net at width m = ${width} (${traj.engine} engine), ` +
+    `network regime: real training of the two-layer ReLU net at width m = ${width} (${traj.engine} engine` +
+    `${model.train === 'both' ? ', both layers trained' : ''}${model.bias ? ', hidden bias' : ''}), ` +
     `${stepName ?? 'step'} = ${eta.toPrecision(3)}, ${traj.steps} steps, t = ${parsed.spec.time}` +
     (limit ? `; ${limit}` : '');
   const numbers: Record<string, number> = {

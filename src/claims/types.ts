@@ -5,6 +5,7 @@
 import type { MethodSpec } from '../spec/types.ts';
 import type { DecayClassification } from './rate-fit.ts';
 import type { Certificate } from '../certify/types.ts';
+import type { ModelOptions } from '../ntk/both-layers.ts';
 
 /** Where a numeric obligation is evaluated. */
 export type Regime = 'ode' | 'discrete' | 'network';
@@ -60,6 +61,12 @@ export interface Claim {
   driftBound: number;
   /** Smallest λ0 the claim accepts (hypothesis λ0 > 0, default 1e-6). */
   lambda0Min: number;
+  /**
+   * The model (claim fields `train`, `bias`; default first layer only, no bias): the kernel whose
+   * λ0, λmax the ode/discrete regimes use (H∞_W, + K1 with both layers, on (x, 1) with a bias) and
+   * the network regime's trainer options.
+   */
+  model: ModelOptions;
   /** The claim as written (JSON), carried into certificates. */
   raw?: Record<string, unknown>;
 }
