@@ -15,6 +15,7 @@ import { extremeEigenEnclosure, gershgorin } from '../../src/linalg/enclosure.ts
 import { lanczosExtremes } from '../../src/linalg/lanczos.ts';
 import { gramInfinity } from '../../src/ntk/gram.ts';
 import { Rng } from '../../src/util/rng.ts';
+import { randomSymmetric } from './random-matrix.ts';
 
 interface Case {
   name: string;
@@ -192,14 +193,7 @@ describe('Cholesky certificate', () => {
 describe('symmetricEigen (full decomposition)', () => {
   it('AV = VΛ and VᵀV = I on a random 80×80 matrix; values match symmetricEigenvalues', () => {
     const n = 80;
-    const rng = new Rng(9);
-    const A = new Float64Array(n * n);
-    for (let i = 0; i < n; i++)
-      for (let j = 0; j <= i; j++) {
-        const v = rng.normal();
-        A[i * n + j] = v;
-        A[j * n + i] = v;
-      }
+    const A = randomSymmetric(n, 9);
     const { values, vectors } = symmetricEigen(A, n);
     let res = 0;
     let orth = 0;

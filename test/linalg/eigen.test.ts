@@ -8,6 +8,7 @@ import {
   spectralNormSymmetric,
 } from '../../src/linalg/eigen.ts';
 import { Rng } from '../../src/util/rng.ts';
+import { randomSymmetric } from './random-matrix.ts';
 
 interface Case {
   name: string;
@@ -60,14 +61,7 @@ describe('eigen helpers', () => {
   });
   it('trace and Frobenius norm are preserved on a random 150×150 matrix', () => {
     const n = 150;
-    const rng = new Rng(3);
-    const A = new Float64Array(n * n);
-    for (let i = 0; i < n; i++)
-      for (let j = 0; j <= i; j++) {
-        const v = rng.normal();
-        A[i * n + j] = v;
-        A[j * n + i] = v;
-      }
+    const A = randomSymmetric(n, 3);
     const ev = symmetricEigenvalues(A, n);
     let tr = 0;
     let fro = 0;
@@ -152,13 +146,7 @@ describe('Householder steps that skip a reflection (zero rows left of the diagon
     const want: number[] = [];
     let o = 0;
     for (const m of sizes) {
-      const B = new Float64Array(m * m);
-      for (let i = 0; i < m; i++)
-        for (let j = 0; j <= i; j++) {
-          const v = rng.normal();
-          B[i * m + j] = v;
-          B[j * m + i] = v;
-        }
+      const B = randomSymmetric(m, rng);
       want.push(...symmetricEigenvalues(B, m));
       for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) A[(o + i) * n + o + j] = B[i * m + j];
       o += m;

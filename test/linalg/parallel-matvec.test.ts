@@ -4,19 +4,8 @@ import { extremeEigenEnclosure } from '../../src/linalg/enclosure.ts';
 import { fastExtremes } from '../../src/linalg/extremes.ts';
 import { lanczosExtremes } from '../../src/linalg/lanczos.ts';
 import { ParallelMatVec } from '../../src/linalg/parallel-matvec.ts';
+import { randomSymmetric } from './random-matrix.ts';
 import { Rng } from '../../src/util/rng.ts';
-
-function randomSymmetric(n: number, seed: number): Float64Array {
-  const rng = new Rng(seed);
-  const A = new Float64Array(n * n);
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j <= i; j++) {
-      const v = rng.normal();
-      A[i * n + j] = v;
-      A[j * n + i] = v;
-    }
-  return A;
-}
 
 describe('parallel mat-vec (worker threads, shared memory)', () => {
   const saved = process.env.DYNVIEW_THREADS;
