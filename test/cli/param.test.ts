@@ -121,53 +121,31 @@ describe('--param name=value', () => {
     expect(j.counterexample.replay).toMatch(/--param alpha=0\.3 --seed \d+ --path [\d:]+/);
   });
 
+  /** A `train` command line on DATA at width 50 with this method and the rest of the flags. */
+  const trainArgs = (method: string, ...rest: string[]): string[] => [
+    'train',
+    '--data',
+    DATA,
+    '--width',
+    '50',
+    '--method',
+    method,
+    ...rest,
+  ];
+
   it('an undeclared symbol, a malformed pair or a symbol given twice is bad input (exit 2)', async () => {
     const cases: Array<[typeof registerTrain, string[], RegExp]> = [
       [
         registerTrain,
-        [
-          'train',
-          '--data',
-          DATA,
-          '--width',
-          '50',
-          '--method',
-          SPEC,
-          '--eta',
-          '0.1',
-          '--steps',
-          '5',
-          '--param',
-          'alfa=1',
-        ],
+        trainArgs(SPEC, '--eta', '0.1', '--steps', '5', '--param', 'alfa=1'),
         /no parameter 'alfa'.*alpha/,
       ],
       [
         registerTrain,
-        [
-          'train',
-          '--data',
-          DATA,
-          '--width',
-          '50',
-          '--method',
-          'hb-fixed',
-          '--eta',
-          '0.1',
-          '--steps',
-          '5',
-          '--beta',
-          '0.3',
-          '--param',
-          'beta=0.4',
-        ],
+        trainArgs('hb-fixed', '--eta', '0.1', '--steps', '5', '--beta', '0.3', '--param', 'beta=0.4'),
         /given twice/,
       ],
-      [
-        registerTrain,
-        ['train', '--data', DATA, '--width', '50', '--method', SPEC, '--steps', '5', '--param', 'alpha=0.3'],
-        /step size/,
-      ],
+      [registerTrain, trainArgs(SPEC, '--steps', '5', '--param', 'alpha=0.3'), /step size/],
       [registerDerive, ['derive', '--method', SPEC, '--param', 'zeta=1'], /no parameter 'zeta'/],
       [registerDerive, ['derive', '--method', SPEC, '--param', 'alpha'], /name=value/],
       [
