@@ -13,7 +13,7 @@
  * n = 1200 on, the right-looking blocked form of cholesky-blocked.ts runs on all cores.
  */
 import { choleskyBlocked } from './cholesky-blocked.ts';
-import { sharedFloat64 } from './dense.ts';
+import { blockDots4x2, sharedFloat64 } from './dense.ts';
 import { UNIT_ROUNDOFF, gamma, roundUp } from './rounding.ts';
 
 /** From this order on, the blocked factorisation on all cores (cholesky-blocked.ts). */
@@ -86,6 +86,7 @@ export function choleskyMargin(factor: Float64Array, n: number): number {
 export function choleskyInPlace(a: Float64Array, n: number): number {
   const TINY = 2 ** -960;
   if (n >= BLOCKED_MIN_N) return choleskyBlocked(a, n, TINY);
+  const s = new Float64Array(8);
   let i = 0;
   for (; i + 3 < n; i += 4) {
     const r0 = i * n;
@@ -96,45 +97,22 @@ export function choleskyInPlace(a: Float64Array, n: number): number {
     for (; j + 1 < i; j += 2) {
       const q0 = j * n;
       const q1 = q0 + n;
-      let s00 = 0;
-      let s01 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      let s20 = 0;
-      let s21 = 0;
-      let s30 = 0;
-      let s31 = 0;
-      for (let k = 0; k < j; k++) {
-        const y0 = a[q0 + k];
-        const y1 = a[q1 + k];
-        let x = a[r0 + k];
-        s00 += x * y0;
-        s01 += x * y1;
-        x = a[r1 + k];
-        s10 += x * y0;
-        s11 += x * y1;
-        x = a[r2 + k];
-        s20 += x * y0;
-        s21 += x * y1;
-        x = a[r3 + k];
-        s30 += x * y0;
-        s31 += x * y1;
-      }
+      blockDots4x2(a, n, r0, q0, 0, j, s);
       const d0 = a[q0 + j];
       const lj = a[q1 + j];
       const d1 = a[q1 + j + 1];
-      let l = (a[r0 + j] - s00) / d0;
+      let l = (a[r0 + j] - s[0]) / d0;
       a[r0 + j] = l;
-      a[r0 + j + 1] = (a[r0 + j + 1] - (s01 + l * lj)) / d1;
-      l = (a[r1 + j] - s10) / d0;
+      a[r0 + j + 1] = (a[r0 + j + 1] - (s[1] + l * lj)) / d1;
+      l = (a[r1 + j] - s[2]) / d0;
       a[r1 + j] = l;
-      a[r1 + j + 1] = (a[r1 + j + 1] - (s11 + l * lj)) / d1;
-      l = (a[r2 + j] - s20) / d0;
+      a[r1 + j + 1] = (a[r1 + j + 1] - (s[3] + l * lj)) / d1;
+      l = (a[r2 + j] - s[4]) / d0;
       a[r2 + j] = l;
-      a[r2 + j + 1] = (a[r2 + j + 1] - (s21 + l * lj)) / d1;
-      l = (a[r3 + j] - s30) / d0;
+      a[r2 + j + 1] = (a[r2 + j + 1] - (s[5] + l * lj)) / d1;
+      l = (a[r3 + j] - s[6]) / d0;
       a[r3 + j] = l;
-      a[r3 + j + 1] = (a[r3 + j + 1] - (s31 + l * lj)) / d1;
+      a[r3 + j + 1] = (a[r3 + j + 1] - (s[7] + l * lj)) / d1;
     }
     // The 4×4 diagonal block (and any column left over), one entry at a time, rows in order.
     for (let r = i; r < i + 4; r++) {

@@ -90,6 +90,60 @@ export function dot(x: Float64Array, y: Float64Array): number {
 }
 
 /**
+ * The 4×2 register block of gramRows and choleskyInPlace (cholesky.ts): the eight inner products of
+ * rows p, p + 1, p + 2, p + 3 against rows q, q + 1 of the row-major M (row length `stride`, rows
+ * starting at offsets p0 = p·stride and q0 = q·stride) over columns k0..k1−1, each summed in order
+ * of k, into out = [s00, s01, s10, s11, s20, s21, s30, s31]. (The blocked Cholesky's trailing update
+ * keeps its own copy: its kernels are shipped to worker threads as source text and cannot import.)
+ */
+export function blockDots4x2(
+  M: Float64Array,
+  stride: number,
+  p0: number,
+  q0: number,
+  k0: number,
+  k1: number,
+  out: Float64Array,
+): void {
+  const p1 = p0 + stride;
+  const p2 = p1 + stride;
+  const p3 = p2 + stride;
+  const q1 = q0 + stride;
+  let s00 = 0;
+  let s01 = 0;
+  let s10 = 0;
+  let s11 = 0;
+  let s20 = 0;
+  let s21 = 0;
+  let s30 = 0;
+  let s31 = 0;
+  for (let k = k0; k < k1; k++) {
+    const y0 = M[q0 + k];
+    const y1 = M[q1 + k];
+    let x = M[p0 + k];
+    s00 += x * y0;
+    s01 += x * y1;
+    x = M[p1 + k];
+    s10 += x * y0;
+    s11 += x * y1;
+    x = M[p2 + k];
+    s20 += x * y0;
+    s21 += x * y1;
+    x = M[p3 + k];
+    s30 += x * y0;
+    s31 += x * y1;
+  }
+  out[0] = s00;
+  out[1] = s01;
+  out[2] = s10;
+  out[3] = s11;
+  out[4] = s20;
+  out[5] = s21;
+  out[6] = s30;
+  out[7] = s31;
+}
+
+/**
  * The Gram matrix G = X Xᵀ (n×n, symmetric, row-major) of the n rows of the row-major n×d matrix X,
  * with a 4×2 register block (eight row-pair inner products per pass over k), ~2.5× the speed of one
  * inner product at a time. Each G_ij is summed over k in order, so the bits do not depend on the
@@ -97,48 +151,22 @@ export function dot(x: Float64Array, y: Float64Array): number {
  */
 export function gramRows(X: Float64Array, n: number, d: number, out?: Float64Array): Float64Array {
   const G = out ?? new Float64Array(n * n);
+  const s = new Float64Array(8);
   let i = 0;
   for (; i + 3 < n; i += 4) {
     const r0 = i * d;
-    const r1 = r0 + d;
-    const r2 = r1 + d;
-    const r3 = r2 + d;
     let j = 0;
     for (; j + 1 <= i + 3; j += 2) {
       const q0 = j * d;
-      const q1 = q0 + d;
-      let s00 = 0;
-      let s01 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      let s20 = 0;
-      let s21 = 0;
-      let s30 = 0;
-      let s31 = 0;
-      for (let k = 0; k < d; k++) {
-        const y0 = X[q0 + k];
-        const y1 = X[q1 + k];
-        let x = X[r0 + k];
-        s00 += x * y0;
-        s01 += x * y1;
-        x = X[r1 + k];
-        s10 += x * y0;
-        s11 += x * y1;
-        x = X[r2 + k];
-        s20 += x * y0;
-        s21 += x * y1;
-        x = X[r3 + k];
-        s30 += x * y0;
-        s31 += x * y1;
-      }
-      G[i * n + j] = s00;
-      G[i * n + j + 1] = s01;
-      G[(i + 1) * n + j] = s10;
-      G[(i + 1) * n + j + 1] = s11;
-      G[(i + 2) * n + j] = s20;
-      G[(i + 2) * n + j + 1] = s21;
-      G[(i + 3) * n + j] = s30;
-      G[(i + 3) * n + j + 1] = s31;
+      blockDots4x2(X, d, r0, q0, 0, d, s);
+      G[i * n + j] = s[0];
+      G[i * n + j + 1] = s[1];
+      G[(i + 1) * n + j] = s[2];
+      G[(i + 1) * n + j + 1] = s[3];
+      G[(i + 2) * n + j] = s[4];
+      G[(i + 2) * n + j + 1] = s[5];
+      G[(i + 3) * n + j] = s[6];
+      G[(i + 3) * n + j + 1] = s[7];
     }
   }
   for (; i < n; i++) {
