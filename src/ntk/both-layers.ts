@@ -20,7 +20,15 @@
  * (augmentBias): x̃_i·x̃_j = x_i·x_j + 1 and θ is the angle between augmented rows.
  */
 import type { Dataset } from '../data/types.ts';
-import { dataGram, gramInfinity, kernelSpectrum, ntkFromBits, unitRows, type NtkSpectrum } from './gram.ts';
+import {
+  dataGram,
+  gramInfinity,
+  kernelSpectrum,
+  ntkFromBits,
+  unitRows,
+  halfAngle,
+  type NtkSpectrum,
+} from './gram.ts';
 import { activationBits } from './activations.ts';
 
 /** Which parameters are trained. 'first': W only (a frozen, the paper's analysis); 'both': W and a. */
@@ -72,15 +80,7 @@ export function arcCosineKernel1(data: Dataset): Float64Array {
     for (let j = i + 1; j < n; j++) {
       let v = 0;
       if (norms[i] > 0 && norms[j] > 0) {
-        let dm = 0;
-        let dp = 0;
-        for (let k = 0; k < d; k++) {
-          const a = U[i * d + k];
-          const b = U[j * d + k];
-          dm += (a - b) * (a - b);
-          dp += (a + b) * (a + b);
-        }
-        const theta = 2 * Math.atan2(Math.sqrt(dm), Math.sqrt(dp));
+        const theta = halfAngle(U, d, i, j);
         // ‖x‖‖y‖ cos θ = x·y exactly; use the dot product for that term.
         v = (norms[i] * norms[j] * Math.sin(theta) + (Math.PI - theta) * G[i * n + j]) / (2 * Math.PI);
       }

@@ -36,6 +36,22 @@ export function unitRows(data: Dataset, G: Float64Array): { norms: Float64Array;
 }
 
 /**
+ * The angle between unit rows i and j of U (n×d) by the half-angle formula
+ * θ = 2·atan2(‖u_i − u_j‖, ‖u_i + u_j‖): accurate to rounding also for nearly parallel rows.
+ */
+export function halfAngle(U: Float64Array, d: number, i: number, j: number): number {
+  let dm = 0;
+  let dp = 0;
+  for (let k = 0; k < d; k++) {
+    const a = U[i * d + k];
+    const b = U[j * d + k];
+    dm += (a - b) * (a - b);
+    dp += (a + b) * (a + b);
+  }
+  return 2 * Math.atan2(Math.sqrt(dm), Math.sqrt(dp));
+}
+
+/**
  * The infinite-width kernel H∞ (n×n row-major). The angle is computed by the half-angle formula
  * θ = 2·atan2(‖x̂_i − x̂_j‖, ‖x̂_i + x̂_j‖) on the unit rows x̂ (mathematically arccos of the clamped
  * cosine, but accurate to rounding also for nearly parallel rows, where arccos(c) loses half the
@@ -59,15 +75,7 @@ export function gramInfinity(data: Dataset): Float64Array {
         let theta: number;
         if (Math.abs(c) <= 0.5) theta = Math.acos(c);
         else {
-          let dm = 0;
-          let dp = 0;
-          for (let k = 0; k < d; k++) {
-            const a = U[i * d + k];
-            const b = U[j * d + k];
-            dm += (a - b) * (a - b);
-            dp += (a + b) * (a + b);
-          }
-          theta = 2 * Math.atan2(Math.sqrt(dm), Math.sqrt(dp));
+          theta = halfAngle(U, d, i, j);
         }
         v = (g * (Math.PI - theta)) / (2 * Math.PI);
       }
