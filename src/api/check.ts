@@ -8,7 +8,7 @@ import type { ClaimJson } from '../claims/claim-schema.ts';
 import { claimResultJson } from '../claims/format.ts';
 import { runClaim, type ClaimRun } from '../claims/runner.ts';
 import { isQuadraticClaim, parseQuadraticClaim, runQuadraticClaim } from '../claims/quadratic-claim.ts';
-import type { ClaimResult } from '../claims/types.ts';
+import type { ClaimResult, Instance } from '../claims/types.ts';
 import { resolveMethod } from '../spec/compile.ts';
 import type { MethodSpec } from '../spec/types.ts';
 import { declaredSymbols } from './params.ts';
@@ -35,15 +35,7 @@ export interface CheckOptions {
 export interface CheckInstance {
   status: 'pass' | 'fail' | 'inconclusive';
   reason: string;
-  instance: {
-    data: string;
-    n: number;
-    d: number;
-    seed: number;
-    width: number;
-    eta: number | null;
-    params: Record<string, number>;
-  };
+  instance: Instance;
   lambda0: number | null;
   lambdaMax: number | null;
   claimed?: number | null;
