@@ -15,7 +15,7 @@ import { extremeEigenEnclosure, gershgorin } from '../../src/linalg/enclosure.ts
 import { lanczosExtremes } from '../../src/linalg/lanczos.ts';
 import { gramInfinity } from '../../src/ntk/gram.ts';
 import { Rng } from '../../src/util/rng.ts';
-import { randomSymmetric } from './random-matrix.ts';
+import { randomSymmetric, symmetrize } from './random-matrix.ts';
 
 interface Case {
   name: string;
@@ -281,12 +281,7 @@ function rotatedDiagonal(lambda: number[], seed: number): Float64Array {
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++)
         B[i * n + j] = A[i * n + j] - 2 * v[i] * Av[j] - 2 * Av[i] * v[j] + 4 * vAv * v[i] * v[j];
-    for (let i = 0; i < n; i++)
-      for (let j = 0; j < i; j++) {
-        const m = (B[i * n + j] + B[j * n + i]) / 2;
-        B[i * n + j] = m;
-        B[j * n + i] = m;
-      }
+    symmetrize(B, n);
     A = B;
   }
   return A;

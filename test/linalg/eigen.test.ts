@@ -8,7 +8,7 @@ import {
   spectralNormSymmetric,
 } from '../../src/linalg/eigen.ts';
 import { Rng } from '../../src/util/rng.ts';
-import { randomSymmetric } from './random-matrix.ts';
+import { randomSymmetric, symmetrize } from './random-matrix.ts';
 
 interface Case {
   name: string;
@@ -118,12 +118,7 @@ describe('property: the eigenvalues of Q·diag(λ)·Qᵀ are λ (Q a product of 
                 for (let k = 0; k < n; k++) s += T[i * n + k] * P[k * n + j];
                 B[i * n + j] = s;
               }
-            for (let i = 0; i < n; i++)
-              for (let j = 0; j < i; j++) {
-                const m = (B[i * n + j] + B[j * n + i]) / 2;
-                B[i * n + j] = m;
-                B[j * n + i] = m;
-              }
+            symmetrize(B, n);
             A = B;
           }
           const ev = symmetricEigenvalues(A, n);

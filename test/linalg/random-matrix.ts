@@ -13,3 +13,13 @@ export function randomSymmetric(n: number, rng: Rng | number): Float64Array {
     }
   return A;
 }
+
+/** Make B exactly symmetric in place: each off-diagonal pair becomes its mean. */
+export function symmetrize(B: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < i; j++) {
+      const m = (B[i * n + j] + B[j * n + i]) / 2;
+      B[i * n + j] = m;
+      B[j * n + i] = m;
+    }
+}
