@@ -60,6 +60,16 @@ const assertion = z.discriminatedUnion(
   { error: () => "assert.kind must be 'linear', 'sublinear' or 'ode'" },
 );
 
+/** The model fields (rate and quadratic claims): which layers train, and a hidden bias. */
+const trainField = z
+  .enum(['first', 'both'])
+  .optional()
+  .describe("'first' (default): W trains, a frozen, H∞ = H∞_W; 'both': a trains too, H∞ = H∞_W + K1");
+const biasField = z
+  .boolean()
+  .optional()
+  .describe('a trained hidden bias (default false): the kernels of the inputs (x, 1)');
+
 /** The fields every claim kind starts with: identity, prose and the method. */
 const claimHeader = {
   $schema: z.string().optional().describe('JSON Schema of this file (ignored by dynview)'),
@@ -102,6 +112,8 @@ export const claimSchema = z
       .optional(),
     driftBound: z.number().positive().optional(),
     lambda0Min: z.number().positive().optional(),
+    train: trainField,
+    bias: biasField,
   })
   .describe('A dynview rate claim (docs/claims.md)');
 
@@ -120,8 +132,8 @@ export const quadraticClaimSchema = z
     ...claimHeader,
     params: z.record(identifier, z.union([finite, expression])).optional(),
     regime: z.literal('network').optional(),
-    train: z.enum(['first', 'both']).optional(),
-    bias: z.boolean().optional(),
+    train: trainField,
+    bias: biasField,
     assert: z.strictObject({
       kind: z.literal('quadratic'),
       C: z.number().positive().refine(Number.isFinite, 'must be finite').describe('‖e_{k+1}‖ ≤ C‖e_k‖²'),

@@ -72,7 +72,7 @@ export async function evaluateInstance(
 ): Promise<{ outcome: InstanceOutcome; trajectory: RegimeTrajectory | null }> {
   const a = claim.assert;
   if (a.kind === 'ode') throw new Error('evaluateInstance: an ode claim has no instances');
-  const data = buildInstance(inst);
+  const data = buildInstance(inst, claim.model);
   const { lambda0, lambdaMax } = data;
   const base = { instance: inst, lambda0, lambdaMax };
   if (!(lambda0 > claim.lambda0Min)) {
@@ -128,6 +128,7 @@ export async function evaluateInstance(
         eta,
         claim.instances.horizon,
         claim.driftBound,
+        claim.model,
       );
   } catch (err) {
     return {
