@@ -10,7 +10,8 @@
 import fc from 'fast-check';
 import { loadData } from '../data/load.ts';
 import type { Dataset } from '../data/types.ts';
-import { worstDiscreteRate } from '../dynamics/discrete.ts';
+import { Matrix } from 'ml-matrix';
+import { companionMatrix, spectralRadius, worstDiscreteRate } from '../dynamics/discrete.ts';
 import {
   augmentBias,
   empiricalNtkModel,
@@ -140,11 +141,70 @@ export function quadraticProperty(
 }
 
 /**
+ * The per-step factor that the window [from, to] of the linearised run of one mode λ shows: exp of the
+ * least-squares slope of ln‖T(λ)^k‖_F over the window (T the method's companion matrix). Equal to
+ * ρ(T(λ)) for well-separated roots; slower, by the polynomial factor, for a (nearly) defective mode.
+ */
+function windowFactor(
+  method: string,
+  params: Record<string, number>,
+  lambda: number,
+  from: number,
+  to: number,
+): number {
+  const T = companionMatrix(method, params, lambda);
+  let P = Matrix.eye(T.rows);
+  let logNorm = 0;
+  let sk = 0;
+  let sy = 0;
+  let skk = 0;
+  let sky = 0;
+  let count = 0;
+  for (let k = 1; k <= to; k++) {
+    P = P.mmul(T);
+    const nrm = P.norm('frobenius');
+    if (!(nrm > 0) || !Number.isFinite(nrm)) return spectralRadius(T);
+    logNorm += Math.log(nrm);
+    P = P.div(nrm);
+    if (k >= from) {
+      sk += k;
+      sy += logNorm;
+      skk += k * k;
+      sky += k * logNorm;
+      count++;
+    }
+  }
+  if (count < 2) return spectralRadius(T);
+  return Math.exp((count * sky - sk * sy) / (count * skk - sk * sk));
+}
+
+/** Most steps a both-layer rate run takes (the model loop is the expensive part of `verify`). */
+const BOTH_LAYERS_MAX_STEPS = 2000;
+/** Decay e^DECAY_TARGET of the slowest mode: enough for it to dominate the late half of the run. */
+const DECAY_TARGET = 25;
+
+/**
  * Both layers trained (random ±1 targets): the measured per-step ‖e‖ factor of `method` on the late half of the run
  * against the exact discrete rate of its linearised iteration on [λ_min(H(t)), λ_max(H(t))] of the
- * SUMMED empirical kernel (last probe); params from the summed H∞'s λ0, λmax. With
- * `spectrum: 'first'` the claimed rate uses the first-layer kernel H∞_W alone (a false twin when the
- * step is set from it: η = 1.9/λmax(H∞_W) diverges once the second layer trains).
+ * SUMMED empirical kernel (last probe) — as the same window of the worst mode's own linearised run shows
+ * it (windowFactor: ρ itself, or slower by the k·ρ^k transient of a defective mode such as heavy ball
+ * at critical friction); params from the summed H∞'s λ0, λmax. False twins: `claimLossFactor`
+ * claims the loss's per-step factor ρ² for ‖e‖; `etaFromFirstLayer` sets the step from the first-layer
+ * kernel H∞_W alone (η = 1.9/λmax(H∞_W) diverges once the second layer trains).
+ *
+ * What a finite run can and cannot show (a sample is `inconclusive`, with the reason, not `fail`):
+ * - The linearised rates assume the kernel stays near H(0). Checked on the run with Du et al.'s
+ *   invariant (λ_min(H(t)) ≥ λ0/2 follows from ‖H(t) − H(0)‖₂ ≤ λ0/2 by Weyl): a larger drift is a
+ *   failed hypothesis (width too small at this conditioning), for the claim and its twins alike.
+ * - The run is capped at BOTH_LAYERS_MAX_STEPS. When the cap binds (the planned steps would not give
+ *   the slowest mode e^25 of decay), the late half may still be dominated by faster modes: a measured
+ *   factor FASTER than the claimed one is then no counterexample. A measured factor SLOWER than the
+ *   claimed one beyond the tolerance is one whatever the length (no mode of the linearised iteration is
+ *   slower than the worst one).
+ * - The probe-based theory (true claims) is one number only if the kernel holds still over the measured
+ *   window: when the worst-mode rates of the late-half probes' spectra differ by more than the tolerance
+ *   (in ln ρ), the width is too small for a single linearised rate at this conditioning (the proof's
+ *   hypothesis "H(t) stays near H(0)" fails on this sample).
  */
 export function bothLayersRateProperty(
   name: string,
@@ -153,7 +213,7 @@ export function bothLayersRateProperty(
     width?: number;
     tolerance?: number;
     etaFromFirstLayer?: number;
-    claimFirstLayerSpectrum?: boolean;
+    claimLossFactor?: boolean;
   } = {},
 ): NumericProperty {
   const width = opts.width ?? 8000;
@@ -174,7 +234,9 @@ export function bothLayersRateProperty(
     const spec0 = opts.etaFromFirstLayer !== undefined ? first : both;
     const rho0 = worstDiscreteRate(method, params, spec0.lambda0, spec0.lambdaMax).rate;
     // ‖e‖ falls by e^25 (the slowest mode dominates the late half), short of the float64 floor.
-    const steps = Math.min(2000, Math.max(20, Math.ceil(25 / -Math.log(Math.min(rho0, 0.999)))));
+    const planned = Math.max(20, Math.ceil(DECAY_TARGET / -Math.log(Math.min(rho0, 0.999))));
+    const steps = Math.min(BOTH_LAYERS_MAX_STEPS, planned);
+    const capped = planned > steps;
     const traj = trainOnce({
       data,
       width,
@@ -182,7 +244,7 @@ export function bothLayersRateProperty(
       params,
       steps,
       seed: s.seed + 1,
-      probeEvery: Math.max(1, Math.floor(steps / 4)),
+      probeEvery: Math.max(1, Math.floor(steps / 8)),
       train: 'both',
     });
     if (traj.status !== 'ok')
@@ -192,24 +254,55 @@ export function bothLayersRateProperty(
         theory: rho0,
       };
     const last = traj.probes[traj.probes.length - 1];
+    const head = `${method}, both layers, width ${width}, ${steps} steps`;
+    const lambdas = `λ0 of H∞_W + K1 = ${both.lambda0.toPrecision(4)}, of H∞_W = ${first.lambda0.toPrecision(4)}`;
+    // The hypothesis on this run (Du et al.'s invariant λ_min(H(t)) ≥ λ0/2): ‖H(t) − H(0)‖₂ ≤ λ0/2.
+    const drift = Math.max(...traj.probes.map((p) => p.kernelDrift));
+    if (!(drift <= both.lambda0 / 2))
+      return {
+        status: 'inconclusive',
+        theory: rho0,
+        detail: `${head}: hypothesis failed on this run — kernel drift max ‖H(t) − H(0)‖₂ = ${drift.toPrecision(3)} > λ0/2 = ${(both.lambda0 / 2).toPrecision(3)} (λ_min(H(t)) ${traj.probes[0].lambdaMin.toPrecision(3)} → ${last.lambdaMin.toPrecision(3)}): width ${width} too small for the linearised rate at this conditioning (${lambdas})`,
+      };
+    const fromProbes = opts.etaFromFirstLayer === undefined;
+    // The worst mode of the last probe's spectrum, as the late half of THIS run shows it.
+    const worst = worstDiscreteRate(method, params, last.lambdaMin, last.lambdaMax);
+    const resolved = windowFactor(method, params, worst.lambda, Math.floor(steps / 2), steps);
     const theory =
-      opts.etaFromFirstLayer !== undefined
-        ? rho0
-        : opts.claimFirstLayerSpectrum
-          ? worstDiscreteRate(method, params, first.lambda0, first.lambdaMax).rate
-          : worstDiscreteRate(method, params, last.lambdaMin, last.lambdaMax).rate;
+      opts.etaFromFirstLayer !== undefined ? rho0 : opts.claimLossFactor ? resolved ** 2 : resolved;
+    if (fromProbes) {
+      // The worst-mode rate of each late-half probe's spectrum: one number only if the kernel holds still.
+      const lnRates = traj.probes
+        .filter((p) => p.step >= Math.floor(steps / 2))
+        .map((p) => Math.log(worstDiscreteRate(method, params, p.lambdaMin, p.lambdaMax).rate));
+      const spread = Math.min(...lnRates) / Math.max(...lnRates) - 1;
+      if (!(spread <= tol))
+        return {
+          status: 'inconclusive',
+          theory,
+          detail: `${head}: the kernel moves during the measured window — worst-mode ln ρ over the late-half probes differs by ${(spread * 100).toFixed(1)}% (> tolerance ${tol * 100}%; kernel drift ‖H(t) − H(0)‖₂ = ${last.kernelDrift.toPrecision(3)} vs λ_min(H(t)) = ${last.lambdaMin.toPrecision(3)}): width ${width} too small for one linearised rate on this sample (${lambdas})`,
+        };
+    }
     // Least-squares slope of ln‖e_k‖ over the late half (points above 1e-12‖e_0‖).
     const slope = logSlopeAbove(traj.errNorm, Math.floor(steps / 2), steps, 1e-12 * traj.errNorm[0]);
     if (slope === null)
       return { status: 'inconclusive', detail: 'too few steps above the floating-point floor' };
     const measured = Math.exp(slope);
+    // gap > 0: measured faster than claimed; gap < 0: slower.
     const gap = Math.log(measured) / Math.log(theory) - 1;
-    const ok = Math.abs(gap) <= tol;
+    const numbers = `per-step ‖e‖ factor ${measured.toPrecision(5)} vs ρ = ${theory.toPrecision(5)} (ln-gap ${(gap * 100).toFixed(2)}%; ${lambdas})`;
+    if (gap > tol && capped)
+      return {
+        status: 'inconclusive',
+        computed: measured,
+        theory,
+        detail: `${head}: ${numbers}; faster than claimed, but the step cap ${BOTH_LAYERS_MAX_STEPS} binds (the slowest mode decays only by e^${(-steps * Math.log(rho0)).toFixed(1)} < e^${DECAY_TARGET}, ${planned} steps planned): the late half need not have reached it — not a counterexample`,
+      };
     return {
-      status: ok ? 'pass' : 'fail',
+      status: Math.abs(gap) <= tol ? 'pass' : 'fail',
       computed: measured,
       theory,
-      detail: `${method}, both layers, width ${width}: per-step ‖e‖ factor ${measured.toPrecision(5)} vs ρ = ${theory.toPrecision(5)} (ln-gap ${(gap * 100).toFixed(2)}%; λ0 of H∞_W + K1 = ${both.lambda0.toPrecision(4)}, of H∞_W = ${first.lambda0.toPrecision(4)})`,
+      detail: `${head}: ${numbers}`,
     };
   });
 }
