@@ -288,9 +288,25 @@ export function bothLayersRateProperty(
     if (slope === null)
       return { status: 'inconclusive', detail: 'too few steps above the floating-point floor' };
     const measured = Math.exp(slope);
-    // gap > 0: measured faster than claimed; gap < 0: slower.
-    const gap = Math.log(measured) / Math.log(theory) - 1;
-    const numbers = `per-step ‖e‖ factor ${measured.toPrecision(5)} vs ρ = ${theory.toPrecision(5)} (ln-gap ${(gap * 100).toFixed(2)}%; ${lambdas})`;
+    // The kernel moves a little within the window (the spread check above bounds how much), and the
+    // measured factor is an average over it: compare with the nearest end of the band of worst-mode
+    // factors of the late-half probes' spectra, not with the last probe's alone.
+    let band = [theory, theory];
+    if (fromProbes && !opts.claimLossFactor) {
+      const factors = traj.probes
+        .filter((p) => p.step >= Math.floor(steps / 2))
+        .map((p) => {
+          const w = worstDiscreteRate(method, params, p.lambdaMin, p.lambdaMax);
+          return windowFactor(method, params, w.lambda, Math.floor(steps / 2), steps);
+        });
+      band = [Math.min(theory, ...factors), Math.max(theory, ...factors)];
+    }
+    const nearest = Math.min(Math.max(measured, band[0]), band[1]);
+    // gap > 0: measured faster than claimed; gap < 0: slower (0 inside the band).
+    const gap = measured === nearest ? 0 : Math.log(measured) / Math.log(nearest) - 1;
+    const bandText =
+      band[0] < band[1] ? ` (late-half probes: ${band[0].toPrecision(5)}…${band[1].toPrecision(5)})` : '';
+    const numbers = `per-step ‖e‖ factor ${measured.toPrecision(5)} vs ρ = ${theory.toPrecision(5)}${bandText} (ln-gap ${(gap * 100).toFixed(2)}%; ${lambdas})`;
     if (gap > tol && capped)
       return {
         status: 'inconclusive',
@@ -298,12 +314,24 @@ export function bothLayersRateProperty(
         theory,
         detail: `${head}: ${numbers}; faster than claimed, but the step cap ${BOTH_LAYERS_MAX_STEPS} binds (the slowest mode decays only by e^${(-steps * Math.log(rho0)).toFixed(1)} < e^${DECAY_TARGET}, ${planned} steps planned): the late half need not have reached it — not a counterexample`,
       };
-    return {
-      status: Math.abs(gap) <= tol ? 'pass' : 'fail',
-      computed: measured,
-      theory,
-      detail: `${head}: ${numbers}`,
-    };
+    if (Math.abs(gap) <= tol)
+      return { status: 'pass', computed: measured, theory, detail: `${head}: ${numbers}` };
+    // As in the network regime of rate claims: a violation counts only when it exceeds the spread of
+    // the fit itself — the slopes of the two quarters of the late half must disagree by less than
+    // the violation, or the window has not settled on one rate (a transient, a moving kernel).
+    const mid = Math.floor((3 * steps) / 4);
+    const floor = 1e-12 * traj.errNorm[0];
+    const q1 = logSlopeAbove(traj.errNorm, Math.floor(steps / 2), mid, floor);
+    const q2 = logSlopeAbove(traj.errNorm, mid, steps, floor);
+    const spread = q1 === null || q2 === null ? Infinity : Math.abs(q1 - q2) / Math.abs(Math.log(nearest));
+    if (!(Math.abs(gap) - tol > spread))
+      return {
+        status: 'inconclusive',
+        computed: measured,
+        theory,
+        detail: `${head}: ${numbers}; the violation beyond the ${tol * 100}% tolerance is within the spread of the fit over the two quarters of the window (${(spread * 100).toFixed(1)}%) — not a counterexample`,
+      };
+    return { status: 'fail', computed: measured, theory, detail: `${head}: ${numbers}` };
   });
 }
 
