@@ -74,9 +74,67 @@ export class Rng {
     return lo + Math.floor(this.uniform() * (hi - lo + 1));
   }
 
-  /** Fill an array with standard normals times scale. */
+  /**
+   * Fill an array with standard normals times scale: the same numbers, in the same order, as
+   * `scale * this.normal()` element by element (spare included), with the generator's state kept
+   * in locals (xoshiro128** step and Box–Muller inlined; ~2× faster for millions of draws).
+   */
   fillNormal(out: Float64Array, scale = 1): Float64Array {
-    for (let i = 0; i < out.length; i++) out[i] = scale * this.normal();
+    const len = out.length;
+    let i = 0;
+    if (len > 0 && this.spare !== null) {
+      out[0] = scale * this.spare;
+      this.spare = null;
+      i = 1;
+    }
+    let s0 = this.s0 | 0;
+    let s1 = this.s1 | 0;
+    let s2 = this.s2 | 0;
+    let s3 = this.s3 | 0;
+    while (i < len) {
+      let u = 0;
+      let v = 0;
+      for (let draw = 0; ;) {
+        // uniform(): two xoshiro128** outputs, 27 + 26 bits
+        let x = Math.imul(s1, 5);
+        const hi = Math.imul((x << 7) | (x >>> 25), 9) >>> 5;
+        let t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        x = Math.imul(s1, 5);
+        const lo = Math.imul((x << 7) | (x >>> 25), 9) >>> 6;
+        t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        const w = (hi * 67108864 + lo) / 9007199254740992;
+        if (draw === 0) {
+          if (w !== 0) {
+            u = w;
+            draw = 1;
+          }
+        } else {
+          v = w;
+          break;
+        }
+      }
+      const r = Math.sqrt(-2 * Math.log(u));
+      out[i++] = scale * (r * Math.cos(2 * Math.PI * v));
+      const second = r * Math.sin(2 * Math.PI * v);
+      if (i < len) out[i++] = scale * second;
+      else this.spare = second;
+    }
+    this.s0 = s0 >>> 0;
+    this.s1 = s1 >>> 0;
+    this.s2 = s2 >>> 0;
+    this.s3 = s3 >>> 0;
     return out;
   }
 }
