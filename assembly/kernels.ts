@@ -41,16 +41,19 @@ export function forwardDense(
     const up = upart + <usize>(c * n) * 8;
     for (let i = 0; i < n; i++) store<f64>(up + <usize>i * 8, 0);
     const r1 = min(m, (c + 1) * CH);
-    let r = c * CH;
+    const r0 = c * CH;
     // For long rows, two neurons at a time share the loads of Xᵀ (for short ones the single-row
     // loop is as fast); each point's output takes row r, then r + 1, as in the single-row loop.
-    for (; d >= 32 && r + 1 < r1; r += 2) {
-      const wa = W + <usize>(r * d) * 8;
-      const wb = wa + <usize>d * 8;
-      const ara = f64x2.splat(load<f64>(a + <usize>r * 8));
-      const arb = f64x2.splat(load<f64>(a + <usize>(r + 1) * 8));
-      let i = 0;
-      for (; i + 7 < n; i += 8) {
+    // Blocks of eight points outermost: their d×8 slice of Xᵀ stays in cache while the chunk's
+    // rows stream past (every point still takes the rows in increasing order: same sums).
+    const rPairs = d >= 32 ? r0 + ((r1 - r0) & ~1) : r0;
+    const n8 = n & ~7;
+    for (let i = 0; i < n8; i += 8) {
+      for (let r = r0; r < rPairs; r += 2) {
+        const wa = W + <usize>(r * d) * 8;
+        const wb = wa + <usize>d * 8;
+        const ara = f64x2.splat(load<f64>(a + <usize>r * 8));
+        const arb = f64x2.splat(load<f64>(a + <usize>(r + 1) * 8));
         let z0 = zero,
           z1 = zero,
           z2 = zero,
@@ -90,7 +93,10 @@ export function forwardDense(
           mask + <usize>((r + 1) * n + i),
         );
       }
-      for (; i < n; i++) {
+    }
+    for (let r = r0; r < rPairs; r += 2) {
+      const wa = W + <usize>(r * d) * 8;
+      for (let i = n8; i < n; i++) {
         for (let k = 0; k < 2; k++) {
           const wo = wa + <usize>(k * d) * 8;
           let z: f64 = 0;
@@ -105,7 +111,7 @@ export function forwardDense(
         }
       }
     }
-    for (; r < r1; r++) {
+    for (let r = rPairs; r < r1; r++) {
       const wo = W + <usize>(r * d) * 8;
       const mo = mask + <usize>(r * n);
       const ar = f64x2.splat(load<f64>(a + <usize>r * 8));
