@@ -14,6 +14,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 
 const WASM_URL = new URL('./kernels.wasm', import.meta.url);
@@ -96,6 +97,10 @@ class Runtime {
   private top: number;
 
   constructor(bytes: Uint8Array<ArrayBuffer>, nThreads: number) {
+    // Optimised code from the first call: V8's baseline wasm compiler (Liftoff) is 1.5–2× slower,
+    // and a long one-off kernel call (Z0 = W0 Xᵀ at start-up) never leaves it (no on-stack
+    // replacement for wasm). Same bits either way (wasm arithmetic is exact IEEE, nothing fused).
+    setFlagsFromString('--no-liftoff');
     this.module = new WebAssembly.Module(bytes);
     this.memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
     const inst = new WebAssembly.Instance(this.module, { env: { memory: this.memory } });
