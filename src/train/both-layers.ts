@@ -27,7 +27,7 @@ import { gramSolve, NotPositiveDefinite } from './ggn.ts';
 import { modelData, ntkSpectrumModel, type ModelOptions, type TrainedLayers } from '../ntk/both-layers.ts';
 import { dataGram } from '../ntk/gram.ts';
 import { coActivationCounts } from '../ntk/activations.ts';
-import { spectralNormSymmetric, symmetricEigenvalues } from '../linalg/eigen.ts';
+import { spectralNormSymmetric, symmetricEigen, symmetricEigenvalues } from '../linalg/eigen.ts';
 
 /** The model options of a training config (defaults: first layer only, no bias). */
 export function modelOf(config: Pick<TrainConfig, 'train' | 'bias'>): ModelOptions {
@@ -218,11 +218,35 @@ export function runModelDirect(config: TrainConfig): Trajectory {
   const errNorm = new Float64Array(steps + 1);
   const probes: Probe[] = [];
   let freshAt = -1;
+  // Pairs (r, i) whose activation changed between consecutive iterates since the last probe.
+  const prevSign = new Uint8Array(m * n);
+  const crossed = new Uint8Array(m * n);
+  let crossings = 0;
+  let signsKnown = false;
+  const trackSigns = (): void => {
+    const Z = mn.Z;
+    if (!signsKnown) {
+      for (let p = 0; p < m * n; p++) prevSign[p] = Z[p] >= 0 ? 1 : 0;
+      signsKnown = true;
+      return;
+    }
+    for (let p = 0; p < m * n; p++) {
+      const sg = Z[p] >= 0 ? 1 : 0;
+      if (sg !== prevSign[p]) {
+        prevSign[p] = sg;
+        if (crossed[p] === 0) {
+          crossed[p] = 1;
+          crossings++;
+        }
+      }
+    }
+  };
   const record = (k: number, L: number): void => {
     loss[k] = L;
     let s = 0;
     for (let i = 0; i < n; i++) s += mn.e[i] * mn.e[i];
     errNorm[k] = Math.sqrt(s);
+    trackSigns();
   };
   const start = compiled.parsed.start;
   const at = (z: Float64Array): void => {
@@ -276,6 +300,7 @@ export function runModelDirect(config: TrainConfig): Trajectory {
       num += x * x;
       den += y * y;
     }
+    const kink = kinkShift(theta);
     return {
       step: k,
       lambdaMin: ev[0],
@@ -284,7 +309,91 @@ export function runModelDirect(config: TrainConfig): Trajectory {
       weightDrift: Math.sqrt(wd),
       flipFraction: flips / (m * n),
       relativeKernelAction: den > 0 ? Math.sqrt(num / den) : 0,
+      kinkCrossings: kink.crossings,
+      kinkShift: kink.shift,
+      ...(snap.step === k - 1 ? { stepResidual: stepResidual(theta) } : {}),
     };
+  };
+
+  // First-order shift of λ_min(H) from the pairs that crossed since the last probe: toggling the
+  // activation of pair (r, i) changes row and column i of neuron r's term in H by
+  // ΔH_ij = (a_r² x̃_i·x̃_j s_rj + |z_ri| relu(z_rj))/m (j ≠ i; both layers add the z term) and
+  // ΔH_ii = (a_r² ‖x̃_i‖² + z_ri²)/m, so λ_min moves by vᵀΔHv to first order (v its eigenvector).
+  // The sum of |vᵀΔHv| over the crossed pairs is how far any choice of their activations moves it.
+  // Resets the crossed set.
+  const kinkShift = (theta: Float64Array): { crossings: number; shift: number } => {
+    const count = crossings;
+    if (count === 0) return { crossings: 0, shift: 0 };
+    const { vectors } = symmetricEigen(Float64Array.from(Ht), n);
+    const v = new Float64Array(n);
+    for (let i = 0; i < n; i++) v[i] = vectors[i * n];
+    const a = mn.secondLayer(theta);
+    const both = model.train === 'both';
+    const G = mn.G;
+    const Z = mn.Z;
+    let shift = 0;
+    for (let r = 0; r < m; r++) {
+      const o = r * n;
+      const a2 = a[r] * a[r];
+      for (let i = 0; i < n; i++) {
+        if (crossed[o + i] === 0) continue;
+        const zi = Math.abs(Z[o + i]);
+        let off = 0;
+        for (let j = 0; j < n; j++) {
+          if (j === i) continue;
+          const zj = Z[o + j];
+          if (zj < 0) continue;
+          off += (a2 * G[i * n + j] + (both ? zi * zj : 0)) * v[j];
+        }
+        shift += Math.abs(2 * v[i] * off + (a2 * G[i * n + i] + (both ? zi * zi : 0)) * v[i] * v[i]);
+      }
+    }
+    crossed.fill(0);
+    crossings = 0;
+    return { crossings: count, shift: shift / m };
+  };
+
+  // The step into a probe: θ, e and Z at the iterate before it, for the linearisation remainder.
+  const snap = {
+    step: -1,
+    theta: new Float64Array(P),
+    e: new Float64Array(n),
+    Z: new Float64Array(0),
+  };
+  const snapshot = (k: number): void => {
+    if (freshAt !== k) {
+      record(k, mn.evaluate(stepper.x));
+      freshAt = k;
+    }
+    if (snap.Z.length === 0) snap.Z = new Float64Array(m * n);
+    snap.step = k;
+    snap.theta.set(stepper.x);
+    snap.e.set(mn.e);
+    snap.Z.set(mn.Z);
+  };
+  const stepResidual = (theta: Float64Array): number => {
+    // J_{k−1}Δθ with the activations and second layer of the iterate before the step.
+    const X = data.X;
+    const s = 1 / Math.sqrt(m);
+    const both = model.train === 'both';
+    const aPrev = both ? snap.theta.subarray(m * d, m * d + m) : net.a;
+    let num = 0;
+    let den = 0;
+    for (let i = 0; i < n; i++) {
+      let jv = 0;
+      for (let r = 0; r < m; r++) {
+        const z = snap.Z[r * n + i];
+        if (z < 0) continue;
+        let dz = 0;
+        for (let q = 0; q < d; q++) dz += (theta[r * d + q] - snap.theta[r * d + q]) * X[i * d + q];
+        jv += aPrev[r] * dz + (both ? z * (theta[m * d + r] - snap.theta[m * d + r]) : 0);
+      }
+      const de = mn.e[i] - snap.e[i];
+      const rem = de - s * jv;
+      num += rem * rem;
+      den += de * de;
+    }
+    return den > 0 ? Math.sqrt(num / den) : 0;
   };
 
   const every = Math.max(1, Math.floor(steps / 200));
@@ -305,6 +414,7 @@ export function runModelDirect(config: TrainConfig): Trajectory {
       if (wantProbe) probes.push(takeProbe(k, stepper.x));
     }
     if (k === steps) break;
+    if (config.probeEvery > 0 && isProbeStep(k + 1, steps, config.probeEvery)) snapshot(k);
     stepper.step(grad, ggn);
     freshAt = -1;
     if (reuse && isDiverged(loss[k], loss[0])) {

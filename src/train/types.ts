@@ -32,6 +32,24 @@ export interface Probe {
   flipFraction: number;
   /** ‖(H(t) − H(0)) e(t)‖ / ‖H(0) e(t)‖: how far the output dynamics is from the frozen-kernel one. */
   relativeKernelAction?: number;
+  /**
+   * Pairs (r, i) whose activation 1{w_r·x_i ≥ 0} changed between two consecutive iterates since the
+   * previous probe (the model loop only: train both, bias, ggn).
+   */
+  kinkCrossings?: number;
+  /**
+   * First-order shift of λ_min(H(t)) that those pairs can cause: Σ |vᵀΔH v| over them, ΔH the change
+   * of H when the pair's activation toggles, v the eigenvector of λ_min. A pair pinned at the ReLU
+   * kink (z_ri → 0, crossing back and forth) makes the dynamics a sliding mode whose effective kernel
+   * lies between the two sides, so λ_min of the kernel the dynamics sees is known from the probe only
+   * to within about this much.
+   */
+  kinkShift?: number;
+  /**
+   * The linearisation remainder of the step into this probe: ‖e_k − e_{k−1} − J_{k−1}(θ_k − θ_{k−1})‖
+   * / ‖e_k − e_{k−1}‖ (0 for a linear model; the model loop only).
+   */
+  stepResidual?: number;
 }
 
 export type Engine = 'direct' | 'fast' | 'auto';
