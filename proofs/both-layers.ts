@@ -16,7 +16,10 @@
  * summed kernel's spectrum within 8% in ln ρ (a both-layer kernel drifts more than a first-layer one at the same width).
  * A sample whose run breaks the hypothesis (kernel drift ‖H(t) − H(0)‖₂ > λ0/2, Du et al.'s
  * invariant), whose kernel moves within the measured window by more than the tolerance, or whose run
- * is cut by the step cap while measuring FASTER than claimed, is inconclusive, not a counterexample.
+ * is cut by the step cap while measuring FASTER than claimed, is inconclusive, not a counterexample;
+ * so is one whose activations sit at the ReLU kink during the window (a sliding mode, whose effective
+ * kernel no probe shows) when the band λ_min ± kinkShift they leave open is wider than the tolerance
+ * (docs/ggn.md, "Activations pinned at the kink").
  * False twins: "H(W0, a0) ≈ H∞_W" (the first-layer kernel alone); "heavy ball contracts ‖e‖ by ρ²
  * per step" (the loss's factor; refuted by a measured factor SLOWER than claimed, which the step cap
  * cannot excuse); "η = 1.9/λmax(H∞_W) converges". (The earlier twin "GD contracts at

@@ -136,7 +136,9 @@ export const quadraticClaimSchema = z
     bias: biasField,
     assert: z.strictObject({
       kind: z.literal('quadratic'),
-      C: z.number().positive().refine(Number.isFinite, 'must be finite').describe('‖e_{k+1}‖ ≤ C‖e_k‖²'),
+      C: z
+        .union([z.number().positive().refine(Number.isFinite, 'must be finite'), expression])
+        .describe('‖e_{k+1}‖ ≤ C‖e_k‖²: a number or an expression in lambda0, lambdaMax, n, d, m'),
       floor: z.number().min(0).lt(1).optional(),
     }),
     instances: z

@@ -91,12 +91,24 @@ export function ggnRateProperty(
       params: { eta },
       steps: K,
       seed: s.seed + 1,
-      probeEvery: 0,
+      probeEvery: 1,
       train: opts.train,
     });
     if (traj.status !== 'ok') return { status: 'inconclusive', detail: `diverged at ${traj.divergedAt}` };
     const measured = (traj.errNorm[K] / traj.errNorm[1]) ** (1 / (K - 1));
     const theory = claimed(eta, sp.lambda0, sp.lambdaMax);
+    // The hypothesis on this run: each step is linear to within s = stepResidual (‖R‖ ≤ s‖Δe‖), so a
+    // per-step factor obeys |‖e_k‖/‖e_{k−1}‖ − (1 − η)| ≤ ηs/(1 − s) for GGN at ε = 0. A run whose
+    // steps are further from linear than the tolerance allows is out of the linearised regime.
+    const residual = Math.max(0, ...traj.probes.filter((p) => p.step >= 2).map((p) => p.stepResidual ?? 0));
+    const allowed = (tol * (1 - eta)) / (eta + tol * (1 - eta));
+    if (!(residual <= allowed))
+      return {
+        status: 'inconclusive',
+        computed: measured,
+        theory,
+        detail: `width ${width}, η = ${eta}, κ = ${sp.kappa.toPrecision(4)}: hypothesis failed on this run — a step's linearisation remainder is ${(residual * 100).toFixed(2)}% of its output change (> ${(allowed * 100).toFixed(2)}%, what the ${tol * 100}% tolerance allows): outside the linearised regime at this width (per-step factor ${measured.toPrecision(5)})`,
+      };
     const ok = Math.abs(measured - theory) <= tol * theory;
     return {
       status: ok ? 'pass' : 'fail',
@@ -115,12 +127,19 @@ export function quadraticProperty(
   name: string,
   method: string | MethodSpec,
   params: (lambda0: number, lambdaMax: number) => Record<string, number>,
-  opts: { C: number; steps: number; width?: number; train?: 'first' | 'both' },
+  opts: {
+    /** The constant, or a function of the instance (n, λ0 of the model's H∞, width m). */
+    C: number | ((inst: { n: number; lambda0: number; width: number }) => number);
+    steps: number;
+    width?: number;
+    train?: 'first' | 'both';
+  },
 ): NumericProperty {
   const width = opts.width ?? 8000;
   return sampledProperty(name, netSample, realNetRuns, async (s) => {
     const data = sampleData(s);
     const sp = ntkSpectrumModel(data, { train: opts.train ?? 'first', bias: false });
+    const C = typeof opts.C === 'number' ? opts.C : opts.C({ n: data.n, lambda0: sp.lambda0, width });
     const r = runQuadraticCheck({
       data,
       width,
@@ -128,7 +147,7 @@ export function quadraticProperty(
       params: params(sp.lambda0, sp.lambdaMax),
       steps: opts.steps,
       seed: s.seed + 1,
-      C: opts.C,
+      C,
       train: opts.train,
     });
     return {

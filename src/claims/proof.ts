@@ -219,6 +219,7 @@ export async function checkProperty<T>(
   const values: Array<{ value: T; computed?: number; theory?: number }> = [];
   const inconclusive: string[] = [];
   let firstFail: Awaited<ReturnType<typeof predicate>> | null = null;
+  let lastPassed: { computed?: number; theory?: number } | undefined;
   let main = true;
   // An unexpected error is an inconclusive sample (reported), never a counterexample.
   const safe = async (v: T): ReturnType<typeof predicate> => {
@@ -234,6 +235,7 @@ export async function checkProperty<T>(
       if (main) {
         values.push({ value: v, computed: r.computed, theory: r.theory });
         if (r.status === 'inconclusive') inconclusive.push(r.detail);
+        if (r.status === 'pass') lastPassed = { computed: r.computed, theory: r.theory };
       }
       if (r.status === 'fail') {
         if (main) firstFail = r;
@@ -262,7 +264,11 @@ export async function checkProperty<T>(
       theory: fmt(failed.theory),
     };
   }
-  if (inconclusive.length > 0) {
+  // A sample whose run breaks the property's hypothesis (or cannot resolve it) is no evidence either
+  // way, like a failed precondition: the property passes on the conclusive samples when they are at
+  // least half of all and none failed; with fewer it is inconclusive. The count is always reported.
+  const passed = values.length - inconclusive.length;
+  if (inconclusive.length > 0 && !(passed >= 1 && 2 * passed >= values.length)) {
     return {
       name,
       kind: 'numeric',
@@ -271,14 +277,19 @@ export async function checkProperty<T>(
       detail: `${inconclusive.length} of ${values.length} samples inconclusive: ${inconclusive[0]}`,
     };
   }
+  const skipped =
+    inconclusive.length > 0
+      ? ` (${inconclusive.length} more inconclusive, no evidence either way: ${inconclusive[0]})`
+      : '';
+  const lastPass = lastPassed ?? last;
   return {
     name,
     kind: 'numeric',
     status: 'pass',
     values,
-    detail: `${values.length} samples, 0 counterexamples; last: ${last ? predicateDetail(last) : ''}`,
-    computed: fmt(last?.computed),
-    theory: fmt(last?.theory),
+    detail: `${passed} samples, 0 counterexamples${skipped}; last: ${lastPass ? predicateDetail(lastPass) : ''}`,
+    computed: fmt(lastPass?.computed),
+    theory: fmt(lastPass?.theory),
   };
 }
 

@@ -36,7 +36,8 @@ export interface QuadraticClaim {
   params: Record<string, number | string>;
   train: 'first' | 'both';
   bias: boolean;
-  C: number;
+  /** A number, or an expression in lambda0, lambdaMax, n, d and the width m (the instance's constant). */
+  C: number | string;
   floor: number;
   n: [number, number];
   d: [number, number];
@@ -88,6 +89,8 @@ function positiveInt(v: unknown, where: string, hi: number, dflt: number): numbe
 }
 
 const PARAM_SYMBOLS = new Set(['lambda0', 'lambdaMax', 'n', 'd']);
+/** C may also depend on the width m (the remainder of a step shrinks like 1/√m). */
+const C_SYMBOLS = new Set([...PARAM_SYMBOLS, 'm']);
 
 /** Validate a quadratic claim (throws ClaimError with one clear line). */
 export function parseQuadraticClaim(raw: unknown): QuadraticClaim {
@@ -150,8 +153,11 @@ export function parseQuadraticClaim(raw: unknown): QuadraticClaim {
   const a = raw.assert;
   if (!isObj(a)) throw new ClaimError(`'assert' must be an object`);
   only(a, ['kind', 'C', 'floor'], 'assert');
-  if (typeof a.C !== 'number' || !(a.C > 0) || !Number.isFinite(a.C))
-    throw new ClaimError(`assert.C must be a positive finite number (‖e_{k+1}‖ ≤ C‖e_k‖²)`);
+  if (typeof a.C === 'string') checkExpression(a.C, 'assert.C', { symbols: C_SYMBOLS });
+  else if (typeof a.C !== 'number' || !(a.C > 0) || !Number.isFinite(a.C))
+    throw new ClaimError(
+      `assert.C must be a positive finite number or an expression in lambda0, lambdaMax, n, d, m (‖e_{k+1}‖ ≤ C‖e_k‖²)`,
+    );
   const floor = a.floor ?? QUADRATIC_FLOOR;
   if (typeof floor !== 'number' || !(floor >= 0 && floor < 1))
     throw new ClaimError(`assert.floor must be in [0, 1)`);
@@ -209,6 +215,16 @@ export async function runQuadraticClaim(
           : (checkExpression(v, `params.${k}`, { symbols: PARAM_SYMBOLS })
               .node.compile()
               .evaluate(scope) as number);
+    const C =
+      typeof claim.C === 'number'
+        ? claim.C
+        : (checkExpression(claim.C, 'assert.C', { symbols: C_SYMBOLS })
+            .node.compile()
+            .evaluate({ ...scope, m: claim.width }) as number);
+    if (typeof C !== 'number' || !(C > 0) || !Number.isFinite(C))
+      throw new Error(
+        `assert.C = ${claim.C} evaluates to ${String(C)} on this instance (not a positive number)`,
+      );
     const r = runQuadraticCheck({
       data,
       width: claim.width,
@@ -216,7 +232,7 @@ export async function runQuadraticClaim(
       params,
       steps: claim.steps,
       seed: s.seed + 1,
-      C: claim.C,
+      C,
       floor: claim.floor,
       train: claim.train,
       bias: claim.bias,
@@ -289,7 +305,7 @@ export async function runQuadraticClaim(
           ? counterexample.reason
           : `${passed} of ${outcomes.length} instances decided, 0 counterexamples; max ‖e_{k+1}‖/‖e_k‖² = ${worst.toExponential(3)}`,
         computed: worst,
-        theory: claim.C,
+        ...(typeof claim.C === 'number' ? { theory: claim.C } : {}),
       },
     ],
     evidence: {

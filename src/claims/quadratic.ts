@@ -5,8 +5,11 @@
  *
  * checked on the sequence ‖e_k‖ = ‖u_k − y‖ of a real wide-net run (src/train). "Near the solution"
  * is the basin where the bound itself implies contraction, C‖e_k‖ ≤ 1/2 (there it gives
- * ‖e_{k+1}‖ ≤ ‖e_k‖/2); steps whose successor is at the rounding floor (‖e_{k+1}‖ ≤ floor·‖e_0‖)
- * carry no information and are skipped.
+ * ‖e_{k+1}‖ ≤ ‖e_k‖/2). A step whose successor is at the rounding floor (‖e_{k+1}‖ ≤ floor·‖e_0‖)
+ * ends the window: it is consistent with the bound when C‖e_k‖² ≥ 2·floor·‖e_0‖ (the true successor
+ * is below the floor, hence below the bound) and counts as evidence then — GGN at η = 1 typically
+ * jumps from ‖e‖ ~ 10⁻⁵ to the floor in one step — and says nothing otherwise (a linear method never
+ * jumps there: its steps into the floor start from ‖e_k‖ ≈ floor/ρ, where C‖e_k‖² is far below it).
  *
  * Verdict: refuted by one step of the window with ‖e_{k+1}‖ > C‖e_k‖² (the counterexample is that
  * step, with both numbers); supported when the window holds at least one step and none violates;
@@ -49,6 +52,8 @@ export function checkQuadratic(
   if (!(floor >= 0 && floor < 1)) throw new RangeError(`quadratic: floor must be in [0, 1), got ${floor}`);
   const e0 = errNorm[0];
   const window: number[] = [];
+  /** Steps into the rounding floor with C‖e_k‖² above it (consistent with the bound). */
+  const floorSteps: number[] = [];
   let worst = 0;
   for (let k = 0; k + 1 < errNorm.length; k++) {
     const ek = errNorm[k];
@@ -56,7 +61,13 @@ export function checkQuadratic(
     if (!Number.isFinite(ek) || !Number.isFinite(next))
       return { status: 'inconclusive', detail: `‖e‖ is not finite at step ${k + 1}`, window };
     if (C * ek > 0.5) continue; // outside the basin
-    if (next <= floor * e0) break; // at the rounding floor: nothing more to learn
+    if (next <= floor * e0) {
+      // The step reached the rounding floor: its true successor is below floor·‖e_0‖, so the bound
+      // holds for it when C‖e_k‖² is above the floor (evidence, ratio unknown); otherwise it says
+      // nothing. Nothing after it is measured.
+      if (C * ek * ek >= 2 * floor * e0) floorSteps.push(k);
+      break;
+    }
     window.push(k);
     const ratio = next / (ek * ek);
     worst = Math.max(worst, ratio);
@@ -71,6 +82,13 @@ export function checkQuadratic(
       };
     }
   }
+  if (window.length === 0 && floorSteps.length > 0)
+    return {
+      status: 'pass',
+      detail: `step ${floorSteps[0]} lands at the rounding floor (‖e_${floorSteps[0] + 1}‖ ≤ ${floor}·‖e_0‖) from ‖e_${floorSteps[0]}‖ = ${errNorm[floorSteps[0]].toExponential(3)}, below C‖e_k‖² = ${(C * errNorm[floorSteps[0]] ** 2).toExponential(3)} (C = ${C}); no step of the basin above the floor to measure the ratio on`,
+      theory: C,
+      window: floorSteps,
+    };
   if (window.length === 0)
     return {
       status: 'inconclusive',
@@ -79,10 +97,10 @@ export function checkQuadratic(
     };
   return {
     status: 'pass',
-    detail: `‖e_{k+1}‖ ≤ C‖e_k‖² at steps ${window.join(', ')} (max ‖e_{k+1}‖/‖e_k‖² = ${worst.toExponential(3)} ≤ C = ${C})`,
+    detail: `‖e_{k+1}‖ ≤ C‖e_k‖² at steps ${window.join(', ')} (max ‖e_{k+1}‖/‖e_k‖² = ${worst.toExponential(3)} ≤ C = ${C})${floorSteps.length > 0 ? `; step ${floorSteps[0]} then lands at the rounding floor, below the bound` : ''}`,
     computed: worst,
     theory: C,
-    window,
+    window: [...window, ...floorSteps],
   };
 }
 

@@ -311,7 +311,7 @@ export function runModelDirect(config: TrainConfig): Trajectory {
       relativeKernelAction: den > 0 ? Math.sqrt(num / den) : 0,
       kinkCrossings: kink.crossings,
       kinkShift: kink.shift,
-      ...(snap.step === k - 1 ? { stepResidual: stepResidual(theta) } : {}),
+      ...(k >= 1 && snap.step === k - 1 ? { stepResidual: stepResidual(theta) } : {}),
     };
   };
 

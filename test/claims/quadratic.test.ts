@@ -26,8 +26,20 @@ describe('checkQuadratic: ‖e_{k+1}‖ ≤ C‖e_k‖² near the solution', () 
   });
   it('never inside the basin C‖e‖ ≤ 1/2 above the floor: inconclusive; bad C: RangeError', () => {
     expect(checkQuadratic([10, 9, 8, 7], 1).status).toBe('inconclusive');
-    expect(checkQuadratic([1, 0.2, 1e-20], 1, 1e-10).status).toBe('inconclusive'); // only the floor step
     expect(() => checkQuadratic([1, 0.5], 0)).toThrow(RangeError);
+  });
+  it('a step into the rounding floor counts only when C‖e_k‖² is above the floor', () => {
+    // 0.2 → below the floor: the bound C·0.04 is far above it, so the step is consistent with it.
+    const jump = checkQuadratic([1, 0.2, 1e-20], 1, 1e-10);
+    expect(jump.status).toBe('pass');
+    expect(jump.window).toEqual([1]);
+    expect(jump.detail).toMatch(/rounding floor/);
+    // A linear sequence (ρ = 0.5) reaches the floor from ‖e_k‖ ≈ 2·floor, where C‖e_k‖² is far below
+    // the floor: that step says nothing, and the steps before it still refute the claim.
+    const linear = Array.from({ length: 60 }, (_, k) => 0.5 ** k);
+    expect(checkQuadratic(linear, 5, 1e-10).status).toBe('fail');
+    // With a bound that the sequence never meets inside the basin and only a floor step below it: no evidence.
+    expect(checkQuadratic([10, 9, 1e-6, 1e-30], 1, 1e-10).status).toBe('inconclusive');
   });
 });
 
@@ -49,7 +61,14 @@ describe('quadratic claim files (dynview check)', () => {
       { ...base, params: { beta: 0.5 } },
       { ...base, train: 'all' },
       { ...base, instances: { width: 1e9 } },
+      { ...base, assert: { kind: 'quadratic', C: 'n/width' } }, // unknown symbol
+      { ...base, assert: { kind: 'quadratic', C: 'exp(exp(exp(n)))^99' } },
     ];
     for (const b of bad) expect(() => parseQuadraticClaim(b), JSON.stringify(b)).toThrow();
+  });
+  it('C may be an expression in lambda0, lambdaMax, n, d and the width m', () => {
+    const base = claim('ggn-quadratic.json') as Record<string, unknown>;
+    expect(parseQuadraticClaim(base).C).toBe('n^1.5/(lambda0^2*sqrt(m))');
+    expect(parseQuadraticClaim({ ...base, assert: { kind: 'quadratic', C: 2.5 } }).C).toBe(2.5);
   });
 });

@@ -137,3 +137,54 @@ describe('model loop (src/train/both-layers.ts)', () => {
     expect(() => train({ ...base, method: spec('ggn.json'), params: { eta: 0.1 } })).toThrow(/ggn/);
   });
 });
+
+describe('model-loop probes: linearisation remainder and the ReLU kink', () => {
+  it('stepResidual obeys the GGN identity e_k = (1 − η)e_{k−1} + R, ‖R‖ ≤ s‖Δe‖, and is absent at step 0', () => {
+    const eta = 0.5;
+    for (const width of [200, 4000]) {
+      const t = train({
+        data,
+        width,
+        method: spec('ggn.json'),
+        params: { eta },
+        steps: 6,
+        seed: 5,
+        probeEvery: 1,
+        train: 'both',
+      });
+      expect(t.probes[0].stepResidual).toBeUndefined();
+      for (const p of t.probes.slice(1)) {
+        const s = p.stepResidual!;
+        expect(s, `width ${width} step ${p.step}`).toBeGreaterThanOrEqual(0);
+        const ratio = t.errNorm[p.step] / t.errNorm[p.step - 1];
+        // |ratio − (1 − η)| ≤ ηs/(1 − s) (s < 1); a wrong J·Δθ would break this.
+        if (s < 0.5) expect(Math.abs(ratio - (1 - eta))).toBeLessThanOrEqual((eta * s) / (1 - s) + 1e-12);
+        // At width 4000 every step is linear to a few per cent (both layers' J includes the a-part).
+        if (width === 4000) expect(s, `step ${p.step}`).toBeLessThan(0.1);
+      }
+    }
+    // Wider is more linear: the first step's remainder shrinks with the width.
+    const r = (width: number) =>
+      train({ data, width, method: spec('ggn.json'), params: { eta }, steps: 1, seed: 5, probeEvery: 1 })
+        .probes[1].stepResidual!;
+    expect(r(16_000)).toBeLessThan(r(250));
+  });
+  it('kinkCrossings/kinkShift: zero at step 0, reported at later probes, the shift below λ_min', () => {
+    const t = train({
+      data,
+      width: 2000,
+      method: 'gd',
+      params: { eta: 0.5 },
+      steps: 300,
+      seed: 4,
+      probeEvery: 50,
+      train: 'both',
+    });
+    expect(t.probes[0].kinkCrossings).toBe(0);
+    expect(t.probes[0].kinkShift).toBe(0);
+    const late = t.probes.slice(1);
+    expect(late.every((p) => p.kinkCrossings !== undefined && p.kinkShift !== undefined)).toBe(true);
+    expect(late.some((p) => p.kinkCrossings! > 0)).toBe(true);
+    for (const p of late) expect(p.kinkShift!).toBeLessThan(p.lambdaMin);
+  });
+});
