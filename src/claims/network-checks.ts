@@ -70,7 +70,9 @@ export function gdDiscreteRateProperty(
     const { traj: run, eta, lambda0 } = await trainOn(sample, 'gd', (_l, e) => ({ eta: e }), width, steps);
     if (run.status !== 'ok')
       return { status: 'inconclusive', detail: `training diverged at step ${run.divergedAt}` };
-    const slope = logSlopeAbove(run.loss, Math.floor(steps / 2), steps, 0);
+    // Points above the float64 floor only: ‖e‖ bottoms out near 1e-15, so a loss under 1e-24·L0 is
+    // rounding noise, and a window reaching into it flattens the fit (measured "slower" than any mode).
+    const slope = logSlopeAbove(run.loss, Math.floor(steps / 2), steps, 1e-24 * run.loss[0]);
     if (slope === null)
       return { status: 'inconclusive', detail: 'the loss reached the floating-point floor too early' };
     const measured = -slope;

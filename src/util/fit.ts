@@ -12,6 +12,8 @@ export interface LineFit {
   rms: number;
   /** Coefficient of determination Sxy² / (Sxx·Syy); 1 when the y values are all equal. */
   r2: number;
+  /** Standard error of the slope √(Σ residual² / (n − 2) / Sxx); Infinity with fewer than 3 points. */
+  slopeStdError: number;
 }
 
 /**
@@ -48,6 +50,7 @@ export function fitLine(x: ArrayLike<number>, y: ArrayLike<number>): LineFit {
     intercept,
     rms: Math.sqrt(ss / Math.max(1, n)),
     r2: syy === 0 ? 1 : (sxy * sxy) / (sxx * syy),
+    slopeStdError: n > 2 && sxx > 0 ? Math.sqrt(ss / (n - 2) / sxx) : Infinity,
   };
 }
 

@@ -23,6 +23,9 @@ describe('fitLine', () => {
     expect(f.r2).toBeCloseTo((5.5 * 5.5) / (5 * 8.75), 14);
     // false twin: the slope through the end points is not the least-squares slope
     expect(f.slope).not.toBeCloseTo((5 - 1) / 3, 3);
+    // residuals −0.1, 0.8, −1.3, 0.6: Σ r² = 2.7, SE = √(2.7/2/5)
+    expect(f.slopeStdError).toBeCloseTo(Math.sqrt(2.7 / 2 / 5), 12);
+    expect(fitLine([1, 2], [3, 4]).slopeStdError).toBe(Infinity);
   });
   it('no slope without two distinct x values; a flat y has R² = 1', () => {
     expect(fitSlope([2, 2, 2], [1, 5, 9])).toBe(0);
