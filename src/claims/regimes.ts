@@ -270,10 +270,19 @@ export async function networkRegime(
     `${model.train === 'both' ? ', both layers trained' : ''}${model.bias ? ', hidden bias' : ''}), ` +
     `${stepName ?? 'step'} = ${eta.toPrecision(3)}, ${traj.steps} steps, t = ${parsed.spec.time}` +
     (limit ? `; ${limit}` : '');
+  const lMin = traj.probes.map((p) => p.lambdaMin).filter(Number.isFinite);
+  const lMax = traj.probes.map((p) => p.lambdaMax).filter(Number.isFinite);
   const numbers: Record<string, number> = {
     eta,
     steps: traj.steps,
     width,
+    // The spectrum of the run's own kernel H(t) over its probes (the finite-width λ_min, λ_max).
+    ...(lMin.length > 0
+      ? { kernelLambdaMinLow: Math.min(...lMin), kernelLambdaMinHigh: Math.max(...lMin) }
+      : {}),
+    ...(lMax.length > 0
+      ? { kernelLambdaMaxLow: Math.min(...lMax), kernelLambdaMaxHigh: Math.max(...lMax) }
+      : {}),
     kernelDrift: drift,
     weightDrift,
     driftOverLambda0: drift / inst.lambda0,

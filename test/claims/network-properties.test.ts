@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runProof } from '../../src/claims/proof.ts';
+import { check } from '../../src/api/check.ts';
+import type { ClaimJson } from '../../src/claims/claim-schema.ts';
 import { proof as gdLinear } from '../../proofs/gd-linear.ts';
 import { proof as widthDrift } from '../../proofs/width-drift.ts';
 
@@ -15,5 +17,24 @@ describe('width laws: a finite ladder of widths measures the exponent to within 
   it('width-drift at seed 7: a weight-drift slope −0.41 (band ≤ −0.35) is not refuted when within 2 SE', async () => {
     const r = await runProof({ ...widthDrift, claims: [], twins: [] }, { seed: 7 });
     expect(r.verdict).not.toBe('refuted');
+  });
+});
+
+describe('network-regime rate claims read on the finite net’s own kernel', () => {
+  const claim = (id: string, rate: string): ClaimJson => ({
+    id,
+    statement: `GD loss rate ${rate} on the real net`,
+    method: 'gd',
+    regime: 'network',
+    assert: { kind: 'linear', rate },
+    instances: { data: 'sphere', n: [4, 10], d: [3, 8], width: [4000, 16000], runs: 4 },
+  });
+  it('2λ0 (the infinite-width truth) is not refuted where the run’s λ_min(H(t)) < λ0 explains the shortfall', async () => {
+    const r = await check(claim('gd-2l0', '2*lambda0'), { seed: 1 });
+    expect(r.verdict).not.toBe('refuted');
+    expect(JSON.stringify(r)).toMatch(/finite width: on the run's own kernel/);
+  });
+  it('false twin 3λ0 is refuted: it fails on the run’s own kernel too', async () => {
+    expect((await check(claim('gd-3l0', '3*lambda0'), { seed: 1 })).verdict).toBe('refuted');
   });
 });
