@@ -3,14 +3,16 @@
  *
  *   { "id": "ggn-quadratic", "method": <name or inline spec>, "params": { "eta": 1 },
  *     "regime": "network", "train": "first" | "both", "bias": false,
- *     "assert": { "kind": "quadratic", "C": 5, "floor": 1e-10 },
+ *     "assert": { "kind": "quadratic", "C": "n^1.5/(lambda0^2*sqrt(m))", "floor": 1e-10 },
  *     "instances": { "data": "sphere", "n": [4, 12], "d": [3, 8], "width": 8000, "runs": 3, "steps": 12 } }
  *
  * Each sampled instance (unit-norm sphere data, n and d from their ranges, a seed) is one real
  * training run at the width, judged by src/claims/quadratic.ts: ‖e_{k+1}‖ ≤ C‖e_k‖² at every step with
  * C‖e_k‖ ≤ 1/2 above the floor. One violating instance refutes (fast-check shrinks it and prints the
  * replay line); all passing supports; none deciding is inconclusive. Params are numbers or
- * expressions in lambda0, lambdaMax (of the model's H∞), n, d.
+ * expressions in lambda0, lambdaMax (of the model's H∞), n, d; C is a number or an expression in the
+ * same symbols and the width m (a fixed C is a claim about every instance, and the remainder of a
+ * step grows like 1/λ0², so the instance's constant is usually what is meant).
  *
  * Parsed here, strictly (unknown fields are errors), and run by src/api/check.ts before the
  * rate-claim pipeline (claim-file.ts / runner.ts), which does not know this kind.
