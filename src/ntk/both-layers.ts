@@ -23,6 +23,7 @@ import type { Dataset } from '../data/types.ts';
 import {
   dataGram,
   gramInfinity,
+  cachedSpectrum,
   kernelSpectrum,
   ntkFromBits,
   unitRows,
@@ -104,7 +105,9 @@ export function gramInfinityModel(data: Dataset, model: ModelOptions): Float64Ar
 
 /** λ0, λ_max, κ of the model's H∞. */
 export function ntkSpectrumModel(data: Dataset, model: ModelOptions): NtkSpectrum {
-  return kernelSpectrum(gramInfinityModel(data, model), data.n);
+  return cachedSpectrum(data, `${model.train}:${model.bias}`, () =>
+    kernelSpectrum(gramInfinityModel(data, model), data.n),
+  );
 }
 
 /**

@@ -130,7 +130,30 @@ export function kernelSpectrum(H: Float64Array, n: number): NtkSpectrum {
 /** λ0 counts as 0 when below this fraction of λ_max (rounding level of the eigen solver ×1e3). */
 export const LAMBDA0_ZERO_RELATIVE = 1e-12;
 
+/**
+ * Spectra already computed, by the input rows' array (a dataset and its copies with other targets share
+ * X; the kernel does not depend on y) and a key for the model. The CLI's `train` asked for the same
+ * spectrum twice (the engine and the result), at 0.1–0.3 s each for n in the hundreds.
+ */
+const spectra = new WeakMap<Float64Array, Map<string, NtkSpectrum>>();
+
+/** `compute()` once per (X, n, d, key); the result is frozen (shared). */
+export function cachedSpectrum(data: Dataset, key: string, compute: () => NtkSpectrum): NtkSpectrum {
+  let byKey = spectra.get(data.X);
+  if (!byKey) {
+    byKey = new Map();
+    spectra.set(data.X, byKey);
+  }
+  const k = `${key}:${data.n}:${data.d}`;
+  let sp = byKey.get(k);
+  if (!sp) {
+    sp = Object.freeze(compute());
+    byKey.set(k, sp);
+  }
+  return sp;
+}
+
 /** λ0, λ_max, κ of H∞ of the data. */
 export function ntkSpectrum(data: Dataset): NtkSpectrum {
-  return kernelSpectrum(gramInfinity(data), data.n);
+  return cachedSpectrum(data, 'first:false', () => kernelSpectrum(gramInfinity(data), data.n));
 }
