@@ -155,8 +155,18 @@ export function parseQuadraticClaim(raw: unknown): QuadraticClaim {
   const a = raw.assert;
   if (!isObj(a)) throw new ClaimError(`'assert' must be an object`);
   only(a, ['kind', 'C', 'floor'], 'assert');
-  if (typeof a.C === 'string') checkExpression(a.C, 'assert.C', { symbols: C_SYMBOLS });
-  else if (typeof a.C !== 'number' || !(a.C > 0) || !Number.isFinite(a.C))
+  if (typeof a.C === 'string') {
+    const node = checkExpression(a.C, 'assert.C', { symbols: C_SYMBOLS }).node;
+    // A constant expression is decided here: it must be a positive finite number like a literal C.
+    if (
+      node.filter((x) => x.type === 'SymbolNode' && C_SYMBOLS.has((x as { name?: string }).name ?? ''))
+        .length === 0
+    ) {
+      const v: unknown = node.compile().evaluate({});
+      if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v))
+        throw new ClaimError(`assert.C = ${a.C} is ${String(v)}: C must be positive and finite`);
+    }
+  } else if (typeof a.C !== 'number' || !(a.C > 0) || !Number.isFinite(a.C))
     throw new ClaimError(
       `assert.C must be a positive finite number or an expression in lambda0, lambdaMax, n, d, m (‖e_{k+1}‖ ≤ C‖e_k‖²)`,
     );

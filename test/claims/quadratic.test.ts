@@ -63,6 +63,8 @@ describe('quadratic claim files (dynview check)', () => {
       { ...base, instances: { width: 1e9 } },
       { ...base, assert: { kind: 'quadratic', C: 'n/width' } }, // unknown symbol
       { ...base, assert: { kind: 'quadratic', C: 'exp(exp(exp(n)))^99' } },
+      { ...base, assert: { kind: 'quadratic', C: '-1' } }, // a constant expression must be positive
+      { ...base, assert: { kind: 'quadratic', C: '2-2' } },
     ];
     for (const b of bad) expect(() => parseQuadraticClaim(b), JSON.stringify(b)).toThrow();
   });
