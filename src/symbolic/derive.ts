@@ -633,7 +633,7 @@ function leadingOrder(a: Attempt, E: VectorSeries, keys: string[], R: number, wh
       parsed,
       `${where}: at the leading order h^${lead} only ${d} appears, so X does not move on this time ` +
         `scale (the gradient enters at a higher order): the time increments of time '${spec.time}' are ` +
-        `too large for this update (try a higher power of the step, e.g. k*${spec.step})`,
+        `too large for this update (try a higher power of the step, e.g. ${largerPowerTime(spec)})`,
     );
   }
   return lead;
@@ -790,4 +790,16 @@ function attempt(
     order,
     trace: derivationTrace(a, coefs, E, keys, lead, withSteps),
   };
+}
+
+/**
+ * A time with a higher power of the step than the spec's: k*step when the time is not that already,
+ * else k*step² (sqrt(x)² written as x) — the suggestion of the "increments too large" error.
+ */
+function largerPowerTime(spec: { time: string; step: string }): string {
+  const flat = (x: string) => x.replace(/\s+/g, '');
+  if (flat(spec.time) !== flat(`k*${spec.step}`) && flat(spec.time) !== flat(`k*(${spec.step})`))
+    return `k*${spec.step}`;
+  const root = /^sqrt\((.*)\)$/.exec(flat(spec.step));
+  return root ? `k*${root[1]}` : `k*(${spec.step})^2`;
 }

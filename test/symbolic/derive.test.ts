@@ -283,3 +283,18 @@ describe('spec-file problems the CLI reports (in process: readMethodArg + derive
     expect(() => readMethodArg('/nonexistent/dir/m.json')).toThrow(/cannot read method spec/);
   });
 });
+
+describe('time scale too coarse for the update', () => {
+  it('fixed β with t = k√η: the error suggests a higher power of the step than the one given', () => {
+    const spec: MethodSpec = {
+      name: 'fixed-beta',
+      params: ['eta', 'beta'],
+      step: 'sqrt(eta)',
+      time: 'k*sqrt(eta)',
+      update: ['x[k+1] = x[k] - eta*grad(x[k]) + beta*(x[k] - x[k-1])'],
+    };
+    expect(() => deriveOde(spec, { beta: 0.8 })).toThrow(/too large for this update \(try .*e\.g\. k\*eta\)/);
+    // with the suggested time the rescaled gradient flow comes out
+    expect(() => deriveOde({ ...spec, step: 'eta', time: 'k*eta' }, { beta: 0.8 })).not.toThrow();
+  });
+});
