@@ -27,6 +27,9 @@ const PROBE_COLUMNS = [
   'weightDrift',
   'flipFraction',
   'relativeKernelAction',
+  'stepResidual',
+  'kinkCrossings',
+  'kinkShift',
 ] as const;
 
 /** One CSV row per step: step,loss,errNorm and the probe columns where a probe was taken (else empty). */

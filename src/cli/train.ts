@@ -244,6 +244,17 @@ function summary(
     out.push(
       `flips:         ${formatHuman(100 * last.flipFraction, 3)}% of activation patterns 1{w_r·x_i ≥ 0} changed since t = 0`,
     );
+    // The model loop (both layers, bias, ggn) also measures how linear the steps were and the pairs
+    // that crossed the ReLU kink between probes.
+    const residuals = t.probes.map((p) => p.stepResidual).filter((v): v is number => v !== undefined);
+    if (residuals.length > 0)
+      out.push(
+        `linearity:     the step into a probe leaves a remainder of max ${formatHuman(100 * Math.max(...residuals), 3)}% of its output change (‖Δe − JΔθ‖/‖Δe‖ over ${residuals.length} probes)`,
+      );
+    if (last.kinkCrossings !== undefined && last.kinkShift !== undefined)
+      out.push(
+        `ReLU kink:     ${last.kinkCrossings} activation pairs crossed between the last two probes; first-order shift of λ_min(H) they allow ${formatHuman(last.kinkShift)}${last.kinkShift > 0.05 * last.lambdaMin ? ' (pinned at the kink: the dynamics sees an effective kernel the probes do not show)' : ''}`,
+      );
     if (t.status === 'diverged')
       out.push(
         `probes:        the last probe is at step ${last.step}; the run diverged at step ${t.divergedAt} before the next one`,

@@ -54,7 +54,7 @@ describe('dynview train end to end', () => {
     expect(j.rate.perStep).toBeLessThan(0);
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
     expect(lines[0]).toBe(
-      'step,loss,errNorm,lambdaMin,lambdaMax,kernelDrift,weightDrift,flipFraction,relativeKernelAction',
+      'step,loss,errNorm,lambdaMin,lambdaMax,kernelDrift,weightDrift,flipFraction,relativeKernelAction,stepResidual,kinkCrossings,kinkShift',
     );
     expect(lines.length).toBe(22);
     expect(
