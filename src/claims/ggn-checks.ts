@@ -277,6 +277,22 @@ export function bothLayersRateProperty(
     const lambdas = `λ0 of H∞_W + K1 = ${both.lambda0.toPrecision(4)}, of H∞_W = ${first.lambda0.toPrecision(4)}`;
     // The hypothesis on this run (Du et al.'s invariant λ_min(H(t)) ≥ λ0/2): ‖H(t) − H(0)‖₂ ≤ λ0/2.
     const drift = Math.max(...traj.probes.map((p) => p.kernelDrift));
+    // The step-from-the-first-layer twin claims the linear convergence of the linearised iteration. When
+    // that iteration is unstable on the run's own initial kernel (ηλ_max(H(0)) > 2, exactly known) and
+    // the real loss rose above its initial value, the run is the catapult of an unstable step (the
+    // loss grows until the kernel's λ_max falls below 2/η), not the convergence claimed: a
+    // counterexample even though the kernel then moved.
+    if (opts.etaFromFirstLayer !== undefined && method === 'gd') {
+      const edge = eta * traj.probes[0].lambdaMax;
+      let peak = 0;
+      for (let k = 0; k < traj.loss.length; k++) peak = Math.max(peak, traj.loss[k] / traj.loss[0]);
+      if (edge > 2 && peak > 1)
+        return {
+          status: 'fail',
+          theory: rho0,
+          detail: `${head}: the linearised step is unstable on the run's initial kernel (η·λ_max(H(0)) = ${edge.toPrecision(4)} > 2) and the loss rose to ${peak.toPrecision(3)}× its initial value before the kernel moved (kernel drift ${drift.toPrecision(3)}, λ_max(H(t)) ${traj.probes[0].lambdaMax.toPrecision(3)} → ${last.lambdaMax.toPrecision(3)}): a catapult, not the linear convergence at the first-layer rate claimed (${lambdas})`,
+        };
+    }
     if (!(drift <= both.lambda0 / 2))
       return {
         status: 'inconclusive',

@@ -4,6 +4,7 @@ import { check } from '../../src/api/check.ts';
 import type { ClaimJson } from '../../src/claims/claim-schema.ts';
 import { proof as gdLinear } from '../../proofs/gd-linear.ts';
 import { proof as widthDrift } from '../../proofs/width-drift.ts';
+import { proof as bothLayers } from '../../proofs/both-layers.ts';
 
 describe('real-net properties near the float64 floor', () => {
   it('gd-linear at seed 5: the late-window fit stops at the floor (it read a floor-flattened 0.0721 for 0.0849)', async () => {
@@ -36,5 +37,15 @@ describe('network-regime rate claims read on the finite net’s own kernel', () 
   });
   it('false twin 3λ0 is refuted: it fails on the run’s own kernel too', async () => {
     expect((await check(claim('gd-3l0', '3*lambda0'), { seed: 1 })).verdict).toBe('refuted');
+  });
+});
+
+describe('both layers: an unstable first-layer step that catapults', () => {
+  it('seed 14: the twin "η = 1.9/λmax(H∞_W) converges" is refuted by the catapult (the loss rose ×10³ before the kernel moved)', async () => {
+    const twin = (bothLayers.twins ?? []).filter((t) => 'name' in t && /1\.9\/λmax/.test(t.name));
+    expect(twin).toHaveLength(1);
+    const r = await runProof({ ...bothLayers, claims: [], properties: [], twins: twin }, { seed: 14 });
+    expect(r.twins[0].verdict, r.twins[0].detail).toBe('refuted');
+    expect(r.twins[0].detail).toMatch(/catapult/);
   });
 });
