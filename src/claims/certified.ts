@@ -17,6 +17,7 @@ import type { Certificate, ModeModel } from '../certify/types.ts';
 import { determinant } from 'ml-matrix';
 import { companionMatrix } from '../dynamics/discrete.ts';
 import { resolveMethod, stepSymbol } from '../spec/compile.ts';
+import { SpecError } from '../spec/errors.ts';
 import { dataSource } from './instance.ts';
 import type { Claim, Instance, InstanceOutcome } from './types.ts';
 
@@ -85,7 +86,7 @@ export function certifyInstance(
   });
   if (!(enc.lambdaMin.lo > claim.lambda0Min))
     return inconclusive(
-      `hypothesis λ0 > ${claim.lambda0Min} failed: λ0 ∈ [${enc.lambdaMin.lo.toExponential(3)}, ${enc.lambdaMin.hi.toExponential(3)}] (nearly parallel inputs)`,
+      `hypothesis λ0 > ${claim.lambda0Min} failed: λ0 ∈ [${enc.lambdaMin.lo.toExponential(3)}, ${enc.lambdaMin.hi.toExponential(3)}] (${claim.lambda0Min <= 1e-6 ? 'nearly parallel inputs' : "below the claim's lambda0Min"})`,
     );
   let model: ModeModel;
   try {
@@ -157,6 +158,8 @@ export function certifyInstance(
       for (const p of spec.params) if (p in mids) user[p] = mids[p];
       checkCompanionAgainstStepper(claim.method, model, user, mids.lambda0);
     } catch (err) {
+      // A parameter outside its domain (η ≤ 0, β ∉ [0, 1), …) is the claim's, not an internal fault.
+      if (err instanceof SpecError) return inconclusive(`parameters could not be evaluated: ${err.message}`);
       return inconclusive(`internal check failed: ${(err as Error).message}`);
     }
   }

@@ -4,7 +4,8 @@
  * Rate and exponent expressions are parsed by mathjs (never eval) and may use only lambda0,
  * lambdaMax, n, d, eta, the method's parameters and whitelisted functions.
  */
-import { resolveMethod } from '../spec/compile.ts';
+import { fixedLetsMessage, resolveMethod, withFixedLets } from '../spec/compile.ts';
+import { deriveOde } from '../symbolic/derive.ts';
 import { SpecError, validateSpecShape } from '../spec/parse.ts';
 import { checkExpression } from '../spec/expr.ts';
 import { checkParamRange } from '../spec/domains.ts';
@@ -53,6 +54,8 @@ export const DEFAULT_TOLERANCE = 0.05;
 
 /** Symbols a parameter expression may use (evaluated per instance). */
 export const PARAM_EXPRESSION_SYMBOLS = ['lambda0', 'lambdaMax', 'n', 'd', 'eta'];
+/** Names a method parameter may not take: the instance's values in claimed rates and params (eta is the step). */
+const CLAIM_SCOPE_SYMBOLS = ['lambda0', 'lambdaMax', 'n', 'd', 'm'];
 
 type Json = Record<string, unknown>;
 
@@ -238,6 +241,13 @@ export function parseClaim(raw: unknown): Claim {
     if (err instanceof SpecError) throw new ClaimError(err.message);
     throw err;
   }
+  // A method parameter named like a claim symbol would silently take the place of the instance's
+  // value in the claimed rate (a parameter 'lambda0' = 3 instead of the spectrum's λ0).
+  for (const k of paramNames)
+    if (CLAIM_SCOPE_SYMBOLS.includes(k))
+      throw new ClaimError(
+        `method parameter '${k}' has the name of a claim symbol (${CLAIM_SCOPE_SYMBOLS.join(', ')} are the instance's values in rates and params): rename it in the method spec`,
+      );
   // params
   const params: Record<string, number | Range | string> = {};
   if (raw.params !== undefined) {
@@ -308,6 +318,24 @@ export function parseClaim(raw: unknown): Claim {
     const stepName = spec.step;
     if (stepName in params && rawInstances.eta !== undefined)
       throw new ClaimError(`the step '${stepName}' is set twice: in params and in instances.eta (keep one)`);
+  }
+  // A value for a `let` symbol (hb's beta, nag-sc's beta) overrides its law. The numeric paths honour
+  // that through the parameters; the ODE limit is derived from the spec, so in the ode regime (and
+  // for ode-terms claims) the method becomes the spec with that symbol fixed — whose limit may not
+  // exist on the method's time scale (hb with a fixed β moves X by O(η) per step of time √η).
+  if (regime === 'ode' || assert.kind === 'ode') {
+    const spec = resolveMethod(method).spec;
+    const fixed = Object.keys(params).filter((k) => Object.hasOwn(spec.let ?? {}, k));
+    if (fixed.length > 0) {
+      const fixedSpec = withFixedLets(spec, fixed);
+      try {
+        deriveOde(fixedSpec, { resolution: 'low' });
+      } catch (err) {
+        if (err instanceof SpecError) throw new ClaimError(fixedLetsMessage(spec, fixed, err));
+        throw err;
+      }
+      method = fixedSpec;
+    }
   }
   const model = parseModel(raw);
   const num = (f: 'driftBound' | 'lambda0Min', dflt: number): number => {

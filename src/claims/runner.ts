@@ -12,6 +12,7 @@ import { buildInstance } from './instance.ts';
 import { classifyDecay } from './rate-fit.ts';
 import { defaultEta, discreteRegime, networkRegime, odeRegime, type RegimeTrajectory } from './regimes.ts';
 import { certifyInstance } from './certified.ts';
+import { ClaimError } from './claim-file.ts';
 import type { Certificate } from '../certify/types.ts';
 import { checkOdeTerms } from './symbolic.ts';
 import type {
@@ -113,6 +114,22 @@ export async function evaluateInstance(
       trajectory: null,
     };
   }
+  // The claimed value first: undefined on this instance, there is nothing to run for.
+  const claimedText = a.kind === 'linear' ? a.rate : a.exponent;
+  const claimed = parse(claimedText)
+    .compile()
+    .evaluate({ ...params, ...scope }) as unknown;
+  if (typeof claimed !== 'number' || !Number.isFinite(claimed))
+    return {
+      outcome: {
+        ...base,
+        status: 'inconclusive',
+        reason: `the claimed ${a.kind === 'linear' ? 'rate' : 'exponent'} is not a finite number on this instance: ${claimedText} = ${String(claimed)}`,
+        regimeNote: claim.regime,
+        numbers: {},
+      },
+      trajectory: null,
+    };
   let traj: RegimeTrajectory;
   try {
     if (claim.regime === 'ode') traj = odeRegime(claim.method, params, data, claim.instances.horizon);
@@ -142,10 +159,6 @@ export async function evaluateInstance(
       trajectory: null,
     };
   }
-  const claimedText = a.kind === 'linear' ? a.rate : a.exponent;
-  const claimed = parse(claimedText)
-    .compile()
-    .evaluate({ ...params, ...scope }) as number;
   const numbers = {
     ...traj.numbers,
     ...Object.fromEntries(Object.entries(params).map(([k, v]) => [`param.${k}`, v])),
@@ -188,6 +201,10 @@ export async function evaluateInstance(
     trajectory: traj,
   };
 }
+
+/** Reasons that say the claim's own expressions are undefined on an instance (not a hypothesis). */
+const NOT_EVALUABLE =
+  /^(parameters could not be evaluated|the claim cannot be evaluated on the domain|the claimed (rate|exponent) is not a finite number)/;
 
 /** Late windows on which a measured rate is re-fitted to estimate the fit's own spread. */
 const SPREAD_WINDOWS = [0.125, 0.25, 0.5];
@@ -399,6 +416,17 @@ export async function runClaim(claim: Claim, opts: RunOptions = {}): Promise<Cla
     outcomes.push({ ...replayed.outcome, reason: `shrunk counterexample: ${replayed.outcome.reason}` });
   }
   const inconclusive = outcomes.filter((o) => o.status === 'inconclusive');
+  // A claim whose own parameters or rate cannot be evaluated on ANY of its instances (a division by
+  // zero, a step outside its domain, …) is malformed input, not an open question: exit 2.
+  if (
+    counterexample === null &&
+    outcomes.length > 0 &&
+    inconclusive.length === outcomes.length &&
+    outcomes.every((o) => NOT_EVALUABLE.test(o.reason))
+  )
+    throw new ClaimError(
+      `the claim cannot be evaluated on any of its ${outcomes.length} instances: ${outcomes[0].reason}`,
+    );
   const reasons = [
     ...new Set(inconclusive.map((o) => o.reason.replace(/[-+]?\d+(\.\d+)?(e[-+]?\d+)?/g, '#'))),
   ]

@@ -12,6 +12,7 @@ import {
 import { deriveRun } from '../api/derive.ts';
 import { methodParams } from '../api/params.ts';
 import { SpecError } from '../spec/parse.ts';
+import { fixedLetsMessage, resolveMethod, withFixedLets } from '../spec/compile.ts';
 import { rootsFormula } from '../symbolic/characteristic.ts';
 import * as modes from '../dynamics/modes.ts';
 import type { OutputSpaceOde } from '../symbolic/types.ts';
@@ -79,12 +80,21 @@ export function registerDerive(program: Command): Command {
       let params: Record<string, number>;
       try {
         params = methodParams(method, { ...listed, ...named });
-        run = deriveRun({
-          method,
-          resolution,
-          outputSpace: flags.outputSpace === true,
-          steps: flags.steps === true,
-        });
+        // A value for a `let` symbol (hb's beta) overrides its law: derive with the symbol fixed.
+        const spec = resolveMethod(method).spec;
+        const fixed = Object.keys({ ...listed, ...named }).filter((k) => Object.hasOwn(spec.let ?? {}, k));
+        try {
+          run = deriveRun({
+            method: withFixedLets(spec, fixed),
+            resolution,
+            outputSpace: flags.outputSpace === true,
+            steps: flags.steps === true,
+          });
+        } catch (err) {
+          if (err instanceof SpecError && fixed.length > 0)
+            throw new SpecError(fixedLetsMessage(spec, fixed, err));
+          throw err;
+        }
       } catch (err) {
         if (err instanceof SpecError) throw new InputError(err.message);
         throw err;

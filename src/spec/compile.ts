@@ -103,6 +103,39 @@ export function resolveParams(parsed: ParsedSpec, user: ParamValues): ParamValue
   return scope;
 }
 
+/**
+ * The spec with the `let` laws of `names` removed and those symbols made plain parameters: what a
+ * user value for a let symbol means (it overrides the scaling law, e.g. a fixed β for heavy ball).
+ * The numeric paths honour an override through resolveParams; the symbolic derivation reads the
+ * spec, so it must be given this spec (with the law left in, the derived limit would silently be
+ * the law's). Unchanged when no name is a let symbol.
+ */
+export function withFixedLets(spec: MethodSpec, names: Iterable<string>): MethodSpec {
+  const laws = { ...(spec.let ?? {}) };
+  const fixed = [...names].filter((k) => Object.hasOwn(laws, k));
+  if (fixed.length === 0) return spec;
+  for (const k of fixed) delete laws[k];
+  const { let: _law, ...rest } = spec;
+  void _law;
+  return {
+    ...rest,
+    params: [...spec.params, ...fixed.filter((k) => !spec.params.includes(k))],
+    ...(Object.keys(laws).length > 0 ? { let: laws } : {}),
+  };
+}
+
+/** One line for a derivation that fails once `let` symbols are fixed (e.g. hb with a fixed β). */
+export function fixedLetsMessage(
+  spec: { name: string; time: string; let?: Record<string, string> },
+  fixed: string[],
+  err: Error,
+): string {
+  const laws = fixed.map((k) => `${k} = ${spec.let?.[k] ?? '?'}`).join(', ');
+  return /too large for this update/.test(err.message)
+    ? `with ${fixed.join(', ')} fixed (overriding ${laws}), ${spec.name} has no ODE limit on its time scale ${spec.time}: X does not move at leading order; a fixed momentum needs a time k*eta (e.g. the built-in hb-fixed)`
+    : `with ${fixed.join(', ')} fixed (overriding ${laws}): ${err.message}`;
+}
+
 function isFunctionName(n: unknown): boolean {
   // SymbolNodes that are the callee of a FunctionNode are not traversed as free symbols by
   // mathjs' traverse in all versions; be conservative and accept known functions.

@@ -102,3 +102,35 @@ describe('parseClaim', () => {
     });
   }
 });
+
+describe('claims that would silently mean something else', () => {
+  it('a value for a let symbol in the ode regime derives with it fixed: hb with a fixed β has no ODE limit on t = k√η (exit 2)', () => {
+    const claim = {
+      id: 'b1',
+      method: 'hb',
+      params: { gamma: 1, beta: 0.5 },
+      regime: 'ode',
+      assert: { kind: 'linear', rate: 'lambda0' },
+    };
+    expect(() => parseClaim(claim)).toThrow(ClaimError);
+    expect(() => parseClaim(claim)).toThrow(
+      /beta fixed .*no ODE limit on its time scale k\*sqrt\(eta\).*hb-fixed/,
+    );
+    // the discrete regime honours the override numerically: accepted
+    expect(parseClaim({ ...claim, regime: 'discrete' }).method).toBe('hb');
+    // the law itself (gamma alone) is unchanged
+    expect(parseClaim({ ...claim, params: { gamma: 1 } }).method).toBe('hb');
+  });
+  it('a method parameter named like a claim symbol is rejected (it would shadow the spectrum’s λ0)', () => {
+    const method = {
+      name: 'x',
+      params: ['eta', 'lambda0'],
+      step: 'eta',
+      time: 'k*eta',
+      update: ['x[k+1] = x[k] - eta*lambda0*grad(x[k])'],
+    };
+    expect(() =>
+      parseClaim({ id: 'b2', method, params: { lambda0: 3 }, assert: { kind: 'linear', rate: '2*lambda0' } }),
+    ).toThrow(/method parameter 'lambda0' has the name of a claim symbol/);
+  });
+});

@@ -49,3 +49,28 @@ describe('both layers: an unstable first-layer step that catapults', () => {
     expect(r.twins[0].detail).toMatch(/catapult/);
   });
 });
+
+describe('claims undefined on every instance are bad input (exit 2), not inconclusive', () => {
+  const base = { id: 'u', method: 'gd', instances: { runs: 2 } } as const;
+  it('a rate that divides by zero, a step outside its domain, a non-finite network rate', async () => {
+    await expect(
+      check({ ...base, regime: 'discrete', assert: { kind: 'linear', rate: 'lambda0/(lambda0-lambda0)' } }),
+    ).rejects.toThrow(/cannot be evaluated on any of its 2 instances/);
+    await expect(
+      check({
+        ...base,
+        regime: 'discrete',
+        params: { eta: '-1/lambdaMax' },
+        assert: { kind: 'linear', rate: 'lambda0' },
+      }),
+    ).rejects.toThrow(/parameter 'eta' must be in/);
+    await expect(
+      check({
+        ...base,
+        regime: 'network',
+        assert: { kind: 'linear', rate: 'lambda0/(n-n)' },
+        instances: { runs: 2, width: 1000 },
+      }),
+    ).rejects.toThrow(/not a finite number/);
+  });
+});
