@@ -34,7 +34,7 @@ const assertion = z.discriminatedUnion(
     z.strictObject({
       kind: z.literal('linear'),
       rate: exprOrNumber.describe(
-        'claimed rate ρ: ‖e(t)‖ ≤ C·exp(−ρ t), in lambda0, lambdaMax, n, d, eta, params',
+        'claimed LOSS rate ρ: L(t) = ½‖e(t)‖² ≤ C·exp(−ρ t) in the method time t (twice the rate of ‖e‖), in lambda0, lambdaMax, n, d, eta, params',
       ),
       tolerance,
       form,

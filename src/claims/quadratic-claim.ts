@@ -128,6 +128,11 @@ export function parseQuadraticClaim(raw: unknown): QuadraticClaim {
     throw new ClaimError(`'method' must be a built-in name or an inline method spec`);
   const parsed = resolveMethod(method as string | MethodSpec); // SpecError: exit 2 as well
   const declared = new Set([...parsed.spec.params, ...Object.keys(parsed.spec.let ?? {})]);
+  for (const k of declared)
+    if (C_SYMBOLS.has(k))
+      throw new ClaimError(
+        `method parameter '${k}' has the name of a claim symbol (${[...C_SYMBOLS].join(', ')} are the instance's values): rename it in the method spec`,
+      );
   const params: Record<string, number | string> = {};
   if (raw.params !== undefined) {
     if (!isObj(raw.params)) throw new ClaimError(`'params' must be an object`);
