@@ -4,7 +4,11 @@
  *
  * 1. Divergence: a non-finite loss, or a late loss above `divergeFactor` × the initial loss → 'diverged'.
  * 2. Floor: points below `floor` × the largest loss are dropped (floating-point noise, not decay).
- * 3. Window: the late window t ∈ [windowStart·T, T] (T the last time, t > 0 only; default: last 3/4).
+ * 3. Window: the late part of the run, t ∈ [t0 + windowStart·(T − t0), T] (t0 = max(0, first time),
+ *    T the last, t > 0 only; default: the last 3/4 of the run's duration). "Late" is measured from the
+ *    run's start, not from t = 0 of the method's clock: a run whose time carries an offset
+ *    (t = (k + 2000)·η, or `start: 1000`) has its early transient at t ≈ t0, and a window from
+ *    windowStart·T would cover the whole run, transient included.
  * 4. Envelope: when the loss oscillates in the window (≥ 8 interior local maxima), only its local
  *    maxima are kept (the upper envelope: NAG, underdamped HB, Bessel-like cos² factors); with 3 to 7
  *    maxima, the records from the right (points above every later point) are kept instead.
@@ -16,7 +20,17 @@
  *    ln|s_i| against ln t_i. For exp(−ct) the slope in t is constant (q = 0); for t^(−p) the slope
  *    in ln t is constant, so the slope in t goes like 1/t (q = −1).
  * 7. Decision: 'linear' when q > −0.35 and the exponential fit is not worse than the power fit;
- *    'sublinear' when q < −0.65 and the power fit is not worse; otherwise 'undecided'.
+ *    'sublinear' when q < −0.65 and the power fit is not worse, and the window resolves a power law
+ *    from an exponential (below); otherwise 'undecided'.
+ *    Resolution: a power law t^(−p) is, over a window spanning little of ln t, almost an exponential
+ *    (ln t is nearly linear in t when t_end/t_start is close to 1). The curvature it implies on the
+ *    window's points is the separation p̂·κ, with p̂ the power fit's exponent and κ the RMS residual
+ *    of ln t fitted by a straight line in t on those points (κ ≈ ln(t_end/t_start)²/27 for evenly
+ *    spaced points and a short window): it is how far t^(−p̂) is from the nearest exponential. When
+ *    it does not exceed the RMS residual of the better of the two fits, the data cannot tell the two
+ *    laws apart (the residual comparison and the elasticity then measure whatever else is in the
+ *    window: a transient, noise) and the kind is not 'sublinear': 'linear' by the local-slope rule
+ *    above, else 'undecided' with that reason.
  * 8. Rate (kind 'linear'): the larger of the slope on the last half of the window (a sum of
  *    exponentials approaches its slowest mode from above) and c of ln L = A − c·t − p·ln t fitted on
  *    the window (which strips a polynomial prefactor such as critical damping's (1 + ct)²); the plain
@@ -43,6 +57,11 @@ export interface DecayQuality {
   windowSlope: number;
   /** Slope of ln L against ln t on the window (−exponent of the plain power fit). */
   windowLogSlope: number;
+  /** ln(t_end/t_start) of the fitted points: how much of ln t the window spans. */
+  logSpan: number;
+  /** RMS by which the fitted power law t^(−p̂) departs from the nearest exponential on the fitted
+   * points (p̂·κ, κ the RMS residual of ln t against a line in t): the resolution of the window. */
+  separation: number;
 }
 
 interface DecayBase {
@@ -78,7 +97,7 @@ export type DecayClassification =
     });
 
 export interface ClassifyOptions {
-  /** Start of the late window as a fraction of the last time (default 0.25). */
+  /** Start of the late window as a fraction of the run's duration from its first time (default 0.25). */
   windowStart?: number;
   /** Relative floor below which points are noise (default 1e-24). */
   floor?: number;
@@ -172,8 +191,10 @@ export function classifyDecay(
   const Tend = t[last];
   if (!(Tend > 0)) return none('undecided', 'no positive times above the floor');
 
-  // 3. window
-  const from = windowStart * Tend;
+  // 3. window: the late part of the run's duration, measured from its start t0 (not from t = 0 of
+  // the method's clock; a run from t = 0 gets [windowStart·T, T] as before)
+  const t0 = Math.max(0, t[0]);
+  const from = t0 + windowStart * (Tend - t0);
   const ts: number[] = [];
   const ls: number[] = [];
   for (let i = 0; i <= last; i++) {
@@ -248,6 +269,8 @@ export function classifyDecay(
       envelope,
       windowSlope: fitT.slope,
       windowLogSlope: fitLog.slope,
+      logSpan: lnT[lnT.length - 1] - lnT[0],
+      separation: Math.abs(fitLog.slope) * fitLine(ex, lnT).rms,
     };
   }
   const q: DecayQuality = { ...quality(), elasticity: elasticity ?? Number.NaN };
@@ -294,6 +317,18 @@ export function classifyDecay(
       quality: q,
       crossover,
       reason: `local slope in t is stable (elasticity ${formatHuman(elasticity, 3)}), exponential fit residual ${formatHuman(fitT.rms, 3)} ≤ power fit ${formatHuman(fitLog.rms, 3)}`,
+    };
+  }
+  // Resolution: the curvature a power law implies on the window must exceed the better fit's
+  // residual, or the window cannot tell a power law from an exponential (see the header, step 7).
+  const resolved = q.separation > Math.min(fitT.rms, fitLog.rms);
+  if (elasticity < -0.65 && powerBetter && !resolved) {
+    return {
+      kind: 'undecided',
+      window,
+      quality: q,
+      crossover,
+      reason: `the window cannot tell a power law from an exponential: over ln(t_end/t_start) = ${formatHuman(q.logSpan, 3)} of ln t, t^-${formatHuman(-fitLog.slope, 3)} departs from the nearest exponential by ${formatHuman(q.separation, 3)} (RMS in ln loss), not more than the better fit's residual ${formatHuman(Math.min(fitT.rms, fitLog.rms), 3)}; the local slope is not stable either (elasticity ${formatHuman(elasticity, 3)})`,
     };
   }
   if (elasticity < -0.65 && powerBetter) {

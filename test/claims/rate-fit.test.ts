@@ -136,6 +136,57 @@ describe('classifyDecay', () => {
     expect(r.window[1]).toBeLessThan(60);
   });
 
+  // GD's loss is a sum of exponential modes, the fast ones fading first. With a time offset
+  // (t = (k + 2000)·η, or a method's `start`), the run lies on [t0, t0 + 90] with t0 = 700: the window
+  // spans only ln(790/700) ≈ 0.12 of ln t, where t^(−p) with p ≈ 500 looks like an exponential.
+  const offsetGd = (x: number) => 10 * Math.exp(-2 * (x - 700)) + Math.exp(-0.7 * (x - 700));
+
+  it('an exponential with a large time offset (a transient, then e^{−0.7t}) is linear with rate 0.7', () => {
+    const t = grid(790, 300, 700);
+    const r = classifyDecay(t, t.map(offsetGd));
+    expect(r.kind).toBe('linear');
+    expect(Math.abs(r.rate! - 0.7) / 0.7).toBeLessThan(0.01);
+    // the late window is the last 3/4 of the run's duration, not [T/4, T] (which is all of it)
+    expect(r.window[0]).toBeGreaterThanOrEqual(700 + 0.25 * (r.window[1] - 700));
+    for (const w of [0.125, 0.25, 0.5]) {
+      const rw = classifyDecay(t, t.map(offsetGd), { windowStart: w });
+      expect(rw.kind).toBe('linear');
+      expect(Math.abs(rw.rate! - 0.7) / 0.7).toBeLessThan(0.02);
+    }
+  });
+
+  it('a window spanning too little of ln t to resolve a power law is never sublinear', () => {
+    // windowStart 0 keeps the transient in the window: both fits are poor, the power law's
+    // curvature (p̂·κ) is below their residual, so the kind is not 'sublinear'.
+    const t = grid(790, 300, 700);
+    const r = classifyDecay(t, t.map(offsetGd), { windowStart: 0 });
+    expect(r.kind).not.toBe('sublinear');
+    expect(r.quality!.logSpan).toBeLessThan(0.13);
+    expect(r.quality!.separation).toBeLessThanOrEqual(Math.min(r.quality!.rmsLinear, r.quality!.rmsPower));
+    if (r.kind === 'undecided') expect(r.reason).toMatch(/cannot tell a power law from an exponential/);
+  });
+
+  it('t^(−3) from t = 1 is still sublinear, with the power law resolved', () => {
+    const t = grid(1000, 3000, 1);
+    const r = classifyDecay(
+      t,
+      t.map((x) => x ** -3),
+    );
+    expect(r.kind).toBe('sublinear');
+    expect(Math.abs(r.exponent! - 3)).toBeLessThan(0.01);
+    expect(r.quality!.separation).toBeGreaterThan(100 * r.quality!.rmsPower);
+  });
+
+  it('a clean t^(−3) on a short window far from t = 0 is still sublinear (resolution is relative to the residual)', () => {
+    const t = grid(1100, 2000, 1000);
+    const r = classifyDecay(
+      t,
+      t.map((x) => x ** -3),
+    );
+    expect(r.kind).toBe('sublinear');
+    expect(Math.abs(r.exponent! - 3)).toBeLessThan(0.01);
+  });
+
   it('too few points is undecided, never NaN', () => {
     const r = classifyDecay([0, 1, 2], [1, 0.5, 0.25]);
     expect(r.kind).toBe('undecided');
