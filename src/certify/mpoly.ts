@@ -33,6 +33,10 @@ export interface Ring<T> {
   neg(a: T): T;
   /** Multiply by an interval constant (integers, 1/k). */
   scale(a: T, c: Interval): T;
+  /** Exactly the zero element (optional: lets sparse algorithms skip it). */
+  isZero?(a: T): boolean;
+  /** Number of terms (optional: the work of a product is size(a)·size(b)). */
+  size?(a: T): number;
 }
 
 export function mpolyRing(nv: number): Ring<MPoly> & {
@@ -58,6 +62,8 @@ export function mpolyRing(nv: number): Ring<MPoly> & {
       return new Map([[e.join(','), ONE]]);
     },
     isConstant: (p) => [...p.keys()].every((k) => k === zeroKey),
+    isZero: (p) => p.size === 0,
+    size: (p) => p.size,
     add: (a, b) => {
       const m = new Map(a);
       for (const [k, c] of b) addTo(m, k, c);

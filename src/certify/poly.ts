@@ -10,7 +10,20 @@
  * Rates become these tests on a shifted or scaled polynomial: Re z < −c ⟺ p(w − c) Hurwitz,
  * |z| < ρ ⟺ p(ρ w) Schur.
  */
-import { ONE, ZERO, add, div, iv, mul, neg, sub, type Interval, type IntervalScope } from './interval.ts';
+import {
+  ONE,
+  ZERO,
+  add,
+  div,
+  iv,
+  mul,
+  neg,
+  sqr,
+  sqrt,
+  sub,
+  type Interval,
+  type IntervalScope,
+} from './interval.ts';
 import { evalPoly, inlineDefs, mpolyRange, mpolyRing, type MPoly, type Ring } from './mpoly.ts';
 
 export type IPoly = Interval[];
@@ -155,17 +168,67 @@ export function charPolyRing<T>(T: T[][], R: Ring<T>): T[] {
   return c;
 }
 
-function detRing<T>(m: T[][], R: Ring<T>): T {
+/** Raised when the certified analysis would exceed its deterministic size or work limits. */
+export class CertifiedLimitError extends Error {
+  override name = 'CertifiedLimitError';
+}
+
+/**
+ * Highest order (size of the companion matrix, degree of its characteristic polynomial) that the
+ * certified Schur–Cohn path takes: its Hurwitz minors are determinants of order up to n − 1 in
+ * polynomials of the box variables and ε (memoised cofactor expansion, about n·2^n products of
+ * polynomials whose size grows with n). Deterministic: the same model gives the same verdict.
+ */
+export const MAX_CERTIFIED_ORDER = 12;
+/**
+ * Most coefficient products (terms × terms of the polynomial products) spent on the Hurwitz minors
+ * of one Möbius image — the bound on work when a parameter box adds variables to the polynomials.
+ */
+export const MAX_MINOR_WORK = 4e6;
+
+/** A deterministic count of work done against a limit. */
+export interface WorkBudget {
+  used: number;
+  limit: number;
+  reason: () => string;
+}
+
+/**
+ * Determinant by cofactor expansion along the first row, with the minors memoised by their column
+ * set (every minor met in the expansion is rows r…n−1 of m on a subset of the columns, r = n − |set|):
+ * the same operations, in the same order, as the plain recursion — bit for bit the same result — but
+ * about n·2^n ring products instead of n!. Zero entries (the empty polynomial) contribute nothing and
+ * are skipped, as the plain recursion would add an empty product.
+ */
+export function detRing<T>(m: T[][], R: Ring<T>, budget?: WorkBudget): T {
   const n = m.length;
   if (n === 0) return R.one;
-  if (n === 1) return m[0][0];
-  let s = R.zero;
-  for (let j = 0; j < n; j++) {
-    const minor = m.slice(1).map((row) => row.filter((_, c) => c !== j));
-    const t = R.mul(m[0][j], detRing(minor, R));
-    s = R.add(s, j % 2 === 0 ? t : R.neg(t));
-  }
-  return s;
+  const memo = new Map<number, T>();
+  const rec = (cols: number[], mask: number): T => {
+    const r = n - cols.length;
+    if (cols.length === 1) return m[r][cols[0]];
+    const hit = memo.get(mask);
+    if (hit !== undefined) return hit;
+    let s = R.zero;
+    for (let j = 0; j < cols.length; j++) {
+      const a = m[r][cols[j]];
+      if (R.isZero?.(a)) continue;
+      const minor = rec(cols.slice(0, j).concat(cols.slice(j + 1)), mask & ~(1 << cols[j]));
+      if (budget && R.size) {
+        budget.used += R.size(a) * R.size(minor);
+        if (budget.used > budget.limit) throw new CertifiedLimitError(budget.reason());
+      }
+      const t = R.mul(a, minor);
+      s = R.add(s, j % 2 === 0 ? t : R.neg(t));
+    }
+    memo.set(mask, s);
+    return s;
+  };
+  if (n > 30) throw new Error(`detRing: order ${n} is beyond the memoised expansion`);
+  return rec(
+    Array.from({ length: n }, (_, j) => j),
+    (2 ** n - 1) | 0,
+  );
 }
 
 /**
@@ -182,6 +245,10 @@ export function schurConditionsPoly(
   eps: Interval,
   scope: IntervalScope,
 ): SignCondition[] {
+  if (matrix.length > MAX_CERTIFIED_ORDER)
+    throw new CertifiedLimitError(
+      `the model has order ${matrix.length}; the certified analysis (Schur–Cohn conditions through the Hurwitz minors of the Möbius image) handles order ≤ ${MAX_CERTIFIED_ORDER}`,
+    );
   const allVars = [...vars, '_eps'];
   const allRanges = [...ranges, eps];
   const R = mpolyRing(allVars.length);
@@ -259,6 +326,12 @@ function schurSigns(polys: MPoly[], allRanges: Interval[], R: ReturnType<typeof 
   let minors = perSign[sign];
   if (!minors) {
     minors = [];
+    const budget: WorkBudget = {
+      used: 0,
+      limit: MAX_MINOR_WORK,
+      reason: () =>
+        `the Hurwitz minors of the order-${m} Möbius image need more than ${MAX_MINOR_WORK} coefficient products (the certified analysis' work limit)`,
+    };
     const b = (k: number): MPoly => (k < 0 || k > m ? R.zero : q[m - k]);
     for (let k = 2; k <= m - 1; k++) {
       const H: MPoly[][] = [];
@@ -267,7 +340,7 @@ function schurSigns(polys: MPoly[], allRanges: Interval[], R: ReturnType<typeof 
         for (let j = 1; j <= k; j++) row.push(b(2 * j - i));
         H.push(row);
       }
-      minors.push(detRing(H, R));
+      minors.push(detRing(H, R, budget));
     }
     perSign[sign] = minors;
   }
@@ -275,3 +348,102 @@ function schurSigns(polys: MPoly[], allRanges: Interval[], R: ReturnType<typeof 
   return out;
 }
 const minorCache = new WeakMap<MPoly[], { pos?: MPoly[]; neg?: MPoly[] }>();
+
+/**
+ * Characteristic polynomial det(zI − T) of an interval matrix by Faddeev–LeVerrier, skipping the
+ * entries of T that are exactly 0 (a companion matrix has O(n) others): O(nnz·n²) instead of O(n⁴).
+ */
+export function charPolySparse(T: Interval[][]): IPoly {
+  const n = T.length;
+  const nz = T.map((row) =>
+    row.flatMap((a, l): Array<[number, Interval]> => (a.lo === 0 && a.hi === 0 ? [] : [[l, a]])),
+  );
+  const c: Interval[] = new Array(n + 1).fill(ZERO);
+  c[n] = ONE;
+  let M: Interval[][] = T.map((row) => row.map(() => ZERO));
+  for (let k = 1; k <= n; k++) {
+    const next: Interval[][] = [];
+    for (let i = 0; i < n; i++) {
+      const row: Interval[] = [];
+      for (let j = 0; j < n; j++) {
+        let s = i === j ? c[n - k + 1] : ZERO;
+        for (const [l, a] of nz[i]) s = add(s, mul(a, M[l][j]));
+        row.push(s);
+      }
+      next.push(row);
+    }
+    M = next;
+    let tr = ZERO;
+    for (let i = 0; i < n; i++) for (const [l, a] of nz[i]) tr = add(tr, mul(a, M[l][i]));
+    c[n - k] = neg(div(tr, iv(k)));
+  }
+  return c;
+}
+
+interface CInterval {
+  re: Interval;
+  im: Interval;
+}
+
+function magUp(c: CInterval): number {
+  const m = (a: Interval) => Math.max(Math.abs(a.lo), Math.abs(a.hi));
+  return sqrt(add(sqr(iv(m(c.re))), sqr(iv(m(c.im))))).hi;
+}
+
+function migDown(c: CInterval): number {
+  const g = (a: Interval) => (a.lo > 0 ? a.lo : a.hi < 0 ? -a.hi : 0);
+  return sqrt(add(sqr(iv(g(c.re))), sqr(iv(g(c.im))))).lo;
+}
+
+/** Taylor coefficients of p at the point x + iy (floats, exact): p(x + iy + h) = Σ c_j h^j (repeated synthetic division). */
+function taylorAt(p: IPoly, x: number, y: number): CInterval[] {
+  const X = iv(x);
+  const Y = iv(y);
+  let cur: CInterval[] = p.map((a) => ({ re: a, im: ZERO }));
+  const out: CInterval[] = [];
+  while (cur.length > 0) {
+    const n = cur.length - 1;
+    const q: CInterval[] = new Array<CInterval>(n);
+    let acc = cur[n];
+    for (let j = n - 1; j >= 0; j--) {
+      q[j] = acc;
+      acc = {
+        re: add(cur[j].re, sub(mul(acc.re, X), mul(acc.im, Y))),
+        im: add(cur[j].im, add(mul(acc.re, Y), mul(acc.im, X))),
+      };
+    }
+    out.push(acc);
+    cur = q;
+  }
+  return out;
+}
+
+/**
+ * Rouché's theorem on the disk |z − z*| < r, z* = x + iy: with p(z* + h) = c0 + c1·h + Σ_{j≥2} c_j h^j,
+ * if |c1|·r − |c0| > Σ_{j≥2} |c_j| r^j (lower and upper bounds in interval arithmetic, over every
+ * polynomial of the interval family p), then p has exactly one root in the disk (as c0 + c1·h does).
+ * Returns the first radius of `radii` for which the inequality is certain, else null.
+ */
+export function isolateRoot(p: IPoly, x: number, y: number, radii: number[]): number | null {
+  const c = taylorAt(p, x, y);
+  const c0 = magUp(c[0]);
+  const c1 = migDown(c[1] ?? { re: ZERO, im: ZERO });
+  for (const r of radii) {
+    if (!(r > 0)) continue;
+    const R = iv(r);
+    let rest = ZERO;
+    let rj = mul(R, R);
+    for (let j = 2; j < c.length; j++) {
+      rest = add(rest, mul(iv(magUp(c[j])), rj));
+      rj = mul(rj, R);
+    }
+    const lower = sub(mul(iv(c1), R), iv(c0)).lo;
+    if (lower > 0 && lower > rest.hi) return r;
+  }
+  return null;
+}
+
+/** A lower bound of |x + iy| (floats). */
+export function modulusDown(x: number, y: number): number {
+  return sqrt(add(sqr(iv(x)), sqr(iv(y)))).lo;
+}

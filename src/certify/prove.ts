@@ -9,6 +9,10 @@
  * box where one is < 0 (lead > 0) contains a mode slower than claimed; otherwise it is split. Boxes
  * that cannot be split further (relative width 1e-13) are tight: the claimed rate equals the exact
  * rate within the enclosure (tolerance-0 equality claims end there, compared by enclosure).
+ *
+ * Discrete models above the certified limits (poly.ts: MAX_CERTIFIED_ORDER, MAX_MINOR_WORK) are never
+ * proved: they are refuted by a root isolated in interval arithmetic (beyondLimit) or inconclusive
+ * with a reason naming the limit. The limits are sizes and counts, never wall-clock time.
  */
 import { parse, simplify } from 'mathjs';
 import { maxRealPart, polyRoots } from '../dynamics/poly-roots.ts';
@@ -27,7 +31,18 @@ import {
   type Interval,
   type IntervalScope,
 } from './interval.ts';
-import { charPoly, hurwitzConditions, schurConditionsPoly, shiftPoly, type SignCondition } from './poly.ts';
+import {
+  CertifiedLimitError,
+  MAX_CERTIFIED_ORDER,
+  charPoly,
+  charPolySparse,
+  hurwitzConditions,
+  isolateRoot,
+  modulusDown,
+  schurConditionsPoly,
+  shiftPoly,
+  type SignCondition,
+} from './poly.ts';
 import type { Box, Cell, Certificate, Condition, ModeModel, Pair } from './types.ts';
 import { sig } from '../util/format.ts';
 
@@ -414,6 +429,7 @@ function rateProof(input: ProveInput, threshold: string, what: string): ProveRes
   try {
     built = prover.build(root);
   } catch (err) {
+    if (err instanceof CertifiedLimitError) return beyondLimit(prover, threshold, what, err.message);
     if (err instanceof IntervalDomainError)
       return {
         verdict: 'inconclusive',
@@ -424,7 +440,13 @@ function rateProof(input: ProveInput, threshold: string, what: string): ProveRes
   }
   const test: Certificate['test'] = { kind: 'rate', threshold };
   if (built.fail) {
-    const w = findWitness(prover, built.fail);
+    let w: ReturnType<typeof findWitness>;
+    try {
+      w = findWitness(prover, built.fail);
+    } catch (err) {
+      if (err instanceof CertifiedLimitError) return beyondLimit(prover, threshold, what, err.message);
+      throw err;
+    }
     const center = boxCenter(built.fail);
     const nm = numericMode(prover, center);
     if (!w)
@@ -527,6 +549,152 @@ function rateProof(input: ProveInput, threshold: string, what: string): ProveRes
   };
 }
 
+/** Highest order the root-isolation fallback beyond the certified limit takes. */
+export const MAX_FALLBACK_ORDER = 64;
+
+/**
+ * Beyond the certified analysis' limits (poly.ts: MAX_CERTIFIED_ORDER, MAX_MINOR_WORK) nothing is
+ * proved. A claim may still be refuted soundly: at modes that are certainly in the domain (λ0, λmax,
+ * points of [λ0.hi, λmax.lo]) and points of the box, a floating-point root finder proposes the roots
+ * of det(zI − T) outside the disk |z| < σ = exp(−c·h/2); the characteristic polynomial is then formed
+ * in interval arithmetic and Rouché's theorem isolates one root in a disk |z − z*| < r with
+ * |z*| − r > σ (every bound outward-rounded). No certificate is written (the checker's format has no
+ * such witness); the reason states the argument. Otherwise inconclusive, naming the limit.
+ */
+function beyondLimit(prover: Prover, threshold: string, what: string, limit: string): ProveResult {
+  const m = prover.input.model;
+  const inconclusive = (extra: string): ProveResult => ({
+    verdict: 'inconclusive',
+    reason: `${limit}; ${extra}`,
+    certificate: null,
+  });
+  if (m.kind !== 'companion')
+    return inconclusive('no other sound argument applies: neither proved nor refuted');
+  const D = m.matrix.length;
+  if (D > MAX_FALLBACK_ORDER)
+    return inconclusive(
+      `the root-isolation fallback handles order ≤ ${MAX_FALLBACK_ORDER}: neither proved nor refuted`,
+    );
+  const { lambda0, lambdaMax, box } = prover.input;
+  const lams: Array<{ lam: Interval; mode: string }> = [
+    { lam: lambda0, mode: 'λ = λ0 (an eigenvalue of H∞)' },
+    { lam: lambdaMax, mode: 'λ = λmax (an eigenvalue of H∞)' },
+  ];
+  const a = lambda0.hi;
+  const b = lambdaMax.lo;
+  if (a > 0 && b > a)
+    for (let i = 1; i < 8; i++) {
+      const x = a * (b / a) ** (i / 8);
+      if (x > a && x < b) lams.push({ lam: iv(x), mode: `λ = ${sig(x, 6)} ∈ [λ0, λmax]` });
+    }
+  const dims = Object.keys(box);
+  const points: Array<Record<string, Interval>> = [boxCentreIv(box)];
+  if (dims.length <= 2)
+    for (let mask = 0; mask < 2 ** dims.length; mask++)
+      points.push(Object.fromEntries(dims.map((d, i) => [d, iv(mask & (1 << i) ? box[d].hi : box[d].lo)])));
+  let seen: string | null = null; // a mode the float roots put outside the disk, not isolated
+  for (const l of lams)
+    for (const pt of points) {
+      const wbox = { lambda: l.lam, ...pt };
+      try {
+        const s = prover.scope(wbox);
+        const T = m.matrix.map((row) => row.map((e) => evalInterval(e, s)));
+        const p = charPolySparse(T);
+        const c = evalInterval(threshold, s);
+        const h = evalInterval(m.timeStep, s);
+        const sigma = exp(neg(div(mul(c, h), iv(2))));
+        const pf = p.map(mid);
+        const roots = polyRoots(pf)
+          .map((z) => newton(pf, z))
+          .sort((u, v) => Math.hypot(v.re, v.im) - Math.hypot(u.re, u.im) || v.im - u.im);
+        for (const z of roots) {
+          const mod = modulusDown(z.re, z.im);
+          if (!(mod > sigma.hi)) break;
+          const scale = Math.max(1, Math.hypot(z.re, z.im));
+          const radii = [1e-12, 1e-10, 1e-8, 1e-6, 1e-4]
+            .map((f) => f * scale)
+            .filter((r) => sub(iv(mod), iv(r)).lo > sigma.hi);
+          const r = isolateRoot(p, z.re, z.im, radii);
+          if (r === null) {
+            seen ??= `${l.mode}${dims.length ? ` at ${dims.map((d) => `${d} = ${sig(mid(pt[d]), 6)}`).join(', ')}` : ''}`;
+            continue;
+          }
+          const rho = Math.max(...roots.map((u) => Math.hypot(u.re, u.im)));
+          const hm = mid(h);
+          const lossRate = (-2 * Math.log(rho)) / hm;
+          const claimedAt = mid(c);
+          const params = dims.map((d) => `${d} = ${sig(mid(pt[d]), 6)}`).join(', ');
+          const diverges = rho > 1;
+          const growth = `spectral radius ρ(T) = ${sig(rho, 6)}: ‖e‖ ${diverges ? 'grows' : 'shrinks'} by a factor ${sig(rho, 6)} per step (loss rate ${sig(lossRate, 6)} per unit t)`;
+          const argument = `(${limit}; refuted instead by an isolated root: the characteristic polynomial in interval arithmetic has, by Rouché's theorem, exactly one root in the disk |z − (${sig(z.re, 8)} ${z.im < 0 ? '−' : '+'} ${sig(Math.abs(z.im), 8)}i)| < ${sig(r, 3)}, so a root with |z| > ${sig(sigma.hi, 8)} = exp(−c·h/2))`;
+          const reason = diverges
+            ? `diverging mode ${l.mode}${params ? ` at ${params}` : ''}: ${growth}; a convergence claim is refuted by it ${argument}`
+            : `mode ${l.mode}${params ? ` at ${params}` : ''} is slower than claimed: ${growth} < ${what} ${sig(claimedAt, 6)} ${argument}`;
+          const worst: Record<string, number> = { lambda: mid(l.lam) };
+          for (const d of dims) worst[d] = mid(pt[d]);
+          return {
+            verdict: 'refuted',
+            reason,
+            exact: lossRate,
+            claimed: claimedAt,
+            worst,
+            certificate: null,
+          };
+        }
+      } catch (err) {
+        if (!(err instanceof IntervalDomainError)) throw err;
+      }
+    }
+  const where = `λ0, λmax and ${lams.length - 2} inner modes${dims.length ? ' (box centre and corners)' : ''}`;
+  return inconclusive(
+    seen
+      ? `the floating-point roots put a mode slower than claimed at ${seen}, but no such root could be isolated in interval arithmetic: neither proved nor refuted`
+      : `the floating-point roots at ${where} show no mode slower than claimed (numerics, not a proof): neither proved nor refuted`,
+  );
+}
+
+function boxCentreIv(b: Record<string, Interval>): Record<string, Interval> {
+  return Object.fromEntries(Object.entries(b).map(([k, v]) => [k, iv(mid(v))]));
+}
+
+/** A few Newton steps on a float polynomial from z (the root finder's value); z itself if they do not improve it. */
+function newton(p: number[], z: { re: number; im: number }): { re: number; im: number } {
+  const evalAt = (x: number, y: number) => {
+    let vr = 0;
+    let vi = 0;
+    let dr = 0;
+    let di = 0;
+    for (let j = p.length - 1; j >= 0; j--) {
+      const ndr = dr * x - di * y + vr;
+      const ndi = dr * y + di * x + vi;
+      dr = ndr;
+      di = ndi;
+      const nvr = vr * x - vi * y + p[j];
+      const nvi = vr * y + vi * x;
+      vr = nvr;
+      vi = nvi;
+    }
+    return { vr, vi, dr, di };
+  };
+  let x = z.re;
+  let y = z.im;
+  let best = Math.hypot(evalAt(x, y).vr, evalAt(x, y).vi);
+  for (let it = 0; it < 4; it++) {
+    const { vr, vi, dr, di } = evalAt(x, y);
+    const den = dr * dr + di * di;
+    if (!(den > 0)) break;
+    const nx = x - (vr * dr + vi * di) / den;
+    const ny = y - (vi * dr - vr * di) / den;
+    const v = evalAt(nx, ny);
+    const res = Math.hypot(v.vr, v.vi);
+    if (!(res < best)) break;
+    best = res;
+    x = nx;
+    y = ny;
+  }
+  return { re: x, im: y };
+}
+
 /** In tight leaves: does the shifted polynomial have a double root on the boundary? (degree ≤ 2 by the discriminant) */
 function doubleRootAtTight(
   prover: Prover,
@@ -571,6 +739,12 @@ export function proveClaim(input: ProveInput): ProveResult {
     return rateProof(input, threshold, 'loss rate');
   }
   // sublinear claim on an exponentially decaying (or non-decaying) model
+  if (m.kind === 'companion' && m.matrix.length > MAX_CERTIFIED_ORDER) {
+    // exponential decay cannot be certified beyond the limit; a non-decaying mode may still be shown
+    const r = rateProof(input, '0', 'loss rate');
+    if (r.verdict === 'refuted') return { ...r, reason: `a mode does not decay: ${r.reason}` };
+    return { ...r, verdict: 'inconclusive', certificate: null };
+  }
   const prover = new Prover(input, '0');
   const root: Record<string, Interval> = { lambda: iv(input.lambda0.lo, input.lambdaMax.hi), ...input.box };
   // numeric slowest rate over a scan, to choose ε
