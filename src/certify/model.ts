@@ -10,7 +10,7 @@
  *   symbolic state vectors (checked against the compiled Stepper's numeric companion matrix);
  *   k-dependent coefficients are replaced by their limits as k → ∞ (Poincaré–Perron).
  */
-import { parse, simplify } from 'mathjs';
+import { parse, simplify, type MathNode } from 'mathjs';
 import { companionMatrix, stateLayout, toParsed, type MethodRef } from '../dynamics/discrete.ts';
 import { parseTermKey } from '../dynamics/modes.ts';
 import { resolveParams } from '../spec/compile.ts';
@@ -30,6 +30,33 @@ function usesSymbol(text: string, v: string): boolean {
     if (n.type === 'SymbolNode' && (n as unknown as { name: string }).name === v) found = true;
   });
   return found;
+}
+
+/** k → 0 in an expression tree (mathjs transform callback). */
+function atK0(n: MathNode): MathNode {
+  return n.type === 'SymbolNode' && (n as unknown as { name: string }).name === 'k' ? parse('0') : n;
+}
+
+/** Whether `text` takes the same value at k = 0, 1, 3, 17, 1000 (other symbols at fixed positive values). */
+function constantInK(text: string): boolean {
+  const node = parse(text);
+  const scope: Record<string, number> = {};
+  let i = 0;
+  node.traverse((n) => {
+    const name = (n as unknown as { name?: string }).name;
+    if (n.type === 'SymbolNode' && name && name !== 'k' && !(name in scope)) scope[name] = 0.37 + 0.11 * i++;
+  });
+  const f = node.compile();
+  try {
+    const v0 = f.evaluate({ ...scope, k: 0 }) as unknown;
+    if (typeof v0 !== 'number' || !Number.isFinite(v0)) return false;
+    return [1, 3, 17, 1000].every((k) => {
+      const v = f.evaluate({ ...scope, k }) as unknown;
+      return typeof v === 'number' && Math.abs(v - v0) <= 1e-12 * Math.max(1, Math.abs(v0));
+    });
+  } catch {
+    return false;
+  }
 }
 
 function sumTerms(parts: string[]): string {
@@ -209,7 +236,10 @@ export function discreteModel(method: MethodRef): ModeModel {
   const kp1 = parse(time).transform((n) =>
     n.type === 'SymbolNode' && (n as unknown as { name: string }).name === 'k' ? parse('(k+1)') : n,
   );
-  const h = tidy(`(${kp1.toString()}) - (${time})`);
+  let h = tidy(`(${kp1.toString()}) - (${time})`);
+  // mathjs's simplify does not always cancel k (decimal coefficients: (k + 1)*0.1 − k*0.1); the
+  // increment is constant when it takes one value at several k for fixed values of the other symbols.
+  if (usesSymbol(h, 'k') && constantInK(h)) h = tidy(parse(h).transform(atK0).toString());
   if (usesSymbol(h, 'k'))
     throw new ModelError(`the time ${time} of ${parsed.spec.name} does not advance by a constant per step`);
   return {

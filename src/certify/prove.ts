@@ -871,7 +871,13 @@ function besselProof(input: ProveInput): ProveResult {
   try {
     cell = rec({ ...input.box });
   } catch (err) {
-    if (err instanceof HypothesisError || err instanceof IntervalDomainError)
+    if (err instanceof IntervalDomainError)
+      return {
+        verdict: 'inconclusive',
+        reason: `the claim cannot be evaluated on the domain: ${err.message}`,
+        certificate: null,
+      };
+    if (err instanceof HypothesisError)
       return { verdict: 'inconclusive', reason: `hypothesis failed: ${err.message}`, certificate: null };
     throw err;
   }
