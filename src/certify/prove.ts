@@ -762,6 +762,19 @@ export function proveClaim(input: ProveInput): ProveResult {
   if (!(slowest > 0)) {
     const r = rateProof(input, '0', 'loss rate');
     if (r.verdict === 'refuted') return { ...r, reason: `a mode does not decay: ${r.reason}` };
+    // Rate ≥ 0 certified while the float roots give no positive rate: the slowest rate is 0 within
+    // the enclosures (a root on the imaginary axis / the unit circle). With constant coefficients
+    // (not a t → ∞ or k → ∞ limit) that mode's loss stays bounded away from 0: no decay at all,
+    // polynomial or exponential, so a sublinear (decay) claim is false.
+    if (r.verdict === 'proved' && !m.limit)
+      return {
+        verdict: 'refuted',
+        reason:
+          'a mode does not decay: its loss rate is 0 within the enclosures (a root on the stability boundary) and the coefficients are constant, so that mode’s loss does not tend to 0 — no decay, polynomial or exponential',
+        certificate: null,
+        exact: 0,
+        claimed: Number.NaN,
+      };
     return {
       verdict: 'inconclusive',
       reason:

@@ -39,3 +39,18 @@ describe('discrete regime with a numeric step', () => {
     );
   });
 });
+
+describe('sublinear claims on constant-coefficient models', () => {
+  it('heavy ball with γ = 0 claimed sublinear is refuted: roots on the imaginary axis, no decay at all', async () => {
+    const r = await check({
+      id: 'hb-undamped-sublinear',
+      method: 'hb',
+      params: { gamma: 0 },
+      regime: 'ode',
+      assert: { kind: 'sublinear', exponent: '0.5' },
+      instances: { runs: 2 },
+    });
+    expect(r.verdict).toBe('refuted');
+    expect(r.counterexample?.reason).toMatch(/does not decay/);
+  });
+});
