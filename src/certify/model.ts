@@ -13,7 +13,8 @@
 import { parse, simplify, type MathNode } from 'mathjs';
 import { companionMatrix, stateLayout, toParsed, type MethodRef } from '../dynamics/discrete.ts';
 import { parseTermKey } from '../dynamics/modes.ts';
-import { resolveParams } from '../spec/compile.ts';
+import { resolveMethod, resolveParams } from '../spec/compile.ts';
+import { ggnModeFactor } from '../symbolic/ggn.ts';
 import type { MethodSpec, ParsedSpec } from '../spec/types.ts';
 import { deriveOde } from '../symbolic/derive.ts';
 import { toOutputSpace } from '../symbolic/output-space.ts';
@@ -81,6 +82,9 @@ export function odeModel(method: string | MethodSpec): ModeModel {
   const hit = odeCache.get(key);
   if (hit) return hit;
   const out = toOutputSpace(deriveOde(method, { resolution: 'low' }));
+  // The derivation treats ggn(x) like grad(x); in output space a mode λ sees λ/(λ + ε) (1 undamped)
+  // in place of λ (J·ggn = H(H + εI)⁻¹e): the same factor as the discrete model's.
+  const modeFactor = ggnModeFactor(resolveMethod(method)) ?? 'lambda';
   const deriv: string[][] = [];
   const hess: string[] = [];
   const grad: string[] = [];
@@ -97,8 +101,8 @@ export function odeModel(method: string | MethodSpec): ModeModel {
   const coefs: string[] = [];
   for (let j = 0; j <= order; j++) {
     const parts = [j === 0 ? '0' : c(j)];
-    if (j === 1 && ch !== '0') parts.push(`(${ch})*lambda`);
-    if (j === 0 && cg !== '0') parts.push(`(${cg})*lambda`);
+    if (j === 1 && ch !== '0') parts.push(`(${ch})*${modeFactor}`);
+    if (j === 0 && cg !== '0') parts.push(`(${cg})*${modeFactor}`);
     coefs.push(sumTerms(parts));
   }
   while (coefs.length > 1 && coefs[coefs.length - 1] === '0') coefs.pop();

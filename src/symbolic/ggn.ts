@@ -32,6 +32,21 @@ export function directionKind(parsed: ParsedSpec): 'grad' | 'ggn' {
   return 'ggn';
 }
 
+/**
+ * What a mode λ of H sees in place of λ when the method steps along ggn: λ/(λ + ε) (the text of a
+ * factor in `lambda`), '1' undamped; null for a grad method. Throws SpecError when the ggn calls use
+ * different dampings (one factor per mode is then not defined).
+ */
+export function ggnModeFactor(parsed: ParsedSpec): string | null {
+  if (directionKind(parsed) !== 'ggn') return null;
+  const eps = dampings(parsed);
+  if (eps.length !== 1)
+    throw new SpecError(
+      `method '${parsed.spec.name}': its ggn calls use different dampings (${eps.join(', ')}): no single per-mode factor λ/(λ + ε)`,
+    );
+  return eps[0] === '0' ? '1' : `(lambda/(lambda + (${eps[0]})))`;
+}
+
 /** The damping texts ε of the spec's ggn calls ('0' when not given). */
 function dampings(parsed: ParsedSpec): string[] {
   return [...new Set(parsed.equations.flatMap((eq) => eq.grads.map((g) => g.damping ?? '0')))];

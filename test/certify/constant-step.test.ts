@@ -54,3 +54,25 @@ describe('sublinear claims on constant-coefficient models', () => {
     expect(r.counterexample?.reason).toMatch(/does not decay/);
   });
 });
+
+describe('ode regime of a method stepping along ggn', () => {
+  const ggn = {
+    name: 'ggn',
+    params: ['eta'],
+    step: 'eta',
+    time: 'k*eta',
+    update: ['x[k+1] = x[k] - eta*ggn(x[k])'],
+  };
+  const claim = (id: string, rate: string): ClaimJson => ({
+    id,
+    method: ggn,
+    params: { eta: 0.5 },
+    regime: 'ode',
+    assert: { kind: 'linear', rate },
+    instances: { runs: 2 },
+  });
+  it('ė + e = 0 in every mode: loss rate 2 is proved, 2.2 refuted (the model used to read ggn as grad: ė + He)', async () => {
+    expect((await check(claim('ggn-ode-2', '2'))).verdict).toBe('proved');
+    expect((await check(claim('ggn-ode-2.2', '2.2'))).verdict).toBe('refuted');
+  });
+});
