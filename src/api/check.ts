@@ -83,6 +83,7 @@ export function withParams(claim: ClaimJson, params: Record<string, number> | un
 
 /** Check a claim and keep the full run (trajectories, typed arrays) for callers that plot it. */
 export async function checkRun(claim: ClaimJson, opts: CheckOptions = {}): Promise<ClaimRun> {
+  checkRunOptions(opts);
   // The quadratic kind (order of convergence 2 on real training) has its own parser and runner.
   if (isQuadraticClaim(claim))
     return runQuadraticClaim(parseQuadraticClaim(withParams(claim, opts.params)), {
@@ -104,4 +105,15 @@ export async function checkRun(claim: ClaimJson, opts: CheckOptions = {}): Promi
 /** Check a claim; the object `dynview check --json` prints. */
 export async function check(claim: ClaimJson, opts: CheckOptions = {}): Promise<CheckResult> {
   return claimResultJson(await checkRun(claim, opts)) as CheckResult;
+}
+
+/**
+ * The run options every entry point takes: runs a positive integer (0 instances would "prove"
+ * anything), seed an integer. RangeError (the CLI's parsers reject the same with exit 2).
+ */
+export function checkRunOptions(opts: { runs?: number; seed?: number }): void {
+  if (opts.runs !== undefined && !(Number.isSafeInteger(opts.runs) && opts.runs >= 1))
+    throw new RangeError(`runs must be an integer ≥ 1, got ${String(opts.runs)}`);
+  if (opts.seed !== undefined && !Number.isSafeInteger(opts.seed))
+    throw new RangeError(`seed must be an integer, got ${String(opts.seed)}`);
 }

@@ -4,6 +4,7 @@
  * obligations with computed and theory values, false twins (each must be refuted) and plots.
  */
 import { runProof, type Proof, type ProofRunOptions } from '../claims/proof.ts';
+import { checkRunOptions } from './check.ts';
 import { serializeProof, verifyExitCode } from '../claims/verify-run.ts';
 import type { SerializedProof, VerifyJson } from '../claims/verify-json.ts';
 
@@ -24,6 +25,7 @@ export interface VerifyOptions {
 
 /** Run the proofs; the object `dynview verify --json FILE` writes. */
 export async function verify(proofs: Proof[], opts: VerifyOptions = {}): Promise<VerifyJson> {
+  checkRunOptions(opts);
   const seed = opts.seed ?? 1;
   const results: SerializedProof[] = [];
   for (const p of proofs) {

@@ -91,6 +91,9 @@ export function resolveParams(parsed: ParsedSpec, user: ParamValues): ParamValue
       throw new SpecError(
         `method '${spec.name}': ${key} = ${expr} is not a finite number at the given parameters`,
       );
+    // A value computed by a law is not held to the domain of a value given directly: hb with γ√η > 1
+    // runs with a negative momentum β = 1 − γ√η, a well-defined iteration (the golden first steps
+    // include one), outside the ODE-limit scaling the law is for.
     scope[key] = v;
   }
   const missing = parsed.scalarSymbols.filter((s) => s !== 'k' && !(s in scope));

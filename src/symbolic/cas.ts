@@ -12,6 +12,7 @@
 import nerdamer from 'nerdamer-prime/all';
 import { parse, abs as mathAbs, type EvalFunction } from 'mathjs';
 import { Rng } from '../util/rng.ts';
+import { SpecError } from '../spec/errors.ts';
 
 export type Coef = string;
 
@@ -25,6 +26,12 @@ export function canon(expr: string): Coef {
   try {
     out = nerdamer(expr).toString();
   } catch (err) {
+    // A coefficient that is not finite (a division by zero in the update, eta/(eta - eta)) is the
+    // spec's problem, not an internal one.
+    if (/Infinity|NaN/.test(expr))
+      throw new SpecError(
+        `a coefficient of the update is not a finite number ('${expr.length > 80 ? `${expr.slice(0, 80)}…` : expr}'): a division by zero?`,
+      );
     throw new Error(`computer algebra failed on '${expr}': ${(err as Error).message}`);
   }
   canonCache.set(expr, out);

@@ -415,7 +415,20 @@ export function runModelDirect(config: TrainConfig): Trajectory {
     }
     if (k === steps) break;
     if (config.probeEvery > 0 && isProbeStep(k + 1, steps, config.probeEvery)) snapshot(k);
-    stepper.step(grad, ggn);
+    try {
+      stepper.step(grad, ggn);
+    } catch (err) {
+      // The empirical Gram matrix turned singular after the start: an unstable ggn step (η ≳ 2) has
+      // collapsed the activations — the run broke down, reported as divergence at this step. At
+      // step 0 (duplicate inputs with ε = 0) it stays the input error it is.
+      if (k > 0 && err instanceof SpecError && /^ggn: the empirical NTK Gram matrix/.test(err.message)) {
+        status = 'diverged';
+        divergedAt = k;
+        done = k;
+        break;
+      }
+      throw err;
+    }
     freshAt = -1;
     if (reuse && isDiverged(loss[k], loss[0])) {
       status = 'diverged';

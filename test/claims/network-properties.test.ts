@@ -74,3 +74,17 @@ describe('claims undefined on every instance are bad input (exit 2), not inconcl
     ).rejects.toThrow(/not a finite number/);
   });
 });
+
+describe('library run options', () => {
+  it('runs ≤ 0 or a non-integer seed throw (0 instances would prove anything)', async () => {
+    const claim: ClaimJson = {
+      id: 'r0',
+      method: 'gd',
+      regime: 'ode',
+      assert: { kind: 'linear', rate: '3*lambda0' },
+    };
+    await expect(check(claim, { runs: 0 })).rejects.toThrow(/runs must be an integer ≥ 1/);
+    await expect(check(claim, { runs: -1 })).rejects.toThrow(RangeError);
+    await expect(check(claim, { seed: Number.NaN })).rejects.toThrow(/seed must be an integer/);
+  });
+});

@@ -298,3 +298,17 @@ describe('time scale too coarse for the update', () => {
     expect(() => deriveOde({ ...spec, step: 'eta', time: 'k*eta' })).not.toThrow();
   });
 });
+
+describe('an update with a non-finite coefficient', () => {
+  it('is the spec’s error (SpecError, exit 2), not an internal one', () => {
+    const spec: MethodSpec = {
+      name: 'div0',
+      params: ['eta'],
+      step: 'eta',
+      time: 'k*eta',
+      update: ['x[k+1] = x[k] - eta*grad(x[k])/0'],
+    };
+    expect(() => deriveOde(spec)).toThrow(SpecError);
+    expect(() => deriveOde(spec)).toThrow(/not a finite number.*division by zero/);
+  });
+});

@@ -188,3 +188,20 @@ describe('model-loop probes: linearisation remainder and the ReLU kink', () => {
     for (const p of late) expect(p.kinkShift!).toBeLessThan(p.lambdaMin);
   });
 });
+
+describe('an unstable ggn step', () => {
+  it('η = 3: the run is reported diverged (whatever the step count), not a singular-Gram input error', () => {
+    for (const steps of [12, 50]) {
+      const t = train({
+        data: loadData('sphere:n=20,d=5,seed=0'),
+        width: 2000,
+        method: spec('ggn.json'),
+        params: { eta: 3 },
+        steps,
+        seed: 0,
+        probeEvery: 0,
+      });
+      expect(t.status, `steps ${steps}`).toBe('diverged');
+    }
+  });
+});
