@@ -91,6 +91,20 @@ export function registerVerify(program: Command): Command {
         const shard = opts.shard === undefined ? null : await wrap(() => vr.parseShard(opts.shard!));
         await ensureTypeScriptLoader(targets);
         const proofs = vr.shardTargets(await wrap(() => vr.resolveTargets(targets, BUILTIN_PROOFS)), shard);
+        if (opts.claim !== undefined) {
+          // An id that names nothing would run nothing and report "inconclusive": say so instead.
+          const ids = proofs.flatMap((p) => [
+            ...(p.claims ?? []).map((c) => String(c.id)),
+            ...(p.properties ?? []).map((q) => q.name),
+            ...(p.twins ?? []).map((t) =>
+              'name' in t && typeof t.name === 'string' ? t.name : String((t as { id?: unknown }).id),
+            ),
+          ]);
+          if (!ids.includes(opts.claim))
+            throw new UsageError(
+              `--claim ${opts.claim}: no claim, property or twin of ${proofs.map((p) => p.id).join(', ') || 'the selected proofs'} has this id (claims and twins: ${ids.filter((i) => !i.includes(' ')).join(', ') || 'none'})`,
+            );
+        }
         const results = [];
         const tty = process.stderr.isTTY === true;
         const { SingleBar, Presets } = cliProgress;
@@ -128,6 +142,16 @@ export function registerVerify(program: Command): Command {
       }
       const seconds = (performance.now() - started) / 1000;
       process.stdout.write(`${verifyTable(json.results)}\n`);
+      // A replay (--claim): the replayed claim or twin itself, with its counterexample.
+      if (opts.claim !== undefined)
+        for (const r of json.results) {
+          for (const c of r.claims)
+            process.stdout.write(
+              `${c.id}: ${c.verdict}${c.counterexample ? ` — counterexample ${JSON.stringify(c.counterexample)}` : ` — ${c.evidence.summary}`}\n`,
+            );
+          for (const t of r.twins) process.stdout.write(`${t.id}: ${t.verdict} — ${t.detail}\n`);
+          for (const o of r.obligations) process.stdout.write(`${o.name}: ${o.status} — ${o.detail}\n`);
+        }
       const twinsBad = json.results.flatMap((r) =>
         r.twins.filter((t) => t.verdict !== 'refuted').map((t) => `${r.id}/${t.id}`),
       );

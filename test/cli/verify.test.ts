@@ -73,3 +73,20 @@ describe('dynview verify', () => {
     expect((await runCommand(registerVerify, ['verify', '--merge'])).code).toBe(2);
   });
 });
+
+describe('dynview verify --claim (replay)', () => {
+  it('prints the replayed twin with its counterexample; an unknown id is exit 2 naming the ids', async () => {
+    const r = await runCommand(registerVerify, [
+      'verify',
+      'gd-linear',
+      '--claim',
+      'gd-rate-3lambda0',
+      '--path',
+      '0',
+    ]);
+    expect(r.out).toMatch(/gd-rate-3lambda0: refuted — mode λ = λ0/);
+    const bad = await runCommand(registerVerify, ['verify', 'gd-linear', '--claim', 'nonexistent']);
+    expect(bad.code).toBe(2);
+    expect(bad.error?.message).toMatch(/no claim, property or twin of gd-linear has this id .*gd-rate-3lambda0/);
+  });
+});
