@@ -87,6 +87,8 @@ describe('dynview verify --claim (replay)', () => {
     expect(r.out).toMatch(/gd-rate-3lambda0: refuted — mode λ = λ0/);
     const bad = await runCommand(registerVerify, ['verify', 'gd-linear', '--claim', 'nonexistent']);
     expect(bad.code).toBe(2);
-    expect(bad.error?.message).toMatch(/no claim, property or twin of gd-linear has this id .*gd-rate-3lambda0/);
+    expect(bad.error?.message).toMatch(
+      /no claim, property or twin of gd-linear has this id .*gd-rate-3lambda0/,
+    );
   });
 });
