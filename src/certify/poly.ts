@@ -120,24 +120,36 @@ export function charPoly(T: Interval[][]): IPoly {
     const det = sub(mul(T[0][0], T[1][1]), mul(T[0][1], T[1][0]));
     return [det, neg(tr), ONE];
   }
+  return faddeev(T, false);
+}
+
+/**
+ * Faddeev–LeVerrier on an interval matrix: M_k = T·M_{k−1} + c_{n−k+1} I, c_{n−k} = −tr(T·M_k)/k.
+ * With `skipZeros` the entries of T that are exactly 0 take no part in the sums (a companion matrix
+ * has O(n) others: O(nnz·n²) instead of O(n⁴), and no outward rounding of the zero terms).
+ */
+function faddeev(T: Interval[][], skipZeros: boolean): IPoly {
+  const n = T.length;
+  const nz = T.map((row) =>
+    row.flatMap((a, l): Array<[number, Interval]> => (skipZeros && a.lo === 0 && a.hi === 0 ? [] : [[l, a]])),
+  );
   const c: Interval[] = new Array(n + 1).fill(ZERO);
   c[n] = ONE;
   let M: Interval[][] = T.map((row) => row.map(() => ZERO));
   for (let k = 1; k <= n; k++) {
-    // M_k = T·M_{k−1} + c_{n−k+1} I
     const next: Interval[][] = [];
     for (let i = 0; i < n; i++) {
       const row: Interval[] = [];
       for (let j = 0; j < n; j++) {
         let s = i === j ? c[n - k + 1] : ZERO;
-        for (let l = 0; l < n; l++) s = add(s, mul(T[i][l], M[l][j]));
+        for (const [l, a] of nz[i]) s = add(s, mul(a, M[l][j]));
         row.push(s);
       }
       next.push(row);
     }
     M = next;
     let tr = ZERO;
-    for (let i = 0; i < n; i++) for (let l = 0; l < n; l++) tr = add(tr, mul(T[i][l], M[l][i]));
+    for (let i = 0; i < n; i++) for (const [l, a] of nz[i]) tr = add(tr, mul(a, M[l][i]));
     c[n - k] = neg(div(tr, iv(k)));
   }
   return c;
@@ -354,30 +366,7 @@ const minorCache = new WeakMap<MPoly[], { pos?: MPoly[]; neg?: MPoly[] }>();
  * entries of T that are exactly 0 (a companion matrix has O(n) others): O(nnz·n²) instead of O(n⁴).
  */
 export function charPolySparse(T: Interval[][]): IPoly {
-  const n = T.length;
-  const nz = T.map((row) =>
-    row.flatMap((a, l): Array<[number, Interval]> => (a.lo === 0 && a.hi === 0 ? [] : [[l, a]])),
-  );
-  const c: Interval[] = new Array(n + 1).fill(ZERO);
-  c[n] = ONE;
-  let M: Interval[][] = T.map((row) => row.map(() => ZERO));
-  for (let k = 1; k <= n; k++) {
-    const next: Interval[][] = [];
-    for (let i = 0; i < n; i++) {
-      const row: Interval[] = [];
-      for (let j = 0; j < n; j++) {
-        let s = i === j ? c[n - k + 1] : ZERO;
-        for (const [l, a] of nz[i]) s = add(s, mul(a, M[l][j]));
-        row.push(s);
-      }
-      next.push(row);
-    }
-    M = next;
-    let tr = ZERO;
-    for (let i = 0; i < n; i++) for (const [l, a] of nz[i]) tr = add(tr, mul(a, M[l][i]));
-    c[n - k] = neg(div(tr, iv(k)));
-  }
-  return c;
+  return faddeev(T, true);
 }
 
 interface CInterval {
